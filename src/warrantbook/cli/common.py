@@ -1,0 +1,92 @@
+"""Shared pieces of every command: the source options, --json, dates, and the exit codes of cli.md.
+
+0 done; 1 refused by the agreement (cites the section); 2 bad usage or input (names the field, the line
+for files); 3 a concurrent change won (safe to retry).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from warrantbook.core.errors import BookErrors, WarrantbookError
+from warrantbook.sources import Source, open_source
+
+console = Console()
+err_console = Console(stderr=True)
+
+BookOpt = Annotated[str | None, typer.Option("--book", "-f", help="Plain-text book file (YAML).", show_default=False)]
+DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (sqlite:///file.db or postgresql+psycopg://...).", show_default=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output; exact numbers as strings.")]
+OptionOpt = Annotated[str | None, typer.Option("--option", help="Option number; may be left out when one option is active.", show_default=False)]
+OnOpt = Annotated[str | None, typer.Option("--on", help="Day the action takes effect or the figure is computed for (YYYY-MM-DD; default today).", show_default=False)]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Day the view is taken at (YYYY-MM-DD; default today).", show_default=False)]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def today() -> date:
+    """The shell's clock: the only place the date is read. Rules always receive it."""
+    return date.today()
+
+
+def parse_day(value: str | None, field: str) -> date:
+    from warrantbook.core.errors import BadInput
+
+    if value is None:
+        return today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"{field}: {value!r} is not a date (use YYYY-MM-DD)", field=field) from None
+
+
+def source(book: str | None, db: str | None) -> Source:
+    return open_source(book, db)
+
+
+def emit(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def handle_errors(fn: F) -> F:
+    """Turn warrantbook errors into the exit codes and messages of cli.md (JSON when --json)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json = bool(kwargs.get("as_json"))
+        try:
+            return fn(*args, **kwargs)
+        except WarrantbookError as exc:
+            if as_json:
+                emit(exc.as_json())
+            elif isinstance(exc, BookErrors):
+                err_console.print(f"[bold red]{len(exc.errors)} problem(s):[/]")
+                for e in exc.errors:
+                    err_console.print(f"  {e}", markup=False, highlight=False)
+            else:
+                kind = {1: "refused", 2: "error", 3: "conflict"}.get(exc.exit_code, "error")
+                err_console.print(f"[bold red]{kind}:[/] ", end="")
+                err_console.print(str(exc), markup=False, highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def pick_option(state: Any, option: str | None) -> str:
+    from warrantbook.core.errors import BadInput
+
+    if option:
+        state.option(option)
+        return option
+    active = [o.option_no for o in state.options.values() if o.active]
+    if len(active) == 1:
+        return active[0]
+    raise BadInput(f"--option: required, the source holds {len(active)} active options ({', '.join(active) or 'none'})", field="option")

@@ -1,0 +1,234 @@
+"""warrantbook's command line: `warrantbook [GROUP] COMMAND [ARGS] [OPTIONS]` (../shared/design/cli.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from warrantbook.cli.common import (
+    AsOfOpt,
+    BookOpt,
+    DbOpt,
+    JsonOpt,
+    OnOpt,
+    OptionOpt,
+    console,
+    emit,
+    handle_errors,
+    parse_day,
+    pick_option,
+    source,
+)
+from warrantbook.core.decide import determination_date, exercise_quote
+from warrantbook.core.errors import BadInput
+from warrantbook.core.explain import Trace
+from warrantbook.core.numbers import exact, fmt, money, to_text
+from warrantbook.core.rules.exercise import ExerciseRequest, ExerciseResult
+from warrantbook.core.summary import option_summary
+from warrantbook.core.terms import PaymentMethod
+
+app = typer.Typer(
+    name="warrantbook",
+    help="Administer stock options and penny warrants clause by clause: exact figures, explained, with the paperwork.\n\n"
+    "Start with: warrantbook demo",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _num(value: str | None, field: str) -> Fraction | None:
+    return None if value is None else exact(value, field)
+
+
+@app.command()
+@handle_errors
+def check(book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Validate a book: every problem, each with its line and section.
+
+    Example: warrantbook check --book examples/seed-option.yaml
+    """
+    src = source(book, db)
+    events = src.events()
+    state = src.state()
+    result = {"ok": True, "source": src.label, "events": len(events), "options": len(state.options)}
+    if as_json:
+        emit(result)
+    else:
+        console.print(f"ok: {src.label}: {len(events)} events, {len(state.options)} option(s), no problems")
+
+
+@app.command()
+@handle_errors
+def show(option: OptionOpt = None, as_of: AsOfOpt = None, book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """The state of each option as of a date: shares, price, cap, open items.
+
+    Example: warrantbook show --book examples/seed-option.yaml --as-of 2006-12-31
+    """
+    day = parse_day(as_of, "as_of")
+    state = source(book, db).state(day)
+    options = [state.option(option)] if option else list(state.options.values())
+    summaries = [option_summary(state, o, day) for o in options]
+    if as_json:
+        emit({"as_of": day.isoformat(), "options": summaries})
+        return
+    print_options(summaries, day)
+
+
+def print_options(summaries: list[dict[str, Any]], day: date) -> None:
+    table = Table(title=f"Options as of {day}", show_lines=False)
+    for col, justify in (("option", "left"), ("holder", "left"), ("status", "left"), ("remaining", "right"),
+                         ("price", "right"), ("cap (§10)", "left"), ("open items", "right")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for s in summaries:
+        cap = s["cap"]
+        cap_text = ("in force" if cap["in_force"] else "void")
+        if "percent" in cap:
+            cap_text = f"{fmt(exact(cap['percent']) * 100)}% {cap_text}"
+        price = "; ".join(money(exact(t["exercise_price"])) for t in s["tranches"])
+        table.add_row(s["option"], s["holder"]["name"], s["status"], fmt(exact(s["remaining_shares"])), price, cap_text,
+                      str(len(s["open_items"])))
+    console.print(table)
+    for s in summaries:
+        if s["expiration"]["date"] is None:
+            console.print(f"{s['option']}: Expiration Date not defined ({s['expiration']['source']}); none enforced")
+        if s["price_below_par"]:
+            console.print(f"{s['option']}: exercise price is below par value ({money(exact(s['par_value']))}) - a fact for counsel")
+        for item in s["open_items"]:
+            due = f" (due {item['due']})" if item["due"] else ""
+            console.print(f"  [{item['clause']}] {s['option']}: {item['text']}{due}", markup=False)
+
+
+def quote_json(result: ExerciseResult, trace: Trace) -> dict[str, Any]:
+    fmv = result.fair_market_value
+    return {
+        "method": result.method.value,
+        "tranche": result.tranche,
+        "exercise_price": to_text(result.exercise_price),
+        "shares_exercised": to_text(result.shares_exercised),
+        "shares_issued": to_text(result.whole_shares),
+        "shares_issued_exact": to_text(result.shares_issued),
+        "fraction": to_text(result.fraction),
+        "cash_in_lieu": to_text(result.cash_in_lieu_paid),
+        "cash_in_lieu_exact": to_text(result.cash_in_lieu),
+        "fair_market_value": to_text(fmv.value) if fmv else None,
+        "fmv_source": fmv.source if fmv else None,
+        "fmv_clause": fmv.clause if fmv else None,
+        "aggregate_exercise_price": to_text(result.aggregate_exercise_price),
+        "cash_due": to_text(result.cash_due),
+        "stock_due": to_text(result.stock_due),
+        "option_shares_cancelled": to_text(result.option_shares_cancelled),
+        "deemed_issued": result.deemed_issued.isoformat(),
+        "delivery_due": result.delivery_due.isoformat(),
+        "cap_allowance": to_text(result.limit.shares) if result.limit else None,
+        "cap_reason": result.limit.reason if result.limit else "no cap applies",
+        "remaining_after": to_text(result.remaining_after),
+        "explanation": trace.as_json(),
+    }
+
+
+def print_quote(result: ExerciseResult, trace: Trace) -> None:
+    fmv = result.fair_market_value
+    rows = [
+        ("option shares exercised (Y)", fmt(result.shares_exercised)),
+        ("shares issued (whole)", fmt(result.whole_shares)),
+        ("cash in lieu of fraction", money(result.cash_in_lieu_paid) + (f"  (exact {money(result.cash_in_lieu)})" if result.fraction else "")),
+        ("fair market value", (money(fmv.value) + f"  ({fmv.clause}: {fmv.source})") if fmv else "not needed / not available"),
+        ("aggregate exercise price", money(result.aggregate_exercise_price)),
+        ("cash due from holder", money(result.cash_due)),
+        ("delivery due", result.delivery_due.isoformat()),
+        ("cap allowance", (fmt(result.limit.shares) + f"  ({result.limit.reason})") if result.limit else "no cap applies"),
+        ("remaining after", fmt(result.remaining_after)),
+    ]
+    if result.stock_due:
+        rows.insert(6, ("common stock to deliver as payment", fmt(result.stock_due)))
+    table = Table(show_header=False)
+    table.add_column(justify="left")
+    table.add_column(justify="right")
+    for k, v in rows:
+        table.add_row(k, v)
+    console.print(table)
+    console.print("How each figure was reached:")
+    for line in trace.as_text():
+        console.print("  " + line, markup=False, highlight=False)
+
+
+@app.command()
+@handle_errors
+def quote(
+    shares: Annotated[str, typer.Option("--shares", help="Option shares to exercise (Y), or 'max' for the cashless maximum.")],
+    method: Annotated[PaymentMethod, typer.Option("--method", help="cash, stock, cashless or combination.")] = PaymentMethod.CASH,
+    option: OptionOpt = None,
+    on: OnOpt = None,
+    fmv: Annotated[str | None, typer.Option("--fmv", help="Use this FMV instead of the source's quotes.", show_default=False)] = None,
+    outstanding: Annotated[str | None, typer.Option("--outstanding", help="Shares outstanding (default: the source's facts).", show_default=False)] = None,
+    owned: Annotated[str | None, typer.Option("--owned", help="Holder's beneficial ownership (default: the source's facts).", show_default=False)] = None,
+    cash: Annotated[str | None, typer.Option("--cash", help="Combination: cash paid.", show_default=False)] = None,
+    cancel: Annotated[str | None, typer.Option("--cancel", help="Combination: option shares cancelled (W).", show_default=False)] = None,
+    stock_shares: Annotated[str | None, typer.Option("--stock-shares", help="Combination: common shares delivered as payment.", show_default=False)] = None,
+    tranche: Annotated[int | None, typer.Option("--tranche", help="Price tranche (0-based); default the first with shares.", show_default=False)] = None,
+    book: BookOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What-if: what an exercise on a date would give, with every figure explained.
+
+    Example: warrantbook quote --book examples/seed-option.yaml --option ATG-3 --shares 10000000 --method cashless --on 2006-04-03
+    """
+    day = parse_day(on, "on")
+    state = source(book, db).state(day)
+    no = pick_option(state, option)
+    y = None if shares.strip().lower() == "max" else exact(shares, "shares")
+    if y is None and method is not PaymentMethod.CASHLESS:
+        raise BadInput("--shares max is the cashless maximum: use it with --method cashless", field="shares", clause="Exhibit A")
+    request = ExerciseRequest(shares=y, method=method, cash=_num(cash, "cash"), cancel_shares=_num(cancel, "cancel"),
+                              stock_shares=_num(stock_shares, "stock_shares"), tranche=tranche)
+    trace = Trace()
+    det = determination_date(state.option(no), None, day)
+    result = exercise_quote(state, no, request, day, fmv=_num(fmv, "fmv"), outstanding=_num(outstanding, "outstanding"),
+                            owned=_num(owned, "owned"), determination=det, trace=trace)
+    if as_json:
+        emit({"option": no, "on": day.isoformat(), **quote_json(result, trace)})
+    else:
+        console.print(f"Exercise of option {no} on {day}, {method.value}:")
+        print_quote(result, trace)
+
+
+@app.command()
+@handle_errors
+def demo(
+    out: Annotated[str | None, typer.Option("--out", help="Also write the seed option's book to this file.", show_default=False)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Walk the seed option (American Technologies Group / GSSF, 2005) through an illustrative life.
+
+    Every step is decided by the same rules as a real command and printed with its explanation.
+    Example: warrantbook demo --out my-book.yaml
+    """
+    from warrantbook.cli.demo import run_demo
+
+    run_demo(out=out, as_json=as_json)
+
+
+def _register_groups() -> None:
+    """Command groups of the other shells (ledger, documents, interop, web) join here when installed."""
+    import importlib
+
+    for module in ("warrantbook.cli.ledger", "warrantbook.cli.documents", "warrantbook.cli.interop", "warrantbook.cli.web"):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name == module:
+                continue
+            raise
+        mod.register(app)
+
+
+_register_groups()
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,47 @@
+"""Tamper evidence: a hash chain over the recorded events.
+
+Each event's link is SHA-256 over the previous link and the event's canonical content (sorted-key JSON of
+its encoded fields, exact numbers as text). The chain is global, in the order events were recorded: one
+head anchors everything, so a user keeps a single (hash, count) pair elsewhere to detect a cut-off tail.
+The store and the book use the same functions, so a head printed on a document means the same thing
+whichever source made it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from warrantbook.core.codec import encode
+from warrantbook.core.events import Event
+
+GENESIS = "0" * 64
+
+
+def canonical(event: Event) -> str:
+    """The event's content as canonical text: what the chain hashes."""
+    return json.dumps(encode(event, keep_defaults=True), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def link(previous: str, content: str) -> str:
+    return hashlib.sha256((previous + "\n" + content).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    hash: str
+    count: int
+
+    def as_json(self) -> dict[str, object]:
+        return {"hash": self.hash, "count": self.count}
+
+
+def head_of(events: Iterable[Event]) -> Head:
+    h = GENESIS
+    n = 0
+    for e in events:
+        h = link(h, canonical(e))
+        n += 1
+    return Head(h, n)

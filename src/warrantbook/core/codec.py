@@ -1,0 +1,166 @@
+"""Values <-> plain data (dicts, lists, strings) for the book file, the database and JSON.
+
+One generic codec driven by the dataclasses' own type hints, so an event added to `events.py` is
+readable and writable everywhere without more code. Exact numbers travel as text ("0.00001", "3/7");
+dates as ISO text; enums by value. Decoding checks every field and names its path on error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from datetime import date
+from enum import Enum
+from fractions import Fraction
+from functools import cache
+from typing import Any, TypeVar
+
+from warrantbook.core.errors import BadInput
+from warrantbook.core.events import REGISTRY, Event
+from warrantbook.core.numbers import exact, to_text
+
+T = TypeVar("T")
+
+_HIDDEN = {"kind", "clause", "phase", "derived"}
+
+
+@cache
+def _fields(cls: type) -> tuple[tuple[str, Any, bool], ...]:
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        out.append((f.name, hints[f.name], required))
+    return tuple(out)
+
+
+def _defaults(cls: type) -> dict[str, Any]:
+    result = {}
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            result[f.name] = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            result[f.name] = f.default_factory()
+    return result
+
+
+def encode(value: Any, *, keep_defaults: bool = False) -> Any:
+    """A value as plain data. Fields equal to their default are left out unless `keep_defaults`."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Fraction):
+        return to_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (tuple, list)):
+        return [encode(v, keep_defaults=keep_defaults) for v in value]
+    if isinstance(value, frozenset):
+        return sorted(encode(v, keep_defaults=keep_defaults) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, Any] = {}
+        if isinstance(value, Event):
+            out["type"] = value.kind
+        defaults = _defaults(type(value))
+        for name, _hint, _required in _fields(type(value)):
+            item = getattr(value, name)
+            if not keep_defaults and name in defaults and defaults[name] == item:
+                continue
+            out[name] = encode(item, keep_defaults=keep_defaults)
+        return out
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def decode(hint: Any, data: Any, path: str) -> Any:
+    """Plain data as a value of type `hint`; BadInput naming `path` when it does not fit."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if data is None:
+            return None
+        return decode(args[0], data, path)
+    if hint is Any:
+        return data
+    if hint is str:
+        if isinstance(data, (dict, list)) or data is None:
+            raise BadInput(f"{path}: expected text", field=path)
+        return str(data)
+    if hint is bool:
+        if isinstance(data, bool):
+            return data
+        if isinstance(data, str) and data.lower() in ("true", "yes", "false", "no"):
+            return data.lower() in ("true", "yes")
+        raise BadInput(f"{path}: expected true or false, got {data!r}", field=path)
+    if hint is int:
+        if isinstance(data, bool):
+            raise BadInput(f"{path}: expected a whole number", field=path)
+        number = exact(data, path)
+        if number.denominator != 1:
+            raise BadInput(f"{path}: expected a whole number, got {data!r}", field=path)
+        return int(number)
+    if hint is Fraction:
+        return exact(data, path)
+    if hint is date:
+        if isinstance(data, date):
+            return data
+        try:
+            return date.fromisoformat(str(data))
+        except ValueError:
+            raise BadInput(f"{path}: {data!r} is not a date (use YYYY-MM-DD)", field=path) from None
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        try:
+            return hint(data)
+        except ValueError:
+            choices = ", ".join(str(m.value) for m in hint)
+            raise BadInput(f"{path}: {data!r} is not one of: {choices}", field=path) from None
+    if origin in (tuple, frozenset):
+        item_type = typing.get_args(hint)[0]
+        if isinstance(data, str) and item_type is str:
+            data = [data]  # a single line where a list of lines is expected
+        if not isinstance(data, list):
+            raise BadInput(f"{path}: expected a list", field=path)
+        items = [decode(item_type, v, f"{path}[{i}]") for i, v in enumerate(data)]
+        return tuple(items) if origin is tuple else frozenset(items)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return decode_dataclass(hint, data, path)
+    raise TypeError(f"no decoder for {hint!r}")
+
+
+def decode_dataclass(cls: Any, data: Any, path: str) -> Any:
+    if not isinstance(data, dict):
+        raise BadInput(f"{path}: expected a mapping of fields", field=path)
+    known = {name for name, _h, _r in _fields(cls)}
+    extra = set(data) - known - {"type"}
+    if extra:
+        raise BadInput(f"{path}: unknown field(s) {', '.join(sorted(extra))}", field=f"{path}.{sorted(extra)[0]}")
+    kwargs = {}
+    for name, hint, required in _fields(cls):
+        if name not in data:
+            if required:
+                raise BadInput(f"{path}.{name}: required", field=f"{path}.{name}")
+            continue
+        kwargs[name] = decode(hint, data[name], f"{path}.{name}")
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise BadInput(f"{path}: {exc}", field=path) from None
+
+
+def event_from_data(data: Any, path: str = "event") -> Event:
+    if not isinstance(data, dict) or "type" not in data:
+        raise BadInput(f"{path}: an event needs a type", field=f"{path}.type")
+    kind = data["type"]
+    cls = REGISTRY.get(str(kind))
+    if cls is None:
+        raise BadInput(f"{path}.type: unknown event type {kind!r} (known: {', '.join(sorted(REGISTRY))})", field=f"{path}.type")
+    return decode_dataclass(cls, data, path)
+
+
+def event_to_data(event: Event) -> dict[str, Any]:
+    data = encode(event)
+    assert isinstance(data, dict)
+    return data

@@ -1,0 +1,650 @@
+"""Everything that happens in an option's life, as immutable dated values.
+
+Each event names its section (`clause`), its stable type name (`kind`, used in the book file and the
+database; never a Python path), who did it (`actor`, "role:id") and the day it takes effect (`on`).
+
+A user-level event is also the command that proposes it: `decide(state, event)` checks it against the
+agreement and returns it with any events it entails (those are `derived`: the book file never holds them,
+they are recomputed on load, while the database keeps them as decided).
+
+Same-day order (one rule, documented in docs/interpretations.md): events of one day sort by `phase`, then
+by the order they were recorded:
+  OPENING      splits and combinations effective that day; mergers consummated that day; facts
+  INTRADAY     notices, surrenders, payments, transfers, everything people do during the day
+  CLOSE        shares deemed issued on exercise "as of the close of business" (§2.1)
+  AFTER_CLOSE  stock dividends, which go to holders of record at the close of the record date (§4(a))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum, IntEnum
+from fractions import Fraction
+from typing import ClassVar
+
+from warrantbook.core.terms import Address, Company, Holder, PaymentMethod, Terms, Venue
+
+
+class Phase(IntEnum):
+    OPENING = 0
+    INTRADAY = 1
+    CLOSE = 2
+    AFTER_CLOSE = 3
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    id: str
+    on: date
+    actor: str = "system"  # "holder:ID", "company:ID", "agent:NAME", "trustee:NAME", "arbitrator:NAME"
+    note: str = ""
+
+    kind: ClassVar[str] = ""
+    clause: ClassVar[str] = ""
+    phase: ClassVar[Phase] = Phase.INTRADAY
+    derived: ClassVar[bool] = False
+
+    @property
+    def role(self) -> str:
+        return self.actor.split(":", 1)[0]
+
+    @property
+    def actor_id(self) -> str:
+        return self.actor.split(":", 1)[1] if ":" in self.actor else ""
+
+
+REGISTRY: dict[str, type[Event]] = {}
+
+
+def register(cls: type[Event]) -> type[Event]:
+    assert cls.kind and cls.kind not in REGISTRY, cls
+    REGISTRY[cls.kind] = cls
+    return cls
+
+
+# ---------------------------------------------------------------- parties and issuance
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompanyRegistered(Event):
+    """A company whose options the book keeps (name, state, office, par value)."""
+
+    company: Company
+    kind: ClassVar[str] = "company"
+    clause: ClassVar[str] = "preamble"
+    phase: ClassVar[Phase] = Phase.OPENING
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HolderRegistered(Event):
+    holder: Holder
+    kind: ClassVar[str] = "holder"
+    clause: ClassVar[str] = "preamble"
+    phase: ClassVar[Phase] = Phase.OPENING
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionIssued(Event):
+    """§1.1: the company issues the option to the holder."""
+
+    option_no: str
+    holder: str
+    terms: Terms
+    kind: ClassVar[str] = "issue"
+    clause: ClassVar[str] = "§1.1"
+
+
+# ---------------------------------------------------------------- exercise, §1.1, §2
+
+
+class Channel(Enum):
+    FAX = "fax"
+    ORIGINAL = "original"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """Where the certificates go (Exhibit A): a name and an address."""
+
+    name: str
+    address: Address | None = None
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExerciseNoticeReceived(Event):
+    """Exhibit A received by the company: irrevocable from receipt.
+
+    `shares` is the number of option shares to exercise (Y); None elects the cashless maximum. For a
+    combination the holder states the cash it pays and/or the option shares it cancels (W) and/or the
+    common stock it delivers.
+    """
+
+    option_no: str
+    channel: Channel = Channel.ORIGINAL
+    shares: Fraction | None = None
+    method: PaymentMethod = PaymentMethod.CASH
+    cash: Fraction | None = None
+    cancel_shares: Fraction | None = None
+    stock_shares: Fraction | None = None
+    stated_fmv: Fraction | None = None  # the FMV the holder wrote in the form, if any
+    deliver_to: Delivery | None = None
+    tranche: int | None = None  # which price tranche; None: in the order the terms list them
+    kind: ClassVar[str] = "exercise-notice"
+    clause: ClassVar[str] = "§1.1, Exhibit A"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionSurrendered(Event):
+    """§2.1, §2.2(b): the instrument handed in at the principal office (or the agent's, after §11)."""
+
+    option_no: str
+    notice: str
+    place: str = "company"  # "company" (principal office) or "agent"
+    kind: ClassVar[str] = "surrender"
+    clause: ClassVar[str] = "§2.1"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaymentReceived(Event):
+    """§2.2(a): cash or check, common stock, option shares cancelled, or a mix."""
+
+    option_no: str
+    notice: str
+    cash: Fraction = Fraction(0)
+    stock_shares: Fraction = Fraction(0)
+    instrument: str = "cash"  # "cash", "certified check", "official bank check", "wire"
+    kind: ClassVar[str] = "payment"
+    clause: ClassVar[str] = "§2.2(a)"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExerciseEffected(Event):
+    """§2.1: shares deemed issued at the close of business of the day surrender and payment are complete.
+
+    Derived: decided from the notice, the surrender, the payment and the facts of the day, and kept with
+    every figure as it was determined.
+    """
+
+    option_no: str
+    notice: str
+    tranche: int
+    shares_exercised: Fraction  # Y: the option balance falls by this
+    shares_issued: Fraction  # exact, before rounding (X for cashless, N for a combination)
+    whole_shares: Fraction
+    fraction: Fraction
+    fair_market_value: Fraction | None
+    cash_in_lieu: Fraction  # exact amount owed for the fraction
+    cash_in_lieu_paid: Fraction  # rounded to the cent
+    aggregate_exercise_price: Fraction
+    delivery_due: date
+    holder: str
+    company: str
+    kind: ClassVar[str] = "exercise"
+    clause: ClassVar[str] = "§2.1, §2.2"
+    phase: ClassVar[Phase] = Phase.CLOSE
+    derived: ClassVar[bool] = True
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SharesDelivered(Event):
+    """§2.1: certificates (or book entry) and cash in lieu delivered."""
+
+    option_no: str
+    notice: str
+    certificates: tuple[str, ...] = ()
+    book_entry: bool = False
+    issued_in_name: str = ""
+    cash_paid: Fraction = Fraction(0)
+    transfer_taxes_paid: bool = False  # by the holder, when issued in another name
+    kind: ClassVar[str] = "delivery"
+    clause: ClassVar[str] = "§2.1"
+
+
+# ---------------------------------------------------------------- §3 reorganization, §4 stock events
+
+
+class StockEventKind(Enum):
+    DIVIDEND_ON_COMMON = "dividend-on-common"  # §4(a)
+    DIVIDEND_ON_PREFERRED = "dividend-on-preferred"  # §4(a)
+    SUBDIVISION = "subdivision"  # §4(b)
+    COMBINATION = "combination"  # §4(c)
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StockEvent(Event):
+    """§4: a stock dividend, subdivision or combination of `issuer`'s common stock.
+
+    `on` is the moment that counts: the record date of a dividend, the effective date of a split.
+    `issuer` is the company, or after a §3 merger the issuer of a security in the basket (§3.3).
+    """
+
+    issuer: str
+    event: StockEventKind
+    outstanding_before: Fraction
+    outstanding_after: Fraction
+    consideration: str = "none"  # §5(a): a stock dividend or split brings the company nothing
+
+    kind: ClassVar[str] = "stock-event"
+    clause: ClassVar[str] = "§4"
+
+    @property
+    def phase(self) -> Phase:  # type: ignore[override]
+        if self.event in (StockEventKind.DIVIDEND_ON_COMMON, StockEventKind.DIVIDEND_ON_PREFERRED):
+            return Phase.AFTER_CLOSE
+        return Phase.OPENING
+
+
+class ItemKind(Enum):
+    SECURITY = "security"
+    CASH = "cash"
+    PROPERTY = "property"
+
+
+@dataclass(frozen=True, slots=True)
+class BasketItem:
+    """What one share of common stock became in a §3 transaction."""
+
+    item: ItemKind
+    quantity: Fraction  # units of the security per share; dollars for cash; units of property
+    issuer: str = ""  # the security's issuer (a company id when we keep its prices)
+    description: str = ""
+    unit_value: Fraction | None = None  # for property: the value agreed or appraised
+
+
+class ReorganizationKind(Enum):
+    REORGANIZATION = "reorganization"
+    CONSOLIDATION = "consolidation"
+    MERGER = "merger"
+    ASSET_TRANSFER = "asset-transfer"  # of substantially all assets under a plan of dissolution
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reorganized(Event):
+    """§3.1: what each share of common stock became, and who now owes the option (definition (a))."""
+
+    company: str
+    transaction: ReorganizationKind
+    successor: str  # name of the person who now owes the option
+    basket: tuple[BasketItem, ...]
+    continues: bool = True  # §3.3: the option continues; False sends deliveries under §3.2
+    kind: ClassVar[str] = "reorganization"
+    clause: ClassVar[str] = "§3.1, §3.3"
+    phase: ClassVar[Phase] = Phase.OPENING
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dissolved(Event):
+    """§3.2: dissolution after a transfer of substantially all assets."""
+
+    company: str
+    kind: ClassVar[str] = "dissolution"
+    clause: ClassVar[str] = "§3.2"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrusteeDesignated(Event):
+    """§3.2, §1.4: the holder names a bank or trust company in New York City as trustee."""
+
+    option_no: str
+    name: str
+    principal_office: Address
+    bank_or_trust_company: bool
+    kind: ClassVar[str] = "trustee"
+    clause: ClassVar[str] = "§3.2, §1.4"
+
+
+# ---------------------------------------------------------------- §7, §12 transfer; §8 replacement
+
+
+@dataclass(frozen=True, slots=True)
+class TransferPiece:
+    """One transferee of Exhibit B: percentage of the remaining shares and/or a number."""
+
+    holder: str  # a Holder id (registered with its name and address)
+    percent: Fraction | None = None
+    shares: Fraction | None = None
+    address: Address | None = None
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TransferRequested(Event):
+    """§7, Exhibit B: the holder's endorsement with everything that must come with it."""
+
+    option_no: str
+    pieces: tuple[TransferPiece, ...]
+    endorsement_signed: bool = False
+    witnessed_by: str = ""
+    original_surrendered: bool = False
+    opinion_received: bool = False
+    transfer_taxes_paid: bool = False
+    kind: ClassVar[str] = "transfer-request"
+    clause: ClassVar[str] = "§7, Exhibit B"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TransferRegistered(Event):
+    """§7, §12: the transfer entered on the company's books; new options of like tenor.
+
+    `new_options` gives a number for each piece in order, then one for the transferor's balance when
+    there is one.
+    """
+
+    option_no: str
+    request: str
+    new_options: tuple[str, ...]
+    kind: ClassVar[str] = "transfer-registration"
+    clause: ClassVar[str] = "§7, §12"
+
+
+class ReplacementCause(Enum):
+    LOST = "lost"
+    STOLEN = "stolen"
+    DESTROYED = "destroyed"
+    MUTILATED = "mutilated"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReplacementRequested(Event):
+    """§8: evidence of loss, theft, destruction or mutilation; indemnity or surrender."""
+
+    option_no: str
+    cause: ReplacementCause
+    evidence: str = ""
+    indemnity: Fraction | None = None  # amount of the indemnity agreement or security
+    indemnity_form: str = ""  # "indemnity agreement", "surety bond", ...
+    original_surrendered: bool = False  # required for mutilation
+    kind: ClassVar[str] = "replacement-request"
+    clause: ClassVar[str] = "§8"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReplacementIssued(Event):
+    option_no: str
+    request: str
+    new_option: str
+    kind: ClassVar[str] = "replacement"
+    clause: ClassVar[str] = "§8"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VoidInstrumentPresented(Event):
+    """Someone presented an instrument that was replaced or superseded: recorded as a claim."""
+
+    option_no: str
+    presented_by: str
+    kind: ClassVar[str] = "void-presented"
+    clause: ClassVar[str] = "§8, §12"
+
+
+# ---------------------------------------------------------------- §10 cap notices
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaiverNoticeReceived(Event):
+    """§10: the holder's notice; the cap falls away from the end of the notice period."""
+
+    option_no: str
+    kind: ClassVar[str] = "waiver-notice"
+    clause: ClassVar[str] = "§10"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DefaultNoticeReceived(Event):
+    """§10: the holder's notice of an Event of Default under the Security Agreement."""
+
+    option_no: str
+    default: str = ""
+    kind: ClassVar[str] = "default-notice"
+    clause: ClassVar[str] = "§10"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DefaultCured(Event):
+    option_no: str
+    kind: ClassVar[str] = "default-cure"
+    clause: ClassVar[str] = "§10"
+
+
+# ---------------------------------------------------------------- §11 agent, §13 notices, §14, §1.3
+
+
+class AgentFunction(Enum):
+    EXERCISE = "exercise"  # issuing stock on exercise, §1
+    EXCHANGE = "exchange"  # exchanging the option on transfer, §7
+    REPLACEMENT = "replacement"  # replacing the option, §8
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgentAppointed(Event):
+    company: str
+    name: str
+    office: Address
+    functions: frozenset[AgentFunction] = frozenset(AgentFunction)
+    kind: ClassVar[str] = "agent"
+    clause: ClassVar[str] = "§11"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddressFurnished(Event):
+    holder: str
+    address: Address
+    kind: ClassVar[str] = "address"
+    clause: ClassVar[str] = "§13"
+
+
+class MailClass(Enum):
+    REGISTERED = "registered"
+    CERTIFIED = "certified"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoticeSent(Event):
+    """§13: a notice from the company, by first-class registered or certified mail."""
+
+    option_no: str
+    subject: str
+    addressee: str  # holder id the notice went to (the §13 fallback may pick an earlier holder)
+    address: Address
+    mail_class: MailClass = MailClass.CERTIFIED
+    tracking: str = ""
+    regarding: str = ""  # event id, e.g. the stock event whose §5 certificate this mails
+    recipient_role: str = "holder"  # "holder" or "agent" (a §5 certificate goes to both)
+    kind: ClassVar[str] = "notice"
+    clause: ClassVar[str] = "§13"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Amended(Event):
+    """§14: new terms from this date, in a writing signed by every party it binds."""
+
+    option_no: str
+    terms: Terms
+    binds: tuple[str, ...]  # actors bound, e.g. ("holder:gssf",)
+    signed_by: tuple[str, ...]
+    kind: ClassVar[str] = "amendment"
+    clause: ClassVar[str] = "§14"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AcknowledgmentRequested(Event):
+    option_no: str
+    kind: ClassVar[str] = "acknowledgment-request"
+    clause: ClassVar[str] = "§1.3"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AcknowledgmentGiven(Event):
+    option_no: str
+    request: str = ""
+    kind: ClassVar[str] = "acknowledgment"
+    clause: ClassVar[str] = "§1.3"
+
+
+# ---------------------------------------------------------------- facts the rules need
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SharesOutstanding(Event):
+    company: str
+    shares: Fraction
+    source: str = ""
+    kind: ClassVar[str] = "outstanding"
+    clause: ClassVar[str] = "§4, §10"
+    phase: ClassVar[Phase] = Phase.OPENING
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthorizedShares(Event):
+    company: str
+    shares: Fraction
+    source: str = ""
+    kind: ClassVar[str] = "authorized"
+    clause: ClassVar[str] = "§6"
+    phase: ClassVar[Phase] = Phase.OPENING
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BeneficialOwnership(Event):
+    """§10: the holder's (with affiliates') ownership as the holder certifies it, options excluded."""
+
+    holder: str
+    company: str
+    shares: Fraction
+    source: str = ""
+    kind: ClassVar[str] = "ownership"
+    clause: ClassVar[str] = "§10"
+    phase: ClassVar[Phase] = Phase.OPENING
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Listed(Event):
+    """Where the common stock trades from this date: decides which §1.2 clause sets FMV."""
+
+    company: str
+    venue: Venue
+    kind: ClassVar[str] = "listing"
+    clause: ClassVar[str] = "§1.2"
+    phase: ClassVar[Phase] = Phase.OPENING
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quote(Event):
+    """One day's market data for a company's stock on a venue."""
+
+    company: str
+    venue: Venue
+    close: Fraction | None = None  # closing or last sale price
+    bid: Fraction | None = None
+    ask: Fraction | None = None
+    source: str = ""
+    kind: ClassVar[str] = "quote"
+    clause: ClassVar[str] = "§1.2(a), §1.2(b)"
+    phase: ClassVar[Phase] = Phase.OPENING
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FmvAgreed(Event):
+    """§1.2(c): FMV agreed by the holder and the company (stock not publicly traded)."""
+
+    company: str
+    value: Fraction
+    agreed_by: tuple[str, ...] = ()
+    kind: ClassVar[str] = "fmv-agreement"
+    clause: ClassVar[str] = "§1.2(c)"
+    phase: ClassVar[Phase] = Phase.OPENING
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FmvAwarded(Event):
+    """§1.2(c): FMV set by a single AAA arbitrator."""
+
+    company: str
+    value: Fraction
+    arbitrator: str = ""
+    case: str = ""
+    kind: ClassVar[str] = "fmv-award"
+    clause: ClassVar[str] = "§1.2(c)"
+    phase: ClassVar[Phase] = Phase.OPENING
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LiquidationAmount(Event):
+    """§1.2(d): the total amount payable to common on a liquidation date.
+
+    FMV per share divides it by the outstanding shares plus the option's issuable shares, as §1.2(d) has
+    the option's shares counted as outstanding.
+    """
+
+    company: str
+    amount: Fraction
+    source: str = ""
+    kind: ClassVar[str] = "liquidation"
+    clause: ClassVar[str] = "§1.2(d)"
+    phase: ClassVar[Phase] = Phase.OPENING
+
+
+# ---------------------------------------------------------------- the record itself
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Correction(Event):
+    """A later event that names an earlier one as wrong; views show both. Nothing is edited in place."""
+
+    corrects: str
+    reason: str
+    kind: ClassVar[str] = "correction"
+    clause: ClassVar[str] = "record"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentIssued(Event):
+    """A document made and sent, by its SHA-256, so a later dispute can show exactly what went out."""
+
+    document: str  # kind, e.g. "exercise-notice"
+    sha256: str
+    option_no: str = ""
+    regarding: str = ""
+    kind: ClassVar[str] = "document"
+    clause: ClassVar[str] = "record"
+
+
+def sort_key(event: Event, sequence: int) -> tuple[date, int, int]:
+    """The one ordering rule: date, then phase within the day, then the order of recording."""
+    return (event.on, int(event.phase), sequence)

@@ -1,0 +1,54 @@
+"""§4 Extraordinary events regarding common stock, and the facts §5 wants certified.
+
+§4 speaks three times. Its first sentence scales the share number by outstanding-after over
+outstanding-before. A later sentence refers to "the Exercise price, as so adjusted" though nothing adjusted
+it. The last sentence scales the share number again, by the ratio of the old exercise price to the new one.
+Applied literally and in a row, a 2-for-1 split would quadruple the shares. Read together, the clause means
+one economic adjustment: shares up by the ratio, price down by it, aggregate price unchanged
+(`AdjustmentReading.PRICE_INVERSE`, the default). `LITERAL_FIXED_PRICE` applies the first sentence alone.
+Neither ever applies both share adjustments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from warrantbook.core.errors import BadInput
+from warrantbook.core.explain import Trace, record
+from warrantbook.core.terms import AdjustmentReading
+
+
+@dataclass(frozen=True, slots=True)
+class Adjusted:
+    shares: Fraction
+    exercise_price: Fraction
+
+
+def ratio(outstanding_before: Fraction, outstanding_after: Fraction) -> Fraction:
+    """after/before from actual counts (§4(a), (b) of the fraction)."""
+    if outstanding_before <= 0 or outstanding_after <= 0:
+        raise BadInput("outstanding_before and outstanding_after must both be more than zero (§4)",
+                       field="outstanding_before" if outstanding_before <= 0 else "outstanding_after", clause="§4")
+    return outstanding_after / outstanding_before
+
+
+def adjust(shares: Fraction, exercise_price: Fraction, outstanding_before: Fraction, outstanding_after: Fraction,
+           reading: AdjustmentReading, trace: Trace | None = None) -> Adjusted:
+    """One §4 event applied to one tranche: exact, no rounding."""
+    r = outstanding_after / outstanding_before
+    new_shares = shares * r
+    new_price = exercise_price / r if reading is AdjustmentReading.PRICE_INVERSE else exercise_price
+    if trace is not None:
+        record(trace, "§4", "share number adjusted", "shares x outstanding_after / outstanding_before", new_shares,
+               shares=shares, outstanding_after=outstanding_after, outstanding_before=outstanding_before)
+        if reading is AdjustmentReading.PRICE_INVERSE:
+            record(trace, "§4", "exercise price adjusted inversely (reading: price-inverse)",
+                   "price x outstanding_before / outstanding_after", new_price, price=exercise_price,
+                   outstanding_before=outstanding_before, outstanding_after=outstanding_after)
+            record(trace, "§4", "aggregate exercise price unchanged", "new shares x new price", new_shares * new_price,
+                   before=shares * exercise_price)
+        else:
+            trace.note("§4", "exercise price kept (reading: literal-fixed-price)",
+                       "the first sentence of §4 alone: the price does not move")
+    return Adjusted(new_shares, new_price)

@@ -1,0 +1,86 @@
+"""Where a user's options live: a plain-text book or a database, chosen per ../shared/design/cli.md.
+
+`--book FILE`, else `--db URL`, else $WARRANTBOOK_BOOK, then $WARRANTBOOK_DB, else the SQLite file
+`warrantbook.db` in the current directory. Both kinds answer the same questions (events, state as of a
+date) and record the same way: decide against the current state, then append what was decided, or
+nothing at all.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+
+from warrantbook.core.decide import decide
+from warrantbook.core.errors import BadInput
+from warrantbook.core.events import Event
+from warrantbook.core.state import BookState, fold
+
+
+class Source(Protocol):
+    label: str
+
+    def events(self) -> list[Event]: ...
+    def state(self, as_of: date | None = None) -> BookState: ...
+    def record(self, proposed: Event, *, idempotency_key: str | None = None) -> list[Event]: ...
+
+
+class BookSource:
+    """A YAML book file. Recording rewrites the file atomically (write aside, then rename)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.label = f"book {self.path}"
+
+    def _load(self) -> list[Event]:
+        from warrantbook.book.io import load
+
+        if not self.path.exists():
+            raise BadInput(f"book: no file {self.path} (start one with 'warrantbook book export' or copy examples/seed-option.yaml)",
+                           field="book")
+        return list(load(self.path).events)
+
+    def events(self) -> list[Event]:
+        return self._load()
+
+    def state(self, as_of: date | None = None) -> BookState:
+        return fold(self._load(), as_of)
+
+    def record(self, proposed: Event, *, idempotency_key: str | None = None) -> list[Event]:
+        from warrantbook.book.io import dumps
+
+        events = self._load()
+        decided = decide(fold(events), proposed)
+        header = _header_of(self.path)
+        text = dumps(events + decided, header)
+        fd, tmp = tempfile.mkstemp(prefix=".wb-", dir=str(self.path.parent or "."))
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
+        return decided
+
+
+def _header_of(path: Path) -> str:
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line[1:].lstrip() if line.startswith("# ") else line[1:])
+    return "\n".join(lines)
+
+
+def open_source(book: str | None = None, db: str | None = None) -> Source:
+    book = book or (None if db else os.environ.get("WARRANTBOOK_BOOK"))
+    if book:
+        return BookSource(book)
+    url = db or os.environ.get("WARRANTBOOK_DB") or "sqlite:///warrantbook.db"
+    try:
+        from warrantbook.store.ledger import DbSource  # the ledger (storage shell)
+    except ImportError:  # pragma: no cover - before the store exists
+        raise BadInput("no database support installed; use --book FILE", field="db") from None
+    return DbSource(url)
