@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
+from warrantbook.core.audit import Head, head_of
 from warrantbook.core.decide import decide
 from warrantbook.core.errors import BadInput
 from warrantbook.core.events import Event
@@ -26,6 +27,7 @@ class Source(Protocol):
     def events(self) -> list[Event]: ...
     def state(self, as_of: date | None = None) -> BookState: ...
     def record(self, proposed: Event, *, idempotency_key: str | None = None) -> list[Event]: ...
+    def head(self) -> Head: ...
 
 
 class BookSource:
@@ -48,6 +50,10 @@ class BookSource:
 
     def state(self, as_of: date | None = None) -> BookState:
         return fold(self._load(), as_of)
+
+    def head(self) -> Head:
+        """The audit head over the book's events in their recorded order (core.audit)."""
+        return head_of(self._load())
 
     def record(self, proposed: Event, *, idempotency_key: str | None = None) -> list[Event]:
         from warrantbook.book.io import dumps
