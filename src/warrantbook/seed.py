@@ -86,5 +86,5 @@ def seed_life() -> list[ev.Event]:
         ev.WaiverNoticeReceived(id="waiver-1", on=date(2006, 7, 3), actor=holder, option_no="ATG-3",
                                 note="the cap of ATG-3 falls away 75 days after receipt"),
     ]
-    life += _quotes(date(2006, 2, 1), date(2006, 4, 28), F("0.021"), F("0.023"), F("0.0001"))
+    life += _quotes(date(2006, 2, 1), date(2006, 12, 29), F("0.021"), F("0.023"), F("0.0001"))
     return life

@@ -20,7 +20,7 @@ import yaml
 from warrantbook.core.codec import encode, event_from_data
 from warrantbook.core.decide import replay
 from warrantbook.core.errors import BadInput, BookErrors, Refusal, WarrantbookError
-from warrantbook.core.events import Event
+from warrantbook.core.events import REGISTRY, Event
 from warrantbook.core.state import BookState
 
 FORMAT_VERSION = "1"
@@ -47,7 +47,7 @@ class _Loader(yaml.SafeLoader):
 def _plain(node: yaml.Node, path: str, lines: dict[str, int]) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
-        if node.tag == "tag:yaml.org,2002:null" or (node.style is None and node.value in ("", "~", "null", "Null", "NULL")):
+        if node.style is None and node.value in _NULLISH:
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
@@ -101,14 +101,15 @@ def loads(text: str, path: str | None = None) -> Book:
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_events):
         base = f"events[{i}]"
+        kind = raw.get("type") if isinstance(raw, dict) else None
+        if kind in REGISTRY and REGISTRY[kind].derived:
+            errors.append(BadInput(f"{base}: '{kind}' events are computed from the others, not written (§2.1)", field="type",
+                                   line=_line_for(lines, base, "type")))
+            continue
         try:
             event = event_from_data(raw, "event")
         except BadInput as exc:
             errors.append(BadInput(exc.message.replace("event", base, 1), field=exc.field, line=_line_for(lines, base, exc.field)))
-            continue
-        if event.derived:
-            errors.append(BadInput(f"{base}: '{event.kind}' events are computed, not written (§2.1)", field="type",
-                                   line=_line_for(lines, base, "type")))
             continue
         if event.id in seen:
             errors.append(BadInput(f"{base}.id: {event.id!r} is already used on line {seen[event.id]}", field="id",
@@ -174,6 +175,15 @@ class _Dumper(yaml.emitter.Emitter, yaml.serializer.Serializer, yaml.representer
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)
+
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        # text the loader would read as "no value" must be quoted to stay text
+        style = '"' if data in _NULLISH else None
+        return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_NULLISH = {"", "~", "null", "Null", "NULL"}
+_Dumper.add_representer(str, _Dumper.represent_str)
 
 
 def _event_data(event: Event) -> dict[str, Any]:

@@ -177,7 +177,7 @@ def quote(
 ) -> None:
     """What-if: what an exercise on a date would give, with every figure explained.
 
-    Example: warrantbook quote --book examples/seed-option.yaml --option ATG-3 --shares 10000000 --method cashless --on 2006-04-03
+    Example: warrantbook quote --book examples/seed-option.yaml --option ATG-3 --shares 10000000 --method cashless --on 2006-10-02
     """
     day = parse_day(on, "on")
     state = source(book, db).state(day)

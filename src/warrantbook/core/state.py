@@ -188,7 +188,8 @@ class BookState:
             return self.options[option_no]
         except KeyError:
             known = ", ".join(sorted(self.options)) or "none"
-            raise BadInput(f"option: no option numbered {option_no!r} (known: {known})", field="option") from None
+            raise BadInput(f"option: no option numbered {option_no!r} has been issued by then (known: {known})",
+                           field="option", clause="§1.1") from None
 
     def holder_group(self, holder_id: str) -> str:
         holder = self.holders.get(holder_id)

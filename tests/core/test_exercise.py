@@ -1,0 +1,142 @@
+"""§2 exercise: cash, stock, cashless and combinations; whole shares, cash in lieu, delivery (§2.1).
+
+Each row's expected figures are worked by hand from the formulas of §2.2 (given in the row's comment), not
+taken from the code under test.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction as F
+
+import pytest
+
+from tests.conftest import PREAMBLE, make_book
+from warrantbook.core.decide import exercise_quote
+from warrantbook.core.errors import BadInput, Refusal
+from warrantbook.core.explain import Trace
+from warrantbook.core.rules.exercise import ExerciseRequest
+from warrantbook.core.terms import PaymentMethod as M
+
+ON = date(2006, 3, 15)  # a Wednesday; +3 banking days = Monday 2006-03-20
+NO_CAP = {"outstanding": F(10**12), "owned": F(0)}  # a cap that cannot bite, to isolate §2
+
+
+def quote(req: ExerciseRequest, fmv: str | None = "0.05", **kw):  # type: ignore[no-untyped-def]
+    state = make_book().state
+    trace = Trace()
+    result = exercise_quote(state, "ATG-1", req, ON, fmv=F(fmv) if fmv else None, trace=trace, **{**NO_CAP, **kw})
+    return result, trace
+
+
+@pytest.mark.parametrize(
+    ("clause", "req", "fmv", "issued", "cash_due", "stock_due", "cancelled", "balance_drop"),
+    [
+        # §2.2(a)(i) cash: 1,000,000 x $0.00001 = $10.00
+        ("§2.2(a)(i)", ExerciseRequest(F(1_000_000), M.CASH), "0.05", F(1_000_000), F(10), F(0), F(0), F(1_000_000)),
+        # §2.2(a)(i) cash owed is rounded UP to the cent: 333 x 0.00001 = 0.00333 -> $0.01
+        ("§2.2(a)(i)", ExerciseRequest(F(333), M.CASH), "0.05", F(333), F("0.01"), F(0), F(0), F(333)),
+        # §2.2(a)(ii) stock: $10 / $0.03 = 333.33 -> 334 whole shares delivered as payment
+        ("§2.2(a)(ii)", ExerciseRequest(F(1_000_000), M.STOCK), "0.03", F(1_000_000), F(0), F(334), F(0), F(1_000_000)),
+        # §2.2(b) cashless: X = 1,000,000 x (0.05 - 0.00001) / 0.05 = 999,800
+        ("§2.2(b)", ExerciseRequest(F(1_000_000), M.CASHLESS), "0.05", F(999_800), F(0), F(0), F(200), F(1_000_000)),
+        # §2.2(a)(iv) combination, N = 1,000,000 purchased with $5 cash: W = ceil((10 - 5) / 0.04999) = 101,
+        # cash due = (N + W) x B - W x A = 10.00101 - 5.05 = 4.95101 -> $4.96; balance falls by N + W
+        ("§2.2(a)(iv)", ExerciseRequest(F(1_000_000), M.COMBINATION, cash=F(5)), "0.05", F(1_000_000), F("4.96"), F(0), F(101), F(1_000_101)),
+        # combination stating W = 200 (cancelled at A): cash due = 1,000,200 x 0.00001 - 200 x 0.05 = 0.002 -> $0.01
+        ("§2.2(a)(iv)", ExerciseRequest(F(1_000_000), M.COMBINATION, cancel_shares=F(200)), "0.05", F(1_000_000), F("0.01"), F(0), F(200), F(1_000_200)),
+    ],
+)
+def test_payment_methods(clause: str, req: ExerciseRequest, fmv: str, issued: F, cash_due: F, stock_due: F,
+                         cancelled: F, balance_drop: F) -> None:
+    result, trace = quote(req, fmv)
+    assert result.shares_issued == issued, clause
+    assert result.cash_due == cash_due, clause
+    assert result.stock_due == stock_due, clause
+    assert result.option_shares_cancelled == cancelled, clause
+    assert result.shares_exercised == balance_drop, clause
+    assert result.remaining_after == F(140_250_000) - balance_drop
+    assert result.delivery_due == date(2006, 3, 20)
+    assert any(s.clause.startswith(clause.split("(")[0]) for s in trace.steps)
+
+
+def test_cashless_fraction_paid_in_cash_at_fmv() -> None:
+    """§2.1: X = 50,000,000 x (0.0248 - 0.00001) / 0.0248 = 49,979,838.709677...; 0.709677 x 0.0248 = $0.0176 -> $0.02."""
+    result, _ = quote(ExerciseRequest(F(50_000_000), M.CASHLESS), "0.0248")
+    exact_x = F(50_000_000) * (F("0.0248") - F("0.00001")) / F("0.0248")
+    assert result.shares_issued == exact_x
+    assert result.whole_shares == 49_979_838
+    assert result.fraction == exact_x - 49_979_838
+    assert result.cash_in_lieu == result.fraction * F("0.0248")
+    assert result.cash_in_lieu_paid == F("0.02")
+
+
+def test_cash_in_lieu_under_half_a_cent_pays_nothing_but_is_shown() -> None:
+    """A fraction worth $0.004 rounds to $0.00 paid; the exact amount stays in the result."""
+    result, _ = quote(ExerciseRequest(F(3), M.CASHLESS), "0.05")
+    # X = 3 x 0.04999 / 0.05 = 2.9994 -> 2 shares, 0.9994 x 0.05 = $0.04997 -> $0.05
+    assert (result.whole_shares, result.cash_in_lieu_paid) == (F(2), F("0.05"))
+    result, _ = quote(ExerciseRequest(F(1), M.CASHLESS), "0.004")
+    # X = (0.004 - 0.00001) / 0.004 = 0.9975 -> 0 shares, 0.9975 x 0.004 = $0.00399 -> $0.00
+    assert (result.whole_shares, result.cash_in_lieu, result.cash_in_lieu_paid) == (F(0), F("0.00399"), F(0))
+
+
+@pytest.mark.parametrize("fmv", ["0.00001", "0.000005"])
+def test_cashless_refused_unless_fmv_exceeds_price(fmv: str) -> None:
+    with pytest.raises(Refusal) as info:
+        quote(ExerciseRequest(F(1000), M.CASHLESS), fmv)
+    assert info.value.clause == "§2.2(b)"
+
+
+def test_cash_exercise_proceeds_without_fmv_cashless_waits() -> None:
+    """§1.2(c): stock not traded and no agreed value: cash goes ahead, cashless must wait."""
+    state = make_book("""
+    - {id: nt, on: 2006-01-01, type: listing, actor: company:atg, company: atg, venue: not-traded}
+    """).state
+    ok = exercise_quote(state, "ATG-1", ExerciseRequest(F(1000), M.CASH), ON, **NO_CAP)
+    assert ok.fair_market_value is None and ok.cash_due == F("0.01")
+    with pytest.raises(Refusal) as info:
+        exercise_quote(state, "ATG-1", ExerciseRequest(F(1000), M.CASHLESS), ON, **NO_CAP)
+    assert info.value.clause == "§1.2(c)"
+
+
+@pytest.mark.parametrize(
+    ("shares", "error", "field"),
+    [
+        (F(0), BadInput, "shares"),
+        (F(-5), BadInput, "shares"),
+        (F(1, 2), BadInput, "shares"),
+        (F(140_250_001), Refusal, "shares"),
+    ],
+)
+def test_bad_share_counts(shares: F, error: type, field: str) -> None:
+    with pytest.raises(error) as info:
+        quote(ExerciseRequest(shares, M.CASH))
+    assert info.value.field == field
+
+
+def test_cashless_maximum_is_every_remaining_share() -> None:
+    result, _ = quote(ExerciseRequest(None, M.CASHLESS), "0.05")
+    assert result.shares_exercised == F(140_250_000)
+    assert result.shares_issued == F(140_250_000) * F("0.04999") / F("0.05")
+    assert result.remaining_after == 0
+
+
+def test_method_not_in_terms_is_refused() -> None:
+    preamble_no_cashless = PREAMBLE.replace(
+        'tranches: [{shares: 140250000, exercise_price: "0.00001"}]}',
+        'tranches: [{shares: 140250000, exercise_price: "0.00001"}], payment_methods: [cash, stock]}')
+    state = make_book(preamble=preamble_no_cashless).state
+    with pytest.raises(Refusal) as info:
+        exercise_quote(state, "ATG-1", ExerciseRequest(F(10), M.CASHLESS), ON, fmv=F("0.05"), **NO_CAP)
+    assert info.value.clause == "§2.2(a)"
+
+
+def test_explanation_lets_a_user_check_by_hand() -> None:
+    result, trace = quote(ExerciseRequest(F(1_000_000), M.CASHLESS), "0.05")
+    steps = {s.label: s for s in trace.steps}
+    x = steps["shares issued (X)"]
+    inputs = dict(x.inputs)
+    assert inputs["Y"] * (inputs["A"] - inputs["B"]) / inputs["A"] == x.result == result.shares_issued
+    assert all(s.clause for s in trace.steps)
+    assert [s["clause"] for s in trace.as_json()] == [s.clause for s in trace.steps]
