@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import Enum
 from fractions import Fraction
@@ -87,8 +87,6 @@ class OptionState:
     certificates_due: tuple[CertificateDue, ...] = ()
     acknowledgments_due: tuple[str, ...] = ()
     claims: tuple[str, ...] = ()
-    exercised: Fraction = Fraction(0)
-    issued: Fraction = Fraction(0)  # whole shares issued on exercise, all time
     dissolution_delivery_due: bool = False
 
     @property
@@ -108,6 +106,20 @@ class OptionState:
             if p.notice.id == notice_id:
                 return p
         return None
+
+
+def _make_evolver(cls: type) -> Callable[..., Any]:
+    """A `dataclasses.replace` for one frozen slots class, without the __init__ round trip (the fold's hot path)."""
+    names = [f.name for f in fields(cls)]
+    body = "\n".join(f"    set_(new, {n!r}, changes.pop({n!r}) if {n!r} in changes else old.{n})" for n in names)
+    source = (f"def evolve(old, new_=object.__new__, set_=object.__setattr__, cls_=cls, **changes):\n"
+              f"    new = new_(cls_)\n{body}\n    if changes:\n        raise TypeError(f'unknown fields {{sorted(changes)}}')\n    return new\n")
+    namespace: dict[str, Any] = {"cls": cls}
+    exec(source, namespace)  # noqa: S102 - generated from the dataclass's own field names
+    return namespace["evolve"]  # type: ignore[no-any-return]
+
+
+_evolve_option = _make_evolver(OptionState)
 
 
 class CompanyState:
@@ -170,6 +182,7 @@ class BookState:
 
     as_of: date | None
     options: dict[str, OptionState] = field(default_factory=dict)
+    by_company: dict[str, list[str]] = field(default_factory=dict)  # company id -> its option numbers, in issue order
     companies: dict[str, CompanyState] = field(default_factory=dict)
     holders: dict[str, Holder] = field(default_factory=dict)
     owned: dict[tuple[str, str], list[tuple[date, Fraction]]] = field(default_factory=dict)  # (group, company)
@@ -178,6 +191,7 @@ class BookState:
     by_id: dict[str, ev.Event] = field(default_factory=dict)
     corrections: dict[str, ev.Correction] = field(default_factory=dict)  # corrected id -> correction
     documents: list[ev.DocumentIssued] = field(default_factory=list)
+    reorganizations: int = 0
 
     # -- look-ups the rules and views need
 
@@ -247,7 +261,17 @@ def _expire(state: BookState, as_of: date) -> None:
 
 
 def _put(state: BookState, option: OptionState) -> None:
+    if option.option_no not in state.options:
+        state.by_company.setdefault(option.company, []).append(option.option_no)
     state.options[option.option_no] = option
+
+
+def _company_options(state: BookState, company: str) -> list[OptionState]:
+    return [state.options[no] for no in state.by_company.get(company, ())]
+
+
+def _basket_options(state: BookState, issuer: str) -> list[OptionState]:
+    return [o for o in state.options.values() if o.basket is not None and any(i.issuer == issuer for i in o.basket)]
 
 
 def _push(history: list[tuple[date, Fraction]], day: date, value: Fraction) -> None:
@@ -298,7 +322,7 @@ def _on_issue(state: BookState, e: ev.OptionIssued) -> None:
 
 def _on_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
     o = state.options[e.option_no]
-    _put(state, replace(o, pending=o.pending + (PendingExercise(e),)))
+    _put(state, _evolve_option(o, pending=o.pending + (PendingExercise(e),)))
 
 
 def _replace_pending(o: OptionState, new: PendingExercise) -> tuple[PendingExercise, ...]:
@@ -310,7 +334,7 @@ def _on_surrender(state: BookState, e: ev.OptionSurrendered) -> None:
     p = o.pending_notice(e.notice)
     if p is None:
         return
-    _put(state, replace(o, pending=_replace_pending(o, replace(p, surrender=e)), original_at=e.place))
+    _put(state, _evolve_option(o, pending=_replace_pending(o, replace(p, surrender=e)), original_at=e.place))
 
 
 def _on_payment(state: BookState, e: ev.PaymentReceived) -> None:
@@ -318,7 +342,7 @@ def _on_payment(state: BookState, e: ev.PaymentReceived) -> None:
     p = o.pending_notice(e.notice)
     if p is None:
         return
-    _put(state, replace(o, pending=_replace_pending(o, replace(p, payments=p.payments + (e,)))))
+    _put(state, _evolve_option(o, pending=_replace_pending(o, replace(p, payments=p.payments + (e,)))))
 
 
 def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
@@ -326,12 +350,10 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
     tranches = list(o.tranches)
     t = tranches[e.tranche]
     tranches[e.tranche] = Tranche(t.shares - e.shares_exercised, t.exercise_price)
-    remaining = sum((x.shares for x in tranches), Fraction(0))
-    status = Status.EXERCISED if remaining == 0 else o.status
+    status = o.status if any(x.shares for x in tranches) else Status.EXERCISED
     # after a partial exercise the company holds the surrendered paper until it issues one for the balance
-    _put(state, replace(o, tranches=tuple(tranches), pending=tuple(p for p in o.pending if p.notice.id != e.notice),
-                        deliveries_due=o.deliveries_due + (e,), exercised=o.exercised + e.shares_exercised,
-                        issued=o.issued + e.whole_shares, status=status, status_since=e.on if status is not o.status else o.status_since))
+    _put(state, _evolve_option(o, tranches=tuple(tranches), pending=tuple(p for p in o.pending if p.notice.id != e.notice),
+                        deliveries_due=o.deliveries_due + (e,), status=status, status_since=e.on if status is not o.status else o.status_since))
     if o.basket is None:
         company = _company(state, o.company)
         current = company.current_outstanding
@@ -345,62 +367,68 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
 
 def _on_delivery(state: BookState, e: ev.SharesDelivered) -> None:
     o = state.options[e.option_no]
-    _put(state, replace(o, deliveries_due=tuple(d for d in o.deliveries_due if d.notice != e.notice)))
+    _put(state, _evolve_option(o, deliveries_due=tuple(d for d in o.deliveries_due if d.notice != e.notice)))
 
 
 def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
-    r = e.outstanding_after / e.outstanding_before
     company = state.companies.get(e.issuer)
     if company is not None:
         company.stock_events.append(e)
         _push(company.outstanding, e.on, e.outstanding_after)
         for (_group, company_id), history in state.owned.items():
             if company_id == e.issuer and history:
-                _push(history, e.on, history[-1][1] * r)
-    for o in list(state.options.values()):
+                _push(history, e.on, history[-1][1] * e.outstanding_after / e.outstanding_before)
+    affected = _company_options(state, e.issuer)
+    if state.reorganizations:  # after a §3 transaction, an issuer's events may reach other options' baskets (§3.3)
+        affected = affected + [o for o in _basket_options(state, e.issuer) if o.company != e.issuer]
+    for o in affected:
         if not o.active:
             continue
         if o.basket is None and o.company == e.issuer:
             reading = o.terms.readings.adjustment
-            tranches = tuple(Tranche(a.shares, a.exercise_price) for a in
-                             (adjust(t.shares, t.exercise_price, e.outstanding_before, e.outstanding_after, reading) for t in o.tranches))
+            tranches = tuple(adjust(t.shares, t.exercise_price, e.outstanding_before, e.outstanding_after, reading) for t in o.tranches)
         elif o.basket is not None and any(i.issuer == e.issuer for i in o.basket):
             tranches = o.tranches
+            r = e.outstanding_after / e.outstanding_before
             basket = tuple(replace(i, quantity=i.quantity * r) if i.issuer == e.issuer and i.item is ev.ItemKind.SECURITY else i
                            for i in o.basket)
             o = replace(o, basket=basket)  # §3.3: the successor's events adjust the basket
         else:
             continue
-        recipients = {"holder"} | ({"agent"} if _company(state, o.company).agent else set())
-        _put(state, replace(o, tranches=tranches,
-                            certificates_due=o.certificates_due + (CertificateDue(e.id, e.on, frozenset(recipients)),)))
+        recipients = _WITH_AGENT if company is not None and company.agent else _HOLDER_ONLY
+        _put(state, _evolve_option(o, tranches=tranches, certificates_due=o.certificates_due + (CertificateDue(e.id, e.on, recipients),)))
+
+
+_HOLDER_ONLY = frozenset({"holder"})
+_WITH_AGENT = frozenset({"holder", "agent"})
 
 
 def _on_reorganized(state: BookState, e: ev.Reorganized) -> None:
     company = _company(state, e.company)
     company.reorganized = e
-    for o in list(state.options.values()):
-        if o.active and o.company == e.company and o.basket is None:
+    state.reorganizations += 1
+    for o in _company_options(state, e.company):
+        if o.active and o.basket is None:
             recipients = {"holder"} | ({"agent"} if company.agent else set())
-            _put(state, replace(o, basket=e.basket, obligor=e.successor,
+            _put(state, _evolve_option(o, basket=e.basket, obligor=e.successor,
                                 certificates_due=o.certificates_due + (CertificateDue(e.id, e.on, frozenset(recipients)),)))
 
 
 def _on_dissolved(state: BookState, e: ev.Dissolved) -> None:
     _company(state, e.company).dissolved = e.on
-    for o in list(state.options.values()):
-        if o.active and o.company == e.company:
-            _put(state, replace(o, dissolution_delivery_due=True))
+    for o in _company_options(state, e.company):
+        if o.active:
+            _put(state, _evolve_option(o, dissolution_delivery_due=True))
 
 
 def _on_trustee(state: BookState, e: ev.TrusteeDesignated) -> None:
     o = state.options[e.option_no]
-    _put(state, replace(o, trustee=e.name))
+    _put(state, _evolve_option(o, trustee=e.name))
 
 
 def _on_transfer_request(state: BookState, e: ev.TransferRequested) -> None:
     o = state.options[e.option_no]
-    _put(state, replace(o, pending_transfer=e, original_at="company" if e.original_surrendered else o.original_at))
+    _put(state, _evolve_option(o, pending_transfer=e, original_at="company" if e.original_surrendered else o.original_at))
 
 
 def _child(parent: OptionState, number: str, holder: str, tranches: tuple[Tranche, ...], origin: str, on: date) -> OptionState:
@@ -408,7 +436,7 @@ def _child(parent: OptionState, number: str, holder: str, tranches: tuple[Tranch
     return replace(parent, option_no=number, holder=holder, terms=terms, terms_history=((on, terms),), tranches=tranches,
                    status=Status.ACTIVE, status_since=on, parent=parent.option_no, origin=origin, children=(),
                    original_at="holder", pending=(), deliveries_due=(), pending_transfer=None, pending_replacement=None,
-                   certificates_due=(), acknowledgments_due=(), claims=(), exercised=Fraction(0), issued=Fraction(0))
+                   certificates_due=(), acknowledgments_due=(), claims=())
 
 
 def _scale(tranches: tuple[Tranche, ...], share: Fraction, whole: Fraction) -> tuple[Tranche, ...]:
@@ -434,13 +462,13 @@ def _on_transfer_registered(state: BookState, e: ev.TransferRegistered) -> None:
         children.append(_child(o, e.new_options[len(split.pieces)], o.holder, tranches, "transfer", e.on))
     for child in children:
         _put(state, child)
-    _put(state, replace(o, status=Status.SUPERSEDED, status_since=e.on, pending_transfer=None, original_at="company",
+    _put(state, _evolve_option(o, status=Status.SUPERSEDED, status_since=e.on, pending_transfer=None, original_at="company",
                         children=o.children + tuple(c.option_no for c in children)))
 
 
 def _on_replacement_request(state: BookState, e: ev.ReplacementRequested) -> None:
     o = state.options[e.option_no]
-    _put(state, replace(o, pending_replacement=e, original_at="company" if e.original_surrendered else o.original_at))
+    _put(state, _evolve_option(o, pending_replacement=e, original_at="company" if e.original_surrendered else o.original_at))
 
 
 def _on_replacement(state: BookState, e: ev.ReplacementIssued) -> None:
@@ -449,28 +477,28 @@ def _on_replacement(state: BookState, e: ev.ReplacementIssued) -> None:
     child = replace(child, basket=o.basket, waiver_received=o.waiver_received, default_since=o.default_since,
                     default_cured=o.default_cured, trustee=o.trustee)
     _put(state, child)
-    _put(state, replace(o, status=Status.REPLACED, status_since=e.on, pending_replacement=None,
+    _put(state, _evolve_option(o, status=Status.REPLACED, status_since=e.on, pending_replacement=None,
                         children=o.children + (e.new_option,)))
 
 
 def _on_void_presented(state: BookState, e: ev.VoidInstrumentPresented) -> None:
     o = state.options[e.option_no]
-    _put(state, replace(o, claims=o.claims + (e.id,)))
+    _put(state, _evolve_option(o, claims=o.claims + (e.id,)))
 
 
 def _on_waiver(state: BookState, e: ev.WaiverNoticeReceived) -> None:
     o = state.options[e.option_no]
-    _put(state, replace(o, waiver_received=o.waiver_received or e.on))
+    _put(state, _evolve_option(o, waiver_received=o.waiver_received or e.on))
 
 
 def _on_default(state: BookState, e: ev.DefaultNoticeReceived) -> None:
     o = state.options[e.option_no]
-    _put(state, replace(o, default_since=e.on, default_cured=None))
+    _put(state, _evolve_option(o, default_since=e.on, default_cured=None))
 
 
 def _on_cure(state: BookState, e: ev.DefaultCured) -> None:
     o = state.options[e.option_no]
-    _put(state, replace(o, default_cured=e.on))
+    _put(state, _evolve_option(o, default_cured=e.on))
 
 
 def _on_agent(state: BookState, e: ev.AgentAppointed) -> None:
@@ -493,24 +521,24 @@ def _on_notice_sent(state: BookState, e: ev.NoticeSent) -> None:
             c = replace(c, to=c.to - {e.recipient_role})
         if c.to:
             due.append(c)
-    _put(state, replace(o, certificates_due=tuple(due)))
+    _put(state, _evolve_option(o, certificates_due=tuple(due)))
 
 
 def _on_amended(state: BookState, e: ev.Amended) -> None:
     o = state.options[e.option_no]
     tranches = e.terms.tranches if e.terms.tranches != o.terms.tranches else o.tranches
-    _put(state, replace(o, terms=e.terms, terms_history=o.terms_history + ((e.on, e.terms),), tranches=tranches))
+    _put(state, _evolve_option(o, terms=e.terms, terms_history=o.terms_history + ((e.on, e.terms),), tranches=tranches))
 
 
 def _on_ack_request(state: BookState, e: ev.AcknowledgmentRequested) -> None:
     o = state.options[e.option_no]
-    _put(state, replace(o, acknowledgments_due=o.acknowledgments_due + (e.id,)))
+    _put(state, _evolve_option(o, acknowledgments_due=o.acknowledgments_due + (e.id,)))
 
 
 def _on_ack(state: BookState, e: ev.AcknowledgmentGiven) -> None:
     o = state.options[e.option_no]
     remaining = tuple(r for r in o.acknowledgments_due if r != e.request) if e.request else o.acknowledgments_due[1:]
-    _put(state, replace(o, acknowledgments_due=remaining))
+    _put(state, _evolve_option(o, acknowledgments_due=remaining))
 
 
 def _on_outstanding(state: BookState, e: ev.SharesOutstanding) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from warrantbook.core.codec import encode
 from warrantbook.core.decide import reservation
+from warrantbook.core.events import ExerciseEffected
 from warrantbook.core.numbers import to_text
 from warrantbook.core.rules.cap import cap_status
 from warrantbook.core.state import BookState, OptionState
@@ -84,6 +85,8 @@ def option_summary(state: BookState, option: OptionState, as_of: date) -> dict[s
     company = state.companies.get(option.company)
     address = state.last_address(option.holder)
     terms = option.terms
+    exercises = [e for e in state.events if isinstance(e, ExerciseEffected) and e.option_no == option.option_no
+                 and e.id not in state.corrections]
     return {
         "option": option.option_no,
         "number_on_instrument": terms.option_no_on_instrument,
@@ -109,8 +112,8 @@ def option_summary(state: BookState, option: OptionState, as_of: date) -> dict[s
         "trustee": option.trustee or None,
         "notice_address": {"holder": address[0], "address": list(address[1].lines)} if address else None,
         "original_at": option.original_at,
-        "exercised_shares": to_text(option.exercised),
-        "issued_shares": to_text(option.issued),
+        "exercised_shares": to_text(sum((e.shares_exercised for e in exercises), Fraction(0))),
+        "issued_shares": to_text(sum((e.whole_shares for e in exercises), Fraction(0))),
         "open_items": [i.as_json() for i in open_items(state, option, as_of)],
         "disputes": encode(terms.disputes, keep_defaults=True),
         "readings": encode(terms.readings, keep_defaults=True),

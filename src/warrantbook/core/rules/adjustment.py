@@ -11,18 +11,11 @@ Neither ever applies both share adjustments.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from warrantbook.core.errors import BadInput
 from warrantbook.core.explain import Trace, record
-from warrantbook.core.terms import AdjustmentReading
-
-
-@dataclass(frozen=True, slots=True)
-class Adjusted:
-    shares: Fraction
-    exercise_price: Fraction
+from warrantbook.core.terms import AdjustmentReading, Tranche
 
 
 def ratio(outstanding_before: Fraction, outstanding_after: Fraction) -> Fraction:
@@ -34,7 +27,7 @@ def ratio(outstanding_before: Fraction, outstanding_after: Fraction) -> Fraction
 
 
 def adjust(shares: Fraction, exercise_price: Fraction, outstanding_before: Fraction, outstanding_after: Fraction,
-           reading: AdjustmentReading, trace: Trace | None = None) -> Adjusted:
+           reading: AdjustmentReading, trace: Trace | None = None) -> Tranche:
     """One §4 event applied to one tranche: exact, no rounding."""
     r = outstanding_after / outstanding_before
     new_shares = shares * r
@@ -51,4 +44,4 @@ def adjust(shares: Fraction, exercise_price: Fraction, outstanding_before: Fract
         else:
             trace.note("§4", "exercise price kept (reading: literal-fixed-price)",
                        "the first sentence of §4 alone: the price does not move")
-    return Adjusted(new_shares, new_price)
+    return Tranche(new_shares, new_price)

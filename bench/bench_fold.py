@@ -1,0 +1,109 @@
+"""Fold 10,000 options x 100 events, beside a bare loop doing the same Fraction work on plain tuples.
+
+    python bench/bench_fold.py            # 10,000 x 100 (1,000,000 events), 3 rounds
+    python bench/bench_fold.py --quick    # 1,000 x 100
+
+Each option has its own company (so a §4 event touches one option, as most do) and a life of 100 events:
+its company, the issue, then 98 events cycling through a 2-for-1 split or 1-for-2 combination, an exercise
+notice, the exercise effected (with its figures, as the database keeps them) and the delivery. The baseline
+applies the same Fraction operations (shares x ratio, price / ratio, shares - Y) to (shares, price) tuples
+in a dict, with no events, no ordering and no immutable state. Explanations are not built (they are built
+on demand, when someone asks for a figure). Prints the median events/s of each and their ratio
+(target: the fold at least half the baseline's rate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from datetime import date, timedelta
+from fractions import Fraction as F
+
+from warrantbook.core import events as ev
+from warrantbook.core.state import fold
+from warrantbook.core.terms import Company, Holder, Tranche, seed_terms
+
+
+def build(options: int, per_option: int) -> list[ev.Event]:
+    start = date(2005, 9, 7)
+    out: list[ev.Event] = [ev.HolderRegistered(id="h", on=start, holder=Holder(id="h", name="Holder"))]
+    for i in range(options):
+        company = f"c{i}"
+        no = f"O-{i}"
+        terms = seed_terms(option_no=no, company=company)
+        out.append(ev.CompanyRegistered(id=f"{company}", on=start, company=Company(id=company, name=company, state="Nevada")))
+        out.append(ev.OptionIssued(id=f"{no}.issue", on=start, option_no=no, holder="h", terms=terms))
+        day = start
+        for k in range(per_option - 2):
+            day += timedelta(days=1)
+            step = k % 4
+            if step == 0:
+                before, after = (F(1_000_000_000), F(2_000_000_000)) if (k // 4) % 2 == 0 else (F(2_000_000_000), F(1_000_000_000))
+                out.append(ev.StockEvent(id=f"{no}.{k}", on=day, issuer=company, event=ev.StockEventKind.SUBDIVISION if after > before
+                                         else ev.StockEventKind.COMBINATION, outstanding_before=before, outstanding_after=after))
+            elif step == 1:
+                out.append(ev.ExerciseNoticeReceived(id=f"{no}.{k}", on=day, option_no=no, shares=F(1)))
+            elif step == 2:
+                out.append(ev.ExerciseEffected(id=f"{no}.{k}", on=day, option_no=no, notice=f"{no}.{k - 1}", tranche=0,
+                                               shares_exercised=F(1), shares_issued=F(1), whole_shares=F(1), fraction=F(0),
+                                               fair_market_value=None, cash_in_lieu=F(0), cash_in_lieu_paid=F(0),
+                                               aggregate_exercise_price=F(1, 100_000), delivery_due=day, holder="h", company=company))
+            else:
+                out.append(ev.SharesDelivered(id=f"{no}.{k}", on=day, option_no=no, notice=f"{no}.{k - 2}", book_entry=True))
+    return out
+
+
+def baseline(events: list[ev.Event]) -> dict[str, tuple[F, F]]:
+    """The same Fraction operations on plain tuples: the floor any fold must pay."""
+    options: dict[str, tuple[F, F]] = {}
+    by_company: dict[str, str] = {}
+    for e in events:
+        kind = e.kind
+        if kind == "issue":
+            t: Tranche = e.terms.tranches[0]  # type: ignore[attr-defined]
+            options[e.option_no] = (t.shares, t.exercise_price)  # type: ignore[attr-defined]
+            by_company[e.terms.company] = e.option_no  # type: ignore[attr-defined]
+        elif kind == "stock-event":
+            no = by_company[e.issuer]  # type: ignore[attr-defined]
+            shares, price = options[no]
+            r = e.outstanding_after / e.outstanding_before  # type: ignore[attr-defined]
+            options[no] = (shares * r, price / r)
+        elif kind == "exercise":
+            shares, price = options[e.option_no]  # type: ignore[attr-defined]
+            options[e.option_no] = (shares - e.shares_exercised, price)  # type: ignore[attr-defined]
+    return options
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--options", type=int, default=10_000)
+    parser.add_argument("--events", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="1,000 options")
+    args = parser.parse_args()
+    if args.quick:
+        args.options = 1_000
+    events = build(args.options, args.events)
+    n = len(events)
+    print(f"{args.options:,} options x {args.events} events = {n:,} events")
+    fold_times, base_times = [], []
+    for _ in range(args.rounds):
+        t0 = time.perf_counter()
+        ref = baseline(events)
+        base_times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        state = fold(events)
+        fold_times.append(time.perf_counter() - t0)
+    # the two must agree, or the comparison means nothing
+    for no, (shares, price) in ref.items():
+        o = state.options[no]
+        assert (o.remaining, o.exercise_price) == (shares, price), no
+    base, folded = statistics.median(base_times), statistics.median(fold_times)
+    print(f"baseline (Fraction ops on tuples): {n / base:>12,.0f} events/s  (median {base:.2f} s of {args.rounds})")
+    print(f"fold (events -> state):            {n / folded:>12,.0f} events/s  (median {folded:.2f} s of {args.rounds})")
+    print(f"ratio fold/baseline: {base / folded:.2f} (target >= 0.50)")
+
+
+if __name__ == "__main__":
+    main()
