@@ -618,6 +618,26 @@ class LiquidationAmount(Event):
     phase: ClassVar[Phase] = Phase.OPENING
 
 
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CapTableFact(Event):
+    """A fact cap-table records need that the agreement does not give and no rule uses.
+
+    OCF export requires some (a company's formation date, its common stock's votes per share and seniority,
+    an option's purchase price...) and reports every one that is missing rather than invent it. `subject` is
+    a company id, holder id or option number; `name` one of the names docs/ocf.md lists; `value` is text
+    (an exact number or an ISO date), read where it is used.
+    """
+
+    subject: str
+    name: str
+    value: str
+    source: str = ""
+    kind: ClassVar[str] = "cap-table-fact"
+    clause: ClassVar[str] = "record"
+    phase: ClassVar[Phase] = Phase.OPENING
+
+
 # ---------------------------------------------------------------- the record itself
 
 
