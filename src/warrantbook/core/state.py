@@ -231,10 +231,13 @@ class BookState:
 
 
 def ordered(events: Iterable[ev.Event]) -> list[ev.Event]:
-    """Events in the one documented order: date, phase, then order of recording."""
-    indexed = list(enumerate(events))
-    indexed.sort(key=lambda pair: ev.sort_key(pair[1], pair[0]))
-    return [e for _i, e in indexed]
+    """Events in the one documented order: date, phase, then order of recording (a stable sort)."""
+    items = list(events)
+    keys = [(e.on, e.phase) for e in items]
+    if all(a <= b for a, b in zip(keys, keys[1:])):
+        return items  # already in order: the usual case for a store read in recording order
+    order = sorted(range(len(items)), key=keys.__getitem__)
+    return [items[i] for i in order]
 
 
 def fold(events: Iterable[ev.Event], as_of: date | None = None) -> BookState:
