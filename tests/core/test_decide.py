@@ -163,3 +163,26 @@ def test_bad_input_names_field_and_line() -> None:
 def test_unknown_option_is_bad_input() -> None:
     with pytest.raises(BadInput):
         make_book().state.option("NOPE")
+
+
+def test_split_between_notice_and_completion_adjusts_the_exercise_number() -> None:
+    """§2.2(a): 1,000,000 shares noticed, a 3-for-2 split, then surrender and payment: 1,500,000 at the new price."""
+    book = make_book("""
+    - {id: n, on: 2006-01-03, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 1000000, method: cash}
+    - {id: s, on: 2006-01-10, type: stock-event, actor: company:atg, issuer: atg, event: subdivision, outstanding_before: 1200000000, outstanding_after: 1800000000}
+    - {id: sr, on: 2006-01-11, type: surrender, actor: company:atg, option_no: ATG-1, notice: n}
+    - {id: p, on: 2006-01-11, type: payment, actor: company:atg, option_no: ATG-1, notice: n, cash: "10"}
+    """)
+    (effected,) = [e for e in book.events if isinstance(e, ev.ExerciseEffected)]
+    assert effected.shares_exercised == 1_500_000
+    assert effected.aggregate_exercise_price == F(10)  # 1,500,000 x 0.00001 x 2/3
+    assert book.state.options["ATG-1"].remaining == 140_250_000 * F(3, 2) - 1_500_000
+
+
+def test_transfer_refused_while_an_exercise_is_open() -> None:
+    with pytest.raises(BookErrors) as info:
+        make_book("""
+    - {id: n, on: 2006-01-03, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 1000, method: cash}
+    - {id: t, on: 2006-01-04, type: transfer-request, actor: holder:gssf, option_no: ATG-1, pieces: [{holder: other, shares: 10}]}
+    """)
+    assert info.value.errors[0].clause == "§7"

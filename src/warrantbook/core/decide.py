@@ -169,9 +169,13 @@ def reservation(state: BookState, company: str, on: date, trace: Trace | None = 
 # ---------------------------------------------------------------- decide
 
 
-def _request_of(notice: ev.ExerciseNoticeReceived) -> ExerciseRequest:
-    return ExerciseRequest(shares=notice.shares, method=notice.method, cash=notice.cash, cancel_shares=notice.cancel_shares,
-                           stock_shares=notice.stock_shares, tranche=notice.tranche)
+def _request_of(notice: ev.ExerciseNoticeReceived, ratio: Fraction = Fraction(1)) -> ExerciseRequest:
+    """The notice's election; a §4 event since it was given scales its share numbers (§2.2(a))."""
+    def scaled(value: Fraction | None) -> Fraction | None:
+        return None if value is None else value * ratio
+
+    return ExerciseRequest(shares=scaled(notice.shares), method=notice.method, cash=notice.cash, cancel_shares=scaled(notice.cancel_shares),
+                           stock_shares=notice.stock_shares, tranche=notice.tranche, whole_only=ratio == 1)
 
 
 def _require_holder(state: BookState, option: OptionState, e: ev.Event, what: str) -> None:
@@ -254,7 +258,7 @@ def _completes(state: BookState, option: OptionState, p: PendingExercise, on: da
         return None
     notice = p.notice
     det = determination_date(option, notice, on)
-    result = exercise_quote(state, option.option_no, _request_of(notice), on, determination=det, check_status=False)
+    result = exercise_quote(state, option.option_no, _request_of(notice, p.ratio), on, determination=det, check_status=False)
     if notice.method is not PaymentMethod.CASHLESS:
         if p.cash_paid < result.cash_due or p.stock_paid < result.stock_due:
             return None
@@ -365,6 +369,9 @@ def _check_transfer_request(state: BookState, e: ev.TransferRequested) -> None:
     option = _option_event(state, e)
     _require_holder(state, option, e, "a transfer")
     _check_active(option, e.on, "§7")
+    if option.pending:
+        raise Refusal("§7", f"exercise notice {option.pending[0].notice.id} is still open on option {option.option_no}: "
+                      "complete it before the option is surrendered for transfer", field="option")
     if option.pending_transfer is not None:
         raise Refusal("§7", f"transfer {option.pending_transfer.id} is already pending on option {option.option_no}", field="option")
     for i, p in enumerate(e.pieces):
@@ -401,6 +408,8 @@ def _check_replacement_request(state: BookState, e: ev.ReplacementRequested) -> 
     option = _option_event(state, e)
     _require_holder(state, option, e, "a replacement request")
     _check_active(option, e.on, "§8")
+    if option.pending:
+        raise Refusal("§8", f"exercise notice {option.pending[0].notice.id} is still open on option {option.option_no}", field="option")
     if not e.evidence.strip():
         raise Refusal("§8", "a replacement needs evidence of the loss, theft, destruction or mutilation", field="evidence")
     if e.cause is ev.ReplacementCause.MUTILATED:

@@ -40,6 +40,7 @@ class PendingExercise:
     notice: ev.ExerciseNoticeReceived
     surrender: ev.OptionSurrendered | None = None
     payments: tuple[ev.PaymentReceived, ...] = ()
+    ratio: Fraction = Fraction(1)  # §2.2(a): a §4 event while the notice is open adjusts its share numbers
 
     @property
     def cash_paid(self) -> Fraction:
@@ -399,7 +400,12 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
         else:
             continue
         recipients = _WITH_AGENT if company is not None and company.agent else _HOLDER_ONLY
-        _put(state, _evolve_option(o, tranches=tranches, certificates_due=o.certificates_due + (CertificateDue(e.id, e.on, recipients),)))
+        pending = o.pending
+        if pending and o.basket is None:
+            r = e.outstanding_after / e.outstanding_before
+            pending = tuple(replace(p, ratio=p.ratio * r) for p in pending)
+        _put(state, _evolve_option(o, tranches=tranches, pending=pending,
+                                   certificates_due=o.certificates_due + (CertificateDue(e.id, e.on, recipients),)))
 
 
 _HOLDER_ONLY = frozenset({"holder"})

@@ -35,6 +35,7 @@ class ExerciseRequest:
     cancel_shares: Fraction | None = None
     stock_shares: Fraction | None = None
     tranche: int | None = None
+    whole_only: bool = True  # False once §4 has scaled an open notice's number (§2.2(a))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +117,7 @@ def compute_exercise(*, request: ExerciseRequest, tranche: int, remaining: Fract
         Y = request.shares
         if Y <= 0:
             raise BadInput("shares: must be more than zero", field="shares", clause="§1.1")
-        if Y.denominator != 1 and Y != remaining:
+        if Y.denominator != 1 and Y != remaining and request.whole_only:
             raise BadInput(f"shares: {fmt(Y)} is not a whole number (only the whole remaining balance may be fractional)",
                            field="shares", clause="§1.1")
         if Y > remaining:
