@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Protocol
 
 from warrantbook.core.audit import Head, head_of
 from warrantbook.core.decide import decide
-from warrantbook.core.errors import BadInput
+from warrantbook.core.errors import BadInput, BookErrors, Refusal, WarrantbookError
 from warrantbook.core.events import Event
 from warrantbook.core.state import BookState, fold
 
@@ -56,19 +57,43 @@ class BookSource:
         return head_of(self._load())
 
     def record(self, proposed: Event, *, idempotency_key: str | None = None) -> list[Event]:
-        from warrantbook.book.io import dumps
-
         events = self._load()
         decided = decide(fold(events), proposed)
+        self._write(events + decided)
+        return decided
+
+    def record_all(self, proposed: list[Event], *, idempotency_key: str | None = None,
+                   on_error: Callable[[int, WarrantbookError], WarrantbookError] | None = None,
+                   progress: Callable[[int], None] | None = None) -> list[Event]:
+        """Decide each proposed event against the book and the ones before it; write all of them, or none."""
+        events = self._load()
+        decided: list[Event] = []
+        errors: list[WarrantbookError] = []
+        for i, e in enumerate(proposed):
+            try:
+                decided += decide(fold(events + decided), e)
+            except (BadInput, Refusal) as exc:
+                if on_error is None:
+                    raise
+                errors.append(on_error(i, exc))
+            if progress:
+                progress(i + 1)
+        if errors:
+            raise BookErrors(errors)
+        self._write(events + decided)
+        return decided
+
+    def _write(self, events: list[Event]) -> None:
+        from warrantbook.book.io import dumps
+
         header = _header_of(self.path)
-        text = dumps(events + decided, header)
+        text = dumps(events, header)
         fd, tmp = tempfile.mkstemp(prefix=".wb-", dir=str(self.path.parent or "."))
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.path)
-        return decided
 
 
 def _header_of(path: Path) -> str:

@@ -1,0 +1,434 @@
+"""Views and housekeeping: init, book import/export, correct, list, history, due, reserve, audit.
+
+Views print what core.summary computes; nothing here computes a figure of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from warrantbook.cli.common import AsOfOpt, BookOpt, DbOpt, JsonOpt, OnOpt, OptionOpt, console, emit, handle_errors, parse_day, source
+from warrantbook.cli.ledger_common import ActorOpt, IdemOpt, IdOpt, NoteOpt, actor_of, ctx, event_json, new_id, progress_bar, record
+from warrantbook.core import events as ev
+from warrantbook.core.audit import GENESIS, canonical, head_of, link
+from warrantbook.core.errors import BadInput
+from warrantbook.core.numbers import exact, fmt, money
+from warrantbook.core.state import BookState
+from warrantbook.core.summary import open_items, option_summary, reserve_summary
+from warrantbook.sources import BookSource, Source
+from warrantbook.store.engine import DEFAULT_URL
+from warrantbook.store.keys import primary_option
+
+book_app = typer.Typer(help="Move a whole book in and out of the ledger (plain-text YAML, docs/book-format.md).", no_args_is_help=True,
+                       rich_markup_mode=None)
+audit_app = typer.Typer(help="Tamper evidence: the hash chain over every recorded event.", no_args_is_help=True,
+                        rich_markup_mode=None)
+
+
+def _db_url(db: str | None) -> str:
+    return db or os.environ.get("WARRANTBOOK_DB") or DEFAULT_URL
+
+
+def _db(db: str | None, *, create: bool = False) -> Any:
+    from warrantbook.store.ledger import DbSource
+
+    return DbSource(_db_url(db), create=create)
+
+
+@handle_errors
+def init(book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Create a ledger (or bring an existing one to the newest schema); with --book, start an empty book file.
+
+    Example: warrantbook init --db sqlite:///warrantbook.db
+    """
+    book = book or (None if db else os.environ.get("WARRANTBOOK_BOOK"))
+    if book:
+        path = Path(book)
+        created = not path.exists()
+        if created:
+            path.write_text("# warrantbook book (docs/book-format.md)\nwarrantbook: '1'\nevents: []\n", encoding="utf-8")
+        result = {"source": f"book {path}", "created": created}
+        if as_json:
+            emit(result)
+        else:
+            console.print(f"{'created' if created else 'already exists'}: book {path}", markup=False, highlight=False, soft_wrap=True)
+        return
+    src = _db(db, create=True)
+    before, after = src.migrated or (None, None)
+    head = src.head()
+    src.close()
+    if as_json:
+        emit({"source": src.label, "revision_before": before, "revision": after, "head": head.as_json()})
+    elif before == after:
+        console.print(f"{src.label}: already at schema revision {after} ({head.count} events)", markup=False, highlight=False, soft_wrap=True)
+    else:
+        console.print(f"{src.label}: schema {'created' if before is None else 'upgraded from ' + before} at revision {after}", markup=False, highlight=False, soft_wrap=True)
+
+
+@book_app.command("import")
+@handle_errors
+def book_import(
+    file: Annotated[Path, typer.Argument(help="The book file (YAML).", metavar="FILE")],
+    db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Load a book into the ledger: checked whole first; into an empty ledger its chain head is kept.
+
+    Example: warrantbook book import examples/seed-option.yaml --db sqlite:///warrantbook.db
+    """
+    from warrantbook.book.io import load
+
+    loaded = load(file)
+    src = _db(db)
+    empty = src.is_empty()
+    events = list(loaded.events) if empty else loaded.user_events
+    with progress_bar(f"importing {file.name}", len(events), as_json) as advance:
+        if empty:
+            src.import_events(events, progress=advance)
+        else:
+            src.record_all(events, progress=advance)
+    head = src.head()
+    result = {"source": src.label, "file": str(file), "imported": len(events), "head": head.as_json(),
+              "book_head": head_of(loaded.events).as_json() if empty else None}
+    if as_json:
+        emit(result)
+    else:
+        console.print(f"imported {len(events)} events from {file} into {src.label}", markup=False, highlight=False, soft_wrap=True)
+        console.print(f"head {head.hash} ({head.count} events)", markup=False, highlight=False, soft_wrap=True)
+
+
+@book_app.command("export")
+@handle_errors
+def book_export(
+    out: Annotated[Path, typer.Option("--out", help="The book file to write.")],
+    book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Write every event of the source to a plain-text book (derived events are recomputed on load).
+
+    Example: warrantbook book export --out backup.yaml --db sqlite:///warrantbook.db
+    """
+    from warrantbook.book.io import dumps
+
+    src = source(book, db)
+    events = src.events()
+    head = src.head()
+    header = (f"warrantbook book exported from {src.label}\n"
+              f"ledger head at export: {head.hash} ({head.count} events)\nFormat: docs/book-format.md")
+    text = dumps(events, header)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".wb-", dir=str(out.parent))
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, out)
+    user = sum(1 for e in events if not e.derived)
+    if as_json:
+        emit({"source": src.label, "out": str(out), "events": user, "head": head.as_json()})
+    else:
+        console.print(f"wrote {user} events to {out} (ledger head {head.hash}, {head.count} events)", markup=False, highlight=False, soft_wrap=True)
+
+
+@handle_errors
+def correct(
+    event: Annotated[str, typer.Option("--event", help="Id of the event that is wrong.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is wrong.")],
+    on: OnOpt = None, actor: ActorOpt = None, event_id: IdOpt = None, note: NoteOpt = "", idempotency_key: IdemOpt = None,
+    book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Record that an earlier event is wrong: nothing is edited, the correction names it and views show both.
+
+    The corrected event stays in the record with no effect; record the right event next.
+    Example: warrantbook correct --event outstanding-20060110-1a2b3c --reason "count was for the wrong class" --on 2006-01-11
+    """
+    c = ctx(book, db, on)
+    target = c.state.by_id.get(event)
+    default_actor = target.actor if target is not None else "system"
+    e = ev.Correction(id=new_id("correction", c.day, event_id), on=c.day, actor=actor_of(actor, default_actor), note=note,
+                      corrects=event, reason=reason)
+    record(c, e, idem=idempotency_key, as_json=as_json)
+
+
+# ---------------------------------------------------------------- views
+
+
+@handle_errors
+def list_options(
+    as_of: AsOfOpt = None,
+    active: Annotated[bool, typer.Option("--active", help="Only options still active.")] = False,
+    book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Every option as of a date: holder, status, remaining shares, price, open items.
+
+    Example: warrantbook list --as-of 2006-12-31
+    """
+    day = parse_day(as_of, "as_of")
+    state = source(book, db).state(day)
+    rows = []
+    for o in state.options.values():
+        if active and not o.active:
+            continue
+        s = option_summary(state, o, day)
+        rows.append({"option": s["option"], "holder": s["holder"], "company": s["company"], "status": s["status"],
+                     "status_since": s["status_since"], "remaining_shares": s["remaining_shares"], "tranches": s["tranches"],
+                     "cap": s["cap"], "parent": s["parent"], "children": s["children"], "open_items": len(s["open_items"])})
+    if as_json:
+        emit({"as_of": day.isoformat(), "options": rows})
+        return
+    table = Table(title=f"Options as of {day}")
+    for col, justify in (("option", "left"), ("holder", "left"), ("company", "left"), ("status", "left"), ("remaining", "right"),
+                         ("price", "right"), ("lineage", "left"), ("open", "right")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for r in rows:
+        lineage = (f"from {r['parent']}" if r["parent"] else "") + (f" -> {', '.join(r['children'])}" if r["children"] else "")
+        table.add_row(r["option"], r["holder"]["name"], r["company"]["id"], r["status"], fmt(exact(r["remaining_shares"])),
+                      "; ".join(money(exact(t["exercise_price"])) for t in r["tranches"]), lineage.strip(), str(r["open_items"]))
+    console.print(table)
+    if not rows:
+        console.print("no options", markup=False, highlight=False, soft_wrap=True)
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    event: ev.Event
+    recorded_at: str | None
+    hash: str
+
+
+def entries(src: Source) -> list[Entry]:
+    stored = getattr(src, "stored", None)
+    if stored is not None:
+        return [Entry(s.seq, s.event, s.recorded_at, s.hash) for s in stored()]
+    out = []
+    h = GENESIS
+    for i, e in enumerate(src.events(), start=1):
+        h = link(h, canonical(e))
+        out.append(Entry(i, e, None, h))
+    return out
+
+
+def lineage_of(state: BookState, option: str) -> list[str]:
+    """The option, the options it came from (transfer, replacement) and the options that came from it."""
+    state.option(option)
+    chain: list[str] = []
+    no: str = option
+    while no:
+        chain.insert(0, no)
+        parent = state.options[no].parent
+        no = parent if parent in state.options else ""
+    todo = list(state.options[option].children)
+    while todo:
+        child = todo.pop(0)
+        if child in state.options and child not in chain:
+            chain.append(child)
+            todo.extend(state.options[child].children)
+    return chain
+
+
+def _touches(e: ev.Event, options: set[str], company: str) -> bool:
+    if primary_option(e) in options:
+        return True
+    created = set(getattr(e, "new_options", ()) or ()) | ({getattr(e, "new_option", "")} - {""})
+    if created & options:
+        return True
+    if isinstance(e, ev.StockEvent):
+        return e.issuer == company
+    if isinstance(e, (ev.Reorganized, ev.Dissolved, ev.AgentAppointed)):
+        return e.company == company
+    return False
+
+
+@handle_errors
+def history(
+    option: OptionOpt = None, as_of: AsOfOpt = None,
+    facts: Annotated[bool, typer.Option("--facts", help="With --option: also the company's facts and prices.")] = False,
+    book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """The timeline, in the agreement's order, with who recorded what and when, corrections and lineage.
+
+    With --option: that option's events, the options it came from and the ones that came from it.
+    Example: warrantbook history --option ATG-3 --as-of 2006-12-31
+    """
+    day = parse_day(as_of, "as_of")
+    src = source(book, db)
+    everything = entries(src)
+    state = src.state()
+    visible = [x for x in everything if x.event.on <= day]
+    corrected_by = {x.event.corrects: x.event.id for x in visible if isinstance(x.event, ev.Correction)}
+    lineage: list[str] = []
+    if option:
+        lineage = lineage_of(state, option)
+        company = state.options[option].company
+        chosen = {x.event.id for x in visible if _touches(x.event, set(lineage), company)
+                  or (facts and getattr(x.event, "company", None) == company)}
+        chosen |= {x.event.id for x in visible if isinstance(x.event, ev.Correction) and x.event.corrects in chosen}
+        visible = [x for x in visible if x.event.id in chosen]
+    visible.sort(key=lambda x: ev.sort_key(x.event, x.seq))
+    rows = []
+    for x in visible:
+        e = x.event
+        item = {"seq": x.seq, **event_json(e), "recorded_at": x.recorded_at, "hash": x.hash,
+                "corrected_by": corrected_by.get(e.id), "corrects": getattr(e, "corrects", None)}
+        rows.append(item)
+    lineage_json = [{"option": no, "parent": state.options[no].parent or None, "origin": state.options[no].origin,
+                     "children": list(state.options[no].children), "status": state.options[no].status.value} for no in lineage]
+    if as_json:
+        emit({"as_of": day.isoformat(), "option": option, "lineage": lineage_json, "events": rows})
+        return
+    if option:
+        console.print("lineage: " + " -> ".join(f"{n} ({state.options[n].origin})" for n in lineage), markup=False, highlight=False, soft_wrap=True)
+    for r in rows:
+        mark = ""
+        if r["corrected_by"]:
+            mark = f"  [CORRECTED by {r['corrected_by']}: no effect]"
+        when = f"  (recorded {r['recorded_at']})" if r["recorded_at"] else ""
+        console.print(f"#{r['seq']:<5} {r['on']}  [{r['clause']}] {r['id']}  {r['actor']}: {r['description']}{mark}{when}",
+                      markup=False, highlight=False, soft_wrap=True)
+    if not rows:
+        console.print("no events", markup=False, highlight=False, soft_wrap=True)
+
+
+@handle_errors
+def due(as_of: AsOfOpt = None, book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Open items as of a date: deliveries due, certificates to mail, pending transfers, reserve shortfalls.
+
+    Example: warrantbook due --as-of 2006-03-20
+    """
+    day = parse_day(as_of, "as_of")
+    state = source(book, db).state(day)
+    items: list[dict[str, Any]] = []
+    for o in state.options.values():
+        if o.active or o.deliveries_due or o.dissolution_delivery_due:
+            items.extend(i.as_json() for i in open_items(state, o, day))
+    for company in sorted(state.companies):
+        r = reserve_summary(state, company, day)
+        if r["shortfall"] not in (None, "0"):
+            items.append({"kind": "reserve", "clause": "§6", "option": None, "due": None, "ref": company,
+                          "text": f"{company}: reserve short by {r['shortfall']} shares (required {r['required']}, available {r['available']})"})
+    items.sort(key=lambda i: (i["due"] is None, i["due"] or "", i["option"] or ""))
+    if as_json:
+        emit({"as_of": day.isoformat(), "items": items})
+        return
+    if not items:
+        console.print(f"nothing open as of {day}", markup=False, highlight=False, soft_wrap=True)
+        return
+    table = Table(title=f"Open items as of {day}")
+    for col in ("due", "clause", "option", "item"):
+        table.add_column(col)
+    for i in items:
+        late = " LATE" if i["due"] and date.fromisoformat(i["due"]) < day else ""
+        table.add_row((i["due"] or "") + late, i["clause"], i["option"] or "", i["text"])
+    console.print(table)
+
+
+@handle_errors
+def reserve(
+    company: Annotated[str | None, typer.Option("--company", help="Company id (default: every company).", show_default=False)] = None,
+    as_of: AsOfOpt = None, book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """The §6 reservation: shares the company's options need, authorized but unissued shares, any shortfall.
+
+    Example: warrantbook reserve --company atg --as-of 2006-12-31
+    """
+    day = parse_day(as_of, "as_of")
+    state = source(book, db).state(day)
+    companies = [company] if company else sorted(state.companies)
+    for c in companies:
+        if c not in state.companies:
+            raise BadInput(f"company: no company {c!r}", field="company")
+    result = [reserve_summary(state, c, day) for c in companies]
+    if as_json:
+        emit({"as_of": day.isoformat(), "reserve": result})
+        return
+    for r in result:
+        console.print(f"{r['company']} (§6) as of {day}: required {r['required']}, authorized {r['authorized']}, "
+                      f"outstanding {r['outstanding']}, available {r['available']}, shortfall {r['shortfall']}", markup=False, highlight=False, soft_wrap=True)
+
+
+# ---------------------------------------------------------------- audit
+
+
+@audit_app.command("head")
+@handle_errors
+def audit_head(book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Print the chain head (hash and count): keep it somewhere else to detect a cut-off tail later.
+
+    Example: warrantbook audit head --db sqlite:///warrantbook.db
+    """
+    src = source(book, db)
+    head = src.head()
+    if as_json:
+        emit({"source": src.label, **head.as_json()})
+    else:
+        console.print(f"{head.hash} {head.count}", markup=False, highlight=False, soft_wrap=True)
+
+
+@audit_app.command("verify")
+@handle_errors
+def audit_verify(
+    head: Annotated[str | None, typer.Option("--head", help="A head hash kept earlier: the chain must still contain it.",
+                                             show_default=False)] = None,
+    count: Annotated[int | None, typer.Option("--count", help="The event count printed with that head.", show_default=False)] = None,
+    book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Check the hash chain event by event and name the first bad one; with --head, also a cut-off tail.
+
+    Exit code 0 when intact, 1 when something was altered, deleted, reordered or cut off.
+    Example: warrantbook audit verify --head 3f5a...e1 --count 249
+    """
+    src = source(book, db)
+    verify = getattr(src, "verify", None)
+    if verify is not None:
+        result = verify(head, count).as_json()
+    else:
+        assert isinstance(src, BookSource)
+        events = src.events()
+        hashes = []
+        h = GENESIS
+        for e in events:
+            h = link(h, canonical(e))
+            hashes.append(h)
+        problems = []
+        anchored = None
+        if head:
+            want = head.strip().lower()
+            if count is not None:
+                ok = 0 < count <= len(hashes) and hashes[count - 1] == want
+            else:
+                ok = want in hashes
+            if ok:
+                anchored = count if count is not None else hashes.index(want) + 1
+            else:
+                problems.append({"seq": None, "event": "kept head", "reason": "the kept head is not in this book: events were cut off or altered"})
+        result = {"ok": not problems, "events": len(events), "head": {"hash": h, "count": len(events)},
+                  "first_bad": problems[0] if problems else None, "problems": problems, "anchored": anchored,
+                  "note": "a book keeps no per-event hashes: only a kept head can be checked"}
+    if as_json:
+        emit({"source": src.label, **result})
+    elif result["ok"]:
+        anchored_text = f"; the kept head covers the first {result['anchored']}" if result.get("anchored") else ""
+        console.print(f"ok: {result['events']} events, chain intact{anchored_text}; head {result['head']['hash']}", markup=False, highlight=False, soft_wrap=True)
+    else:
+        first = result["first_bad"]
+        console.print(f"TAMPERED: first bad event: #{first['seq']} {first['event']}: {first['reason']}", markup=False, highlight=False, soft_wrap=True)
+        for p in result["problems"][1:10]:
+            console.print(f"  also #{p['seq']} {p['event']}: {p['reason']}", markup=False, highlight=False, soft_wrap=True)
+    if not result["ok"]:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.add_typer(book_app, name="book")
+    app.command("correct")(correct)
+    app.command("list")(list_options)
+    app.command("history")(history)
+    app.command("due")(due)
+    app.command("reserve")(reserve)
+    app.add_typer(audit_app, name="audit")

@@ -1,0 +1,145 @@
+"""Engines for the two backends, configured for durability and for honest concurrency.
+
+SQLite: WAL journal with synchronous=FULL (a commit is on disk when it returns), a busy timeout, and
+`BEGIN IMMEDIATE` for every writing transaction, so writers queue for the one write lock instead of
+failing half way; reads use a plain deferred BEGIN and never block writers. PostgreSQL: READ COMMITTED
+(the default), default fsync, and a lock timeout so a stuck writer turns into a conflict, not a hang.
+
+`conflict_of` turns the database's own words for "someone else won" (locked, serialization failure,
+deadlock, lock timeout, unique violation) into the project's Conflict (exit code 3).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+
+from warrantbook.core.errors import BadInput, Conflict
+
+DEFAULT_URL = "sqlite:///warrantbook.db"
+BUSY_TIMEOUT_S = float(os.environ.get("WARRANTBOOK_BUSY_TIMEOUT", "10"))
+WRITE = "wb_write"
+
+
+def parse_url(url: str) -> URL:
+    try:
+        u = make_url(url)
+    except Exception:
+        raise BadInput(f"db: {url!r} is not a database URL (sqlite:///file.db or postgresql+psycopg://...)", field="db") from None
+    backend = u.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise BadInput(f"db: {backend!r} is not supported (sqlite or postgresql)", field="db")
+    if backend == "postgresql" and u.drivername not in ("postgresql", "postgresql+psycopg"):
+        raise BadInput(f"db: use the psycopg driver (postgresql+psycopg://...), not {u.drivername!r}", field="db")
+    if backend == "postgresql" and u.drivername == "postgresql":
+        u = u.set(drivername="postgresql+psycopg")
+    return u
+
+
+def redact(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # pragma: no cover
+        return url
+
+
+def sqlite_path(u: URL) -> Path | None:
+    """The file of a SQLite URL, None for an in-memory database."""
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def make_engine(url: str | URL, *, busy_timeout: float | None = None) -> Engine:
+    u = parse_url(url) if isinstance(url, str) else url
+    timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
+    if u.get_backend_name() == "sqlite":
+        engine = sa.create_engine(u, connect_args={"timeout": timeout, "check_same_thread": False})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (pysqlite's own is unreliable)
+            cur = dbapi_connection.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            cur.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+        return engine
+
+    engine = sa.create_engine(u, pool_size=2, max_overflow=4)
+
+    @sa.event.listens_for(engine, "connect")
+    def _pg_connect(dbapi_connection: Any, _record: Any) -> None:
+        cur = dbapi_connection.cursor()
+        cur.execute(f"SET lock_timeout = '{int(timeout * 1000)}ms'")
+        cur.close()
+        dbapi_connection.commit()
+
+    return engine
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A writing transaction: BEGIN IMMEDIATE on SQLite; database errors of a lost race become Conflict."""
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                yield conn
+    except sa.exc.DBAPIError as exc:
+        conflict = conflict_of(exc)
+        if conflict is None:
+            raise
+        raise conflict from None
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    try:
+        with engine.connect() as conn, conn.begin():
+            yield conn
+    except sa.exc.DBAPIError as exc:
+        conflict = conflict_of(exc)
+        if conflict is None:
+            raise
+        raise conflict from None
+
+
+_PG_CONFLICTS = {
+    "40001": "a concurrent transaction changed the same rows (serialization failure)",
+    "40P01": "two writers waited on each other (deadlock)",
+    "55P03": "another writer held the lock too long (lock timeout)",
+    "23505": "another writer recorded the same thing first (unique violation)",
+}
+
+
+def conflict_of(exc: sa.exc.DBAPIError) -> Conflict | None:
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None)
+    text = str(orig).lower()
+    why: str | None = None
+    if state in _PG_CONFLICTS:
+        why = _PG_CONFLICTS[state]
+    elif "database is locked" in text or "database is busy" in text or "database table is locked" in text:
+        why = "another writer held the database (SQLite: database is locked)"
+    elif "unique constraint failed" in text:
+        why = "another writer recorded the same thing first (unique violation)"
+    if why is None:
+        return None
+    detail = ""
+    if "uq_events_option_version" in text or "events.option_no, events.version" in text:
+        detail = "; the option changed since this command read it"
+    elif "uq_events_event_id" in text or "events.event_id" in text:
+        detail = "; an event with the same id was recorded meanwhile"
+    return Conflict(f"a concurrent change won: {why}{detail}. Nothing was written; it is safe to retry.", field="db")

@@ -1,0 +1,462 @@
+"""The durable ledger: an append-only event store in SQLite or PostgreSQL behind the `Source` protocol.
+
+Recording is one transaction, the same on both backends:
+
+1. begin (SQLite: `BEGIN IMMEDIATE`, so writers queue for the write lock; PostgreSQL: READ COMMITTED);
+2. with an idempotency key, a request already recorded under that key returns its first result;
+3. read the events recorded since this process last looked and bring the cached state up to date
+   (incrementally when they sort after everything already applied, else by a full fold);
+4. `decide` the proposed event against that state (the rules live in core; nothing is decided here);
+5. lock the chain head row (every writer does, so the global hash chain stays one chain), then lock the
+   rows of every company, holder group and new option number the decided events name, and refuse with
+   Conflict when one of them moved after step 3 read the ledger: a concurrent writer changed what this
+   decision depended on (the cap of a holder group, the reservation of a company, a new option's number);
+6. append the events with the next global sequence numbers, their per-option versions (unique per
+   option: a second writer on one option fails there even if everything else were missed), their actor,
+   the time recorded and the hash chain links; store the idempotency result; commit.
+
+Any failure rolls the whole transaction back: nothing is half-written. Database errors that mean "someone
+else won" (SQLite busy, serialization failures, deadlocks, lock timeouts, unique violations) become
+Conflict (exit code 3, safe to retry).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from warrantbook.core import events as ev
+from warrantbook.core.audit import GENESIS, Head, canonical, link
+from warrantbook.core.codec import encode, event_from_data
+from warrantbook.core.decide import decide
+from warrantbook.core.errors import BadInput, BookErrors, Conflict, Refusal, WarrantbookError
+from warrantbook.core.state import BookState, apply, fold
+from warrantbook.store import schema as t
+from warrantbook.store.engine import make_engine, parse_url, reading, redact, sqlite_path, writing
+from warrantbook.store.keys import lock_keys, primary_option
+from warrantbook.store.migrate import current_revision, has_ledger, head_revision, upgrade
+
+CHUNK = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An event as the ledger keeps it: the event, where it sits in the chain, who and when."""
+
+    seq: int
+    event: ev.Event
+    version: int | None
+    recorded_at: str
+    idempotency_key: str | None
+    hash: str
+    prev_hash: str
+
+
+@dataclass
+class _Cache:
+    seq: int  # the last sequence number applied
+    events: list[ev.Event]  # in recording order
+    state: BookState  # fold(events): everything, as of no date
+    last_key: tuple[date, int] | None  # the largest (date, phase) applied
+    versions: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    seq: int
+    event_id: str
+    reason: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "event": self.event_id, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    ok: bool
+    count: int  # rows checked
+    head: Head  # as recomputed from the rows
+    problems: tuple[Problem, ...]
+    anchored: int | None = None  # how many events the kept head covers, when one was given
+
+    @property
+    def first(self) -> Problem | None:
+        return self.problems[0] if self.problems else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "events": self.count, "head": self.head.as_json(),
+                "first_bad": self.first.as_json() if self.first else None,
+                "problems": [p.as_json() for p in self.problems], "anchored": self.anchored}
+
+
+class _Replayed(Exception):
+    def __init__(self, events: list[ev.Event]):
+        self.events = events
+
+
+def now_text() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def decode_payload(payload: str, seq: int) -> ev.Event:
+    try:
+        return event_from_data(json.loads(payload), "event")
+    except (ValueError, BadInput) as exc:
+        raise BadInput(f"event #{seq} in the ledger cannot be read ({exc}); run 'warrantbook audit verify'", field="db") from None
+
+
+def request_hash(proposed: list[ev.Event]) -> str:
+    """What a request asked for, without the ids the shell generated for it: a retry hashes the same."""
+    items = []
+    for e in proposed:
+        data = encode(e, keep_defaults=True)
+        data.pop("id", None)
+        items.append(data)
+    text = json.dumps(items, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _sort_key(e: ev.Event) -> tuple[date, int]:
+    return (e.on, int(e.phase))
+
+
+class DbSource:
+    """A ledger in a database. Implements warrantbook.sources.Source, plus batch recording and audit."""
+
+    def __init__(self, url: str, *, create: bool = False, busy_timeout: float | None = None):
+        self.url = url
+        self.label = f"database {redact(url)}"
+        u = parse_url(url)
+        path = sqlite_path(u)
+        if path is not None and not path.exists() and not create:
+            raise BadInput(f"db: no ledger at {path}; create one with 'warrantbook init --db {url}'", field="db")
+        self.backend = u.get_backend_name()
+        self.engine = make_engine(u, busy_timeout=busy_timeout)
+        self._cache: _Cache | None = None
+        self._written_versions: dict[str, int] = {}
+        self.migrated: tuple[str | None, str] | None = None
+        self.replayed = False  # whether the last record returned an earlier result under its idempotency key
+        try:
+            if create:
+                self.migrated = upgrade(self.engine)
+            elif not has_ledger(self.engine):
+                raise BadInput(f"db: no ledger at {redact(url)}; create one with 'warrantbook init'", field="db")
+            elif current_revision(self.engine) != head_revision():
+                self.migrated = upgrade(self.engine)
+        except sa.exc.OperationalError as exc:
+            self.engine.dispose()
+            raise BadInput(f"db: cannot open {redact(url)}: {str(exc.orig).strip().splitlines()[0]}", field="db") from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ reading
+
+    def _refresh(self, conn: Connection) -> _Cache:
+        cache = self._cache
+        after = cache.seq if cache else 0
+        rows = conn.execute(sa.select(t.events.c.seq, t.events.c.option_no, t.events.c.version, t.events.c.payload)
+                            .where(t.events.c.seq > after).order_by(t.events.c.seq)).all()
+        if cache is None:
+            events = [decode_payload(r.payload, r.seq) for r in rows]
+            versions = {r.option_no: r.version for r in rows if r.option_no is not None}
+            cache = _Cache(rows[-1].seq if rows else 0, events, fold(events),
+                           max((_sort_key(e) for e in events), default=None), versions)
+            self._cache = cache
+            return cache
+        if rows:
+            new = [decode_payload(r.payload, r.seq) for r in rows]
+            self._advance(cache, new)
+            for r in rows:
+                if r.option_no is not None:
+                    cache.versions[r.option_no] = r.version
+            cache.seq = rows[-1].seq
+        return cache
+
+    @staticmethod
+    def _in_order(cache: _Cache, new: list[ev.Event]) -> bool:
+        if any(isinstance(e, ev.Correction) for e in new):
+            return False
+        last = cache.last_key
+        for e in new:
+            k = _sort_key(e)
+            if last is not None and k < last:
+                return False
+            last = k
+        return True
+
+    @staticmethod
+    def _fold(events: list[ev.Event]) -> BookState:
+        try:
+            return fold(events)
+        except Exception as exc:  # an event the one ordering rule cannot apply where its date puts it
+            raise BadInput(f"on: an event cannot take effect where its date places it in the ledger ({type(exc).__name__}: {exc}); "
+                           "nothing was written", field="on") from None
+
+    def _advance(self, cache: _Cache, new: list[ev.Event], folded: BookState | None = None) -> None:
+        """Bring the cached state forward by `new` (in recording order): applied in turn when they sort after
+        everything applied so far, else by the full fold that the one ordering rule needs."""
+        if folded is None and self._in_order(cache, new):
+            cache.events.extend(new)
+            for e in new:
+                apply(cache.state, e)
+                cache.last_key = _sort_key(e)
+            return
+        cache.events.extend(new)
+        cache.state = folded if folded is not None else self._fold(cache.events)
+        cache.last_key = max((_sort_key(e) for e in cache.events), default=None)
+
+    def events(self) -> list[ev.Event]:
+        with reading(self.engine) as conn:
+            return list(self._refresh(conn).events)
+
+    def state(self, as_of: date | None = None) -> BookState:
+        """The state as of a date. With no date it is the cached state: treat it as read-only."""
+        with reading(self.engine) as conn:
+            cache = self._refresh(conn)
+        return cache.state if as_of is None else fold(cache.events, as_of)
+
+    def head(self) -> Head:
+        with reading(self.engine) as conn:
+            row = conn.execute(sa.select(t.chain.c.count, t.chain.c.hash).where(t.chain.c.id == 1)).one()
+        return Head(str(row[1]), int(row[0]))
+
+    def stored(self) -> list[StoredEvent]:
+        """Every event with its place in the chain, recorded time and version, in recording order."""
+        with reading(self.engine) as conn:
+            cache = self._refresh(conn)
+            rows = conn.execute(sa.select(t.events.c.seq, t.events.c.version, t.events.c.recorded_at, t.events.c.idempotency_key,
+                                          t.events.c.hash, t.events.c.prev_hash)
+                                .where(t.events.c.seq <= cache.seq).order_by(t.events.c.seq)).all()
+        return [StoredEvent(r.seq, e, r.version, r.recorded_at, r.idempotency_key, r.hash, r.prev_hash)
+                for r, e in zip(rows, cache.events)]
+
+    def is_empty(self) -> bool:
+        return self.head().count == 0
+
+    # ------------------------------------------------------------------ recording
+
+    def record(self, proposed: ev.Event, *, idempotency_key: str | None = None) -> list[ev.Event]:
+        return self.record_all([proposed], idempotency_key=idempotency_key)
+
+    def record_all(self, proposed: list[ev.Event], *, idempotency_key: str | None = None,
+                   on_error: Callable[[int, WarrantbookError], WarrantbookError] | None = None,
+                   progress: Callable[[int], None] | None = None) -> list[ev.Event]:
+        """Decide every proposed event in turn (each sees the ones before it) and append all, or nothing.
+
+        With `on_error`, every refused or malformed event is reported (the callback may add a line number)
+        and BookErrors lists them all; without it the first one raises.
+        """
+        if not proposed:
+            return []
+        self.replayed = False
+        key = idempotency_key or None
+        digest = request_hash(proposed) if key else None
+        batch = len(proposed) > 1
+        try:
+            with writing(self.engine) as conn:
+                if key:
+                    self._replay(conn, key, digest)
+                cache = self._refresh(conn)
+                n_read = cache.seq
+                decided: list[ev.Event] = []
+                keys: set[str] = set()
+                errors: list[WarrantbookError] = []
+                for i, e in enumerate(proposed):
+                    try:
+                        out = decide(cache.state, e)
+                    except (BadInput, Refusal) as exc:
+                        if on_error is None:
+                            raise
+                        errors.append(on_error(i, exc))
+                        continue
+                    keys |= lock_keys(cache.state, out)
+                    decided.extend(out)
+                    if batch:  # later events of the batch decide against this one (undone below on failure)
+                        self._advance(cache, out)
+                if errors:
+                    raise BookErrors(errors)
+                # a back-dated event is folded before anything is written: nothing the fold cannot apply is kept
+                folded = None if batch or self._in_order(cache, decided) else self._fold(cache.events + decided)
+                count = self._append(conn, decided, n_read, keys, key, digest, progress)
+        except _Replayed as replayed:
+            self.replayed = True
+            return replayed.events
+        except BaseException:
+            if batch:
+                self._cache = None
+            raise
+        self._after_commit(cache, decided, n_read, count, batch, folded)
+        return decided
+
+    def import_events(self, decided: list[ev.Event], progress: Callable[[int], None] | None = None) -> int:
+        """Append events already decided (a book's replay) to an empty ledger, in their order, in one transaction."""
+        state = fold(decided)
+        keys = lock_keys(state, decided)
+        try:
+            with writing(self.engine) as conn:
+                cache = self._refresh(conn)
+                if cache.seq:
+                    raise BadInput(f"db: the ledger already holds {cache.seq} events; a book is imported whole only into an empty ledger"
+                                   " (or record its events one by one)", field="db")
+                self._append(conn, decided, 0, keys, None, None, progress)
+        finally:
+            self._cache = None
+        return len(decided)
+
+    def _replay(self, conn: Connection, key: str, digest: str | None) -> None:
+        row = conn.execute(sa.select(t.idempotency.c.request_hash, t.idempotency.c.result, t.idempotency.c.first_seq)
+                           .where(t.idempotency.c.key == key)).first()
+        if row is None:
+            return
+        if row.request_hash != digest:
+            raise BadInput(f"idempotency key {key!r} was first used for a different request (recorded at #{row.first_seq}); "
+                           "refused: use a new key for a new command", field="idempotency_key")
+        raise _Replayed([decode_payload(p, row.first_seq) for p in json.loads(row.result)])
+
+    def _append(self, conn: Connection, decided: list[ev.Event], n_read: int, keys: set[str], key: str | None,
+                digest: str | None, progress: Callable[[int], None] | None) -> int:
+        head = conn.execute(sa.select(t.chain.c.count, t.chain.c.hash).where(t.chain.c.id == 1).with_for_update()).one()
+        count, h = int(head[0]), str(head[1])
+        if key:
+            self._replay(conn, key, digest)  # a concurrent retry with the same key may have won meanwhile
+        last = count + len(decided)
+        if keys:
+            self._lock(conn, sorted(keys), n_read, last)
+        cache = self._cache
+        versions: dict[str, int] = {}
+        recorded_at = now_text()
+        rows: list[dict[str, Any]] = []
+        payloads: list[str] = []
+        seq = count
+        for e in decided:
+            seq += 1
+            payload = canonical(e)
+            prev, h = h, link(h, payload)
+            no = primary_option(e)
+            version = None
+            if no is not None:
+                version = versions.get(no, (cache.versions.get(no, 0) if cache else 0)) + 1
+                versions[no] = version
+            rows.append({"seq": seq, "event_id": e.id, "option_no": no, "version": version, "kind": e.kind, "on_date": e.on,
+                         "actor": e.actor, "recorded_at": recorded_at, "corrects": getattr(e, "corrects", None),
+                         "idempotency_key": key, "payload": payload, "prev_hash": prev, "hash": h})
+            if key:
+                payloads.append(payload)
+            if len(rows) >= CHUNK:
+                conn.execute(t.events.insert(), rows)
+                rows = []
+                if progress:
+                    progress(seq - count)
+        if rows:
+            conn.execute(t.events.insert(), rows)
+        if progress:
+            progress(len(decided))
+        conn.execute(t.chain.update().where(t.chain.c.id == 1).values(count=last, hash=h))
+        if key:
+            conn.execute(t.idempotency.insert().values(key=key, request_hash=digest, result=json.dumps(payloads),
+                                                       first_seq=count + 1, recorded_at=recorded_at))
+        self._written_versions = versions
+        return count
+
+    def _lock(self, conn: Connection, keys: list[str], n_read: int, last: int) -> None:
+        """Lock (creating when new) the rows of `keys`; Conflict when one moved after the state was read."""
+        insert = (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(t.locks)
+        stmt = insert.values([{"key": k, "last_seq": last, "prev_seq": 0} for k in keys])
+        stmt = stmt.on_conflict_do_update(index_elements=[t.locks.c.key],
+                                          set_={"prev_seq": t.locks.c.last_seq, "last_seq": stmt.excluded.last_seq})
+        moved = [(r.key, int(r.prev_seq)) for r in conn.execute(stmt.returning(t.locks.c.key, t.locks.c.prev_seq)) if r.prev_seq > n_read]
+        if moved:
+            what, at = sorted(moved, key=lambda m: m[1])[0]
+            row = conn.execute(sa.select(t.events.c.event_id, t.events.c.kind).where(t.events.c.seq == at)).first()
+            by = f" by event #{at} ({row.kind} {row.event_id})" if row else f" at event #{at}"
+            raise Conflict(f"a concurrent change won: {what.replace(':', ' ', 1)} was changed{by} after this command read the ledger "
+                           f"(at #{n_read}). Nothing was written; it is safe to retry.", field="db")
+
+    def _after_commit(self, cache: _Cache, decided: list[ev.Event], n_read: int, count: int, batch: bool,
+                      folded: BookState | None) -> None:
+        if self._cache is not cache:
+            return
+        if count != n_read:  # others appended between our read and our write: read them (and ours) next time
+            if batch:
+                self._cache = None
+            return
+        if not batch:
+            self._advance(cache, decided, folded)
+        cache.versions.update(self._written_versions)
+        cache.seq = count + len(decided)
+
+    # ------------------------------------------------------------------ audit
+
+    def rows(self) -> Iterator[sa.Row[Any]]:
+        with reading(self.engine) as conn:
+            result = conn.execution_options(yield_per=CHUNK).execute(sa.select(t.events).order_by(t.events.c.seq))
+            yield from result
+
+    def verify(self, expect_head: str | None = None, expect_count: int | None = None) -> Verification:
+        """Walk the chain from the first row; name the first bad event. A kept head also catches a cut-off tail."""
+        problems: list[Problem] = []
+        h = GENESIS
+        n = 0
+        hash_at: dict[int, str] = {}
+        for r in self.rows():
+            n += 1
+            label = str(r.event_id)
+            if r.seq != n:
+                problems.append(Problem(r.seq, label, f"expected event #{n} here, found #{r.seq}: "
+                                        + ("rows were deleted" if r.seq > n else "rows were duplicated or renumbered")))
+                n = int(r.seq)
+            if r.prev_hash != h:
+                problems.append(Problem(r.seq, label, "does not link to the event before it (rows deleted, inserted or reordered)"))
+            try:
+                e = event_from_data(json.loads(r.payload), "event")
+                if canonical(e) != r.payload:
+                    problems.append(Problem(r.seq, label, "payload is not in canonical form (edited by hand)"))
+                columns = {"event_id": e.id, "kind": e.kind, "on_date": e.on, "actor": e.actor,
+                           "option_no": primary_option(e), "corrects": getattr(e, "corrects", None)}
+                for name, value in columns.items():
+                    stored = r._mapping[name]
+                    if isinstance(stored, datetime):
+                        stored = stored.date()
+                    if stored != value:
+                        problems.append(Problem(r.seq, label, f"column {name} ({stored!r}) differs from the hashed content ({value!r})"))
+            except (ValueError, BadInput) as exc:
+                problems.append(Problem(r.seq, label, f"payload cannot be read: {exc}"))
+            if link(r.prev_hash, r.payload) != r.hash:
+                problems.append(Problem(r.seq, label, "content altered: its hash does not match its content"))
+            h = link(h, r.payload)
+            hash_at[n] = h
+        recomputed = Head(h, n)
+        stored_head = self.head()
+        if (stored_head.count, stored_head.hash) != (n, h):
+            problems.append(Problem(n, "chain head", f"the head record says {stored_head.count} events ending in "
+                                    f"{stored_head.hash[:16]}... but the rows give {n} ending in {h[:16]}... (rows cut off, added or altered)"))
+        anchored = None
+        if expect_head:
+            want = expect_head.strip().lower()
+            if expect_count is not None:
+                if expect_count > n:
+                    problems.append(Problem(n + 1, f"#{n + 1}", f"the kept head counts {expect_count} events but the ledger holds {n}: "
+                                            f"the last {expect_count - n} were cut off (first missing: #{n + 1})"))
+                elif hash_at.get(expect_count) != want:
+                    problems.append(Problem(expect_count, f"#{expect_count}", "the chain up to the kept head's count does not end in the kept hash: "
+                                            "events up to there were altered, removed or reordered"))
+                else:
+                    anchored = expect_count
+            else:
+                found = next((pos for pos, hh in hash_at.items() if hh == want), None)
+                if found is None:
+                    problems.append(Problem(n, "kept head", f"the kept head {want[:16]}... is not in this ledger: events were cut off or altered "
+                                            "(give --count to name the first missing event)"))
+                else:
+                    anchored = found
+        return Verification(not problems, n, recomputed, tuple(problems), anchored)
+

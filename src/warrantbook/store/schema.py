@@ -1,0 +1,68 @@
+"""The ledger's tables, as SQLAlchemy Core metadata (the queries use these; the migrations create them).
+
+Exact values never live in numeric columns: every figure is inside `payload`, the event's canonical JSON
+(core.audit.canonical: sorted keys, exact numbers as text such as "0.00001" or "1/3"), so SQLite's NUMERIC
+affinity and float conversions never see them. The same text is what the hash chain covers.
+
+- events: append-only. `seq` is the global recording order and the position in the hash chain (1, 2, ...
+  with no gaps); `option_no`/`version` give each option its own version counter, unique per option, so two
+  writers that both decided against version n of an option cannot both write n+1.
+- locks: one row per company, holder group, or option number created, holding the `seq` of the last event
+  that touched it. A writer locks the rows of everything its events touch and refuses (Conflict) when one
+  moved after the state it decided on was read.
+- chain: one row: the number of events and the hash of the last one (the head). Locked by every writer, so
+  the global chain stays a chain under concurrent writers.
+- idempotency: a retried request with the same key returns the first result instead of recording again.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("event_id", sa.String(200), nullable=False),
+    sa.Column("option_no", sa.String(200), nullable=True),
+    sa.Column("version", sa.Integer, nullable=True),
+    sa.Column("kind", sa.String(64), nullable=False),
+    sa.Column("on_date", sa.Date, nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("recorded_at", sa.String(40), nullable=False),
+    sa.Column("corrects", sa.String(200), nullable=True),
+    sa.Column("idempotency_key", sa.String(300), nullable=True),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.UniqueConstraint("event_id", name="uq_events_event_id"),
+    sa.UniqueConstraint("option_no", "version", name="uq_events_option_version"),
+)
+
+locks = sa.Table(
+    "locks",
+    metadata,
+    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("last_seq", sa.BigInteger, nullable=False),
+    sa.Column("prev_seq", sa.BigInteger, nullable=False),
+)
+
+chain = sa.Table(
+    "chain",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("count", sa.BigInteger, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+idempotency = sa.Table(
+    "idempotency",
+    metadata,
+    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("request_hash", sa.String(64), nullable=False),
+    sa.Column("result", sa.Text, nullable=False),
+    sa.Column("first_seq", sa.BigInteger, nullable=False),
+    sa.Column("recorded_at", sa.String(40), nullable=False),
+)
