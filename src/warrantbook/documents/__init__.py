@@ -11,6 +11,5 @@ docs/documents.md lists every kind with the elements of its exhibit, in the exhi
 
 from warrantbook.documents.data import KINDS, Document, Ledger, gather
 from warrantbook.documents.issue import Issued, Verdict, issue, verify
-from warrantbook.documents.render import Record, render
 
-__all__ = ["KINDS", "Document", "Issued", "Ledger", "Record", "Verdict", "gather", "issue", "render", "verify"]
+__all__ = ["KINDS", "Document", "Issued", "Ledger", "Verdict", "gather", "issue", "verify"]

@@ -109,8 +109,8 @@ class Ledger:
             raise BadInput(f"event: {event_id!r} was corrected by {correction.id!r} ({correction.reason}); it has no effect and "
                            "gets no document", field="event")
         if types and not isinstance(e, types):
-            wanted = " or ".join(t.kind for t in types)
-            raise BadInput(f"event: {event_id!r} is a {e.kind!r} event; this document needs a {wanted!r} event", field="event")
+            wanted = " or ".join(repr(t.kind) for t in types)
+            raise BadInput(f"event: {event_id!r} is a {e.kind!r} event; this document is made from a {wanted} event", field="event")
         return e
 
     def before(self, event_id: str) -> BookState:
