@@ -52,3 +52,11 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return before, head
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Step the schema back to `revision` (for tests of upgrade-on-open and for operators undoing an upgrade)."""
+    cfg = _config()
+    with writing(engine) as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)

@@ -39,6 +39,8 @@ events = sa.Table(
     sa.Column("hash", sa.String(64), nullable=False),
     sa.UniqueConstraint("event_id", name="uq_events_event_id"),
     sa.UniqueConstraint("option_no", "version", name="uq_events_option_version"),
+    sa.Index("ix_events_kind", "kind"),
+    sa.Index("ix_events_corrects", "corrects"),
 )
 
 locks = sa.Table(

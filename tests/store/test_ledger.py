@@ -1,0 +1,172 @@
+"""The ledger on both backends: exact numbers, metadata, migrations, corrections, idempotency, books."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from fractions import Fraction as F
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.store.backends import cash_notice, issue, make_ledger, payment, raw, surrender
+from warrantbook.core import events as ev
+from warrantbook.core.audit import head_of
+from warrantbook.core.decide import replay
+from warrantbook.core.errors import BadInput, Refusal
+from warrantbook.core.terms import PaymentMethod, Venue
+from warrantbook.seed import seed_life
+from warrantbook.sources import BookSource
+from warrantbook.store.ledger import DbSource
+from warrantbook.store.migrate import current_revision, downgrade, head_revision
+
+THIRTY = "1234567890.12345678901234567891"  # 30 significant digits
+THIRTY_WHOLE = "123456789012345678901234567890"
+
+
+def test_exact_numbers_survive_a_round_trip(url: str) -> None:
+    src = make_ledger(url)
+    src.record_all([
+        ev.FmvAgreed(id="fmv-30", on=date(2007, 1, 2), actor="company:atg", company="atg", value=F(THIRTY)),
+        ev.FmvAgreed(id="fmv-third", on=date(2007, 1, 3), actor="company:atg", company="atg", value=F(1, 3)),
+        ev.SharesOutstanding(id="out-30", on=date(2007, 1, 4), actor="company:atg", company="atg", shares=F(THIRTY_WHOLE)),
+        ev.Quote(id="q-tiny", on=date(2007, 1, 5), actor="company:atg", company="atg", venue=Venue.OTCBB, bid=F("0.00001"), ask=F("0.00002")),
+    ])
+    src.close()
+    fresh = DbSource(url)  # a new process would see exactly this: nothing cached
+    by_id = {e.id: e for e in fresh.events()}
+    assert by_id["fmv-30"].value == F(THIRTY)  # type: ignore[attr-defined]
+    assert by_id["fmv-third"].value == F(1, 3)  # type: ignore[attr-defined]
+    assert by_id["out-30"].shares == F(THIRTY_WHOLE)  # type: ignore[attr-defined]
+    assert by_id["q-tiny"].bid == F("0.00001") and by_id["q-tiny"].ask == F("0.00002")  # type: ignore[attr-defined]
+    assert by_id["issue-1"].terms.tranches[0].exercise_price == F(1, 100_000)  # type: ignore[attr-defined]
+    with raw(url).connect() as conn:
+        payload = conn.execute(sa.text("SELECT payload FROM events WHERE event_id = 'fmv-30'")).scalar_one()
+    assert f'"value":"{THIRTY}"' in payload  # the digits as text, never a float
+    assert fresh.state().companies["atg"].outstanding_on(date(2007, 1, 4)) == F(THIRTY_WHOLE)
+    fresh.close()
+
+
+def test_every_event_keeps_actor_time_version_and_chain(url: str) -> None:
+    src = make_ledger(url)
+    src.record(cash_notice("n1", "ATG-5", "other", 1_000))
+    src.record(surrender("s1", "ATG-5", "n1"))
+    out = src.record(payment("p1", "ATG-5", "n1", F("0.01")))
+    assert [e.kind for e in out] == ["payment", "exercise"]
+    rows = src.stored()
+    assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
+    atg5 = [r for r in rows if getattr(r.event, "option_no", None) == "ATG-5"]
+    assert [r.version for r in atg5] == [1, 2, 3, 4, 5]
+    assert all(r.recorded_at.endswith("Z") for r in rows)
+    assert rows[-1].event.actor == "system" and rows[-2].event.actor == "company:atg"
+    assert src.head() == head_of(r.event for r in rows)
+    assert src.verify().ok
+    src.close()
+
+
+def test_refusal_writes_nothing_and_cites_the_section(url: str) -> None:
+    src = make_ledger(url)
+    before = src.head()
+    with pytest.raises(Refusal) as refused:
+        src.record(ev.ExerciseNoticeReceived(id="bad", on=date(2006, 3, 1), actor="holder:other", option_no="ATG-1", shares=F(10),
+                                             method=PaymentMethod.CASH))
+    assert refused.value.clause == "§12"
+    assert src.head() == before
+    src.close()
+
+
+def test_reservation_refuses_an_issue_it_cannot_cover(url: str) -> None:
+    src = make_ledger(url)
+    with pytest.raises(Refusal) as refused:
+        src.record(issue("too-big", "ATG-X", "other", 600_000_000))  # 800M available - 290.25M already needed
+    assert refused.value.clause == "§6"
+    src.record(issue("fits", "ATG-X", "other", 500_000_000))
+    src.close()
+
+
+def test_correction_is_a_new_event_and_both_stay(url: str) -> None:
+    src = make_ledger(url)
+    src.record(ev.SharesOutstanding(id="wrong", on=date(2006, 1, 2), actor="company:atg", company="atg", shares=F(1_300_000_000)))
+    src.record(ev.Correction(id="fix", on=date(2006, 1, 3), actor="company:atg", corrects="wrong", reason="count was of another class"))
+    with raw(url).connect() as conn:
+        kinds = conn.execute(sa.text("SELECT event_id, corrects FROM events WHERE event_id IN ('wrong', 'fix') ORDER BY seq")).all()
+    assert [tuple(k) for k in kinds] == [("wrong", None), ("fix", "wrong")]
+    state = src.state()
+    assert "wrong" in state.by_id and state.corrections["wrong"].id == "fix"
+    assert state.companies["atg"].outstanding_on(date(2006, 2, 1)) == F(1_200_000_000)  # the corrected count has no effect
+    src.close()
+
+
+def test_idempotency_records_once_and_refuses_another_command(url: str) -> None:
+    src = make_ledger(url)
+    first = src.record(cash_notice("n-first", "ATG-5", "other", 1_000), idempotency_key="req-1")
+    count = src.head().count
+    again = src.record(cash_notice("n-retry", "ATG-5", "other", 1_000), idempotency_key="req-1")  # the shell made a new id
+    assert src.replayed and [e.id for e in again] == [e.id for e in first] == ["n-first"]
+    assert src.head().count == count
+    with pytest.raises(BadInput) as refused:
+        src.record(cash_notice("n-other", "ATG-5", "other", 2_000), idempotency_key="req-1")
+    assert refused.value.field == "idempotency_key"
+    assert src.head().count == count
+    src.close()
+
+
+def test_migrations_init_and_auto_upgrade(url: str) -> None:
+    src = DbSource(url, create=True)
+    assert current_revision(src.engine) == head_revision()
+    assert src.head().count == 0
+    again = DbSource(url, create=True)  # init twice is harmless
+    assert again.migrated == (head_revision(), head_revision())
+    downgrade(src.engine, "0001")  # a ledger made by an older warrantbook is upgraded when opened
+    assert current_revision(src.engine) == "0001"
+    reopened = DbSource(url)
+    assert reopened.migrated == ("0001", head_revision())
+    assert current_revision(reopened.engine) == head_revision()
+    assert {"ix_events_kind", "ix_events_corrects"} <= {i["name"] for i in sa.inspect(reopened.engine).get_indexes("events")}
+    for s in (src, again, reopened):
+        s.close()
+
+
+def test_no_ledger_says_run_init(url: str) -> None:
+    with pytest.raises(BadInput) as missing:
+        DbSource(url)
+    assert "init" in str(missing.value)
+
+
+def test_book_import_keeps_the_head_and_export_round_trips(url: str, tmp_path: Path) -> None:
+    from warrantbook.book.io import dumps, load
+
+    _, decided = replay(seed_life())
+    src = DbSource(url, create=True)
+    src.import_events(decided)
+    assert src.head() == head_of(decided)
+    assert src.verify().ok
+    path = tmp_path / "out.yaml"
+    path.write_text(dumps(src.events()), encoding="utf-8")
+    assert load(path).events == tuple(decided)
+    assert BookSource(path).head() == src.head()
+    src.close()
+
+
+def test_backdated_event_refolds_the_state(url: str) -> None:
+    src = make_ledger(url)
+    src.record(cash_notice("late", "ATG-5", "other", 1_000, on=date(2007, 6, 1)))
+    src.record(ev.SharesOutstanding(id="early", on=date(2006, 1, 2), actor="company:atg", company="atg", shares=F(1_250_000_000)))
+    fresh = DbSource(url)
+    assert fresh.state().companies["atg"].outstanding == src.state().companies["atg"].outstanding
+    assert src.state().companies["atg"].outstanding_on(date(2006, 6, 1)) == F(1_250_000_000)
+    src.close()
+    fresh.close()
+
+
+def test_payload_is_the_hashed_canonical_text(url: str) -> None:
+    import hashlib
+
+    src = make_ledger(url)
+    with raw(url).connect() as conn:
+        rows = conn.execute(sa.text("SELECT prev_hash, payload, hash FROM events ORDER BY seq")).all()
+    for prev, payload, h in rows:  # anyone can check the chain with sha256 alone
+        assert hashlib.sha256((prev + "\n" + payload).encode("utf-8")).hexdigest() == h
+        assert json.loads(payload)["type"]
+    src.close()
