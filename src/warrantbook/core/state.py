@@ -13,6 +13,7 @@ same day sees the first.
 from __future__ import annotations
 
 import bisect
+import gc
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -193,6 +194,7 @@ class BookState:
     corrections: dict[str, ev.Correction] = field(default_factory=dict)  # corrected id -> correction
     documents: list[ev.DocumentIssued] = field(default_factory=list)
     reorganizations: int = 0
+    folding: bool = False  # True only while `fold` builds this state and no one else can see it
 
     # -- look-ups the rules and views need
 
@@ -248,10 +250,20 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None) -> BookState:
     for e in all_events:
         if isinstance(e, ev.Correction) and (as_of is None or e.on <= as_of):
             state.corrections[e.corrects] = e
-    for e in ordered(all_events):
-        if as_of is not None and e.on > as_of:
-            continue
-        apply(state, e)
+    # The fold allocates millions of small immutable values and no cycles: the cyclic collector would only
+    # rescan them again and again, so it is paused for the duration (and restored as it was).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    state.folding = True
+    try:
+        for e in ordered(all_events):
+            if as_of is not None and e.on > as_of:
+                continue
+            apply(state, e)
+    finally:
+        state.folding = False
+        if was_enabled:
+            gc.enable()
     if as_of is not None:
         _expire(state, as_of)
     return state
@@ -268,6 +280,17 @@ def _put(state: BookState, option: OptionState) -> None:
     if option.option_no not in state.options:
         state.by_company.setdefault(option.company, []).append(option.option_no)
     state.options[option.option_no] = option
+
+
+def _update(state: BookState, option: OptionState, **changes: Any) -> None:
+    """Change an option's state. Inside `fold` no one else can hold the value yet, so it is changed where it
+    stands (the fold's hot path); otherwise (`apply` on a state someone may be reading) a new value replaces it."""
+    if state.folding:
+        for name, value in changes.items():
+            object.__setattr__(option, name, value)
+        state.options[option.option_no] = option
+    else:
+        _put(state, _evolve_option(option, **changes))
 
 
 def _company_options(state: BookState, company: str) -> list[OptionState]:
@@ -326,7 +349,7 @@ def _on_issue(state: BookState, e: ev.OptionIssued) -> None:
 
 def _on_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
     o = state.options[e.option_no]
-    _put(state, _evolve_option(o, pending=o.pending + (PendingExercise(e),)))
+    _update(state, o, pending=o.pending + (PendingExercise(e),))
 
 
 def _replace_pending(o: OptionState, new: PendingExercise) -> tuple[PendingExercise, ...]:
@@ -338,7 +361,7 @@ def _on_surrender(state: BookState, e: ev.OptionSurrendered) -> None:
     p = o.pending_notice(e.notice)
     if p is None:
         return
-    _put(state, _evolve_option(o, pending=_replace_pending(o, replace(p, surrender=e)), original_at=e.place))
+    _update(state, o, pending=_replace_pending(o, replace(p, surrender=e)), original_at=e.place)
 
 
 def _on_payment(state: BookState, e: ev.PaymentReceived) -> None:
@@ -346,7 +369,7 @@ def _on_payment(state: BookState, e: ev.PaymentReceived) -> None:
     p = o.pending_notice(e.notice)
     if p is None:
         return
-    _put(state, _evolve_option(o, pending=_replace_pending(o, replace(p, payments=p.payments + (e,)))))
+    _update(state, o, pending=_replace_pending(o, replace(p, payments=p.payments + (e,))))
 
 
 def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
@@ -356,8 +379,8 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
     tranches[e.tranche] = Tranche(t.shares - e.shares_exercised, t.exercise_price)
     status = o.status if any(x.shares for x in tranches) else Status.EXERCISED
     # after a partial exercise the company holds the surrendered paper until it issues one for the balance
-    _put(state, _evolve_option(o, tranches=tuple(tranches), pending=tuple(p for p in o.pending if p.notice.id != e.notice),
-                        deliveries_due=o.deliveries_due + (e,), status=status, status_since=e.on if status is not o.status else o.status_since))
+    _update(state, o, tranches=tuple(tranches), pending=tuple(p for p in o.pending if p.notice.id != e.notice),
+                        deliveries_due=o.deliveries_due + (e,), status=status, status_since=e.on if status is not o.status else o.status_since)
     if o.basket is None:
         company = _company(state, o.company)
         current = company.current_outstanding
@@ -371,7 +394,7 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
 
 def _on_delivery(state: BookState, e: ev.SharesDelivered) -> None:
     o = state.options[e.option_no]
-    _put(state, _evolve_option(o, deliveries_due=tuple(d for d in o.deliveries_due if d.notice != e.notice)))
+    _update(state, o, deliveries_due=tuple(d for d in o.deliveries_due if d.notice != e.notice))
 
 
 def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
@@ -404,8 +427,8 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
         if pending and o.basket is None:
             r = e.outstanding_after / e.outstanding_before
             pending = tuple(replace(p, ratio=p.ratio * r) for p in pending)
-        _put(state, _evolve_option(o, tranches=tranches, pending=pending,
-                                   certificates_due=o.certificates_due + (CertificateDue(e.id, e.on, recipients),)))
+        _update(state, o, tranches=tranches, pending=pending,
+                                   certificates_due=o.certificates_due + (CertificateDue(e.id, e.on, recipients),))
 
 
 _HOLDER_ONLY = frozenset({"holder"})
@@ -419,25 +442,25 @@ def _on_reorganized(state: BookState, e: ev.Reorganized) -> None:
     for o in _company_options(state, e.company):
         if o.active and o.basket is None:
             recipients = {"holder"} | ({"agent"} if company.agent else set())
-            _put(state, _evolve_option(o, basket=e.basket, obligor=e.successor,
-                                certificates_due=o.certificates_due + (CertificateDue(e.id, e.on, frozenset(recipients)),)))
+            _update(state, o, basket=e.basket, obligor=e.successor,
+                                certificates_due=o.certificates_due + (CertificateDue(e.id, e.on, frozenset(recipients)),))
 
 
 def _on_dissolved(state: BookState, e: ev.Dissolved) -> None:
     _company(state, e.company).dissolved = e.on
     for o in _company_options(state, e.company):
         if o.active:
-            _put(state, _evolve_option(o, dissolution_delivery_due=True))
+            _update(state, o, dissolution_delivery_due=True)
 
 
 def _on_trustee(state: BookState, e: ev.TrusteeDesignated) -> None:
     o = state.options[e.option_no]
-    _put(state, _evolve_option(o, trustee=e.name))
+    _update(state, o, trustee=e.name)
 
 
 def _on_transfer_request(state: BookState, e: ev.TransferRequested) -> None:
     o = state.options[e.option_no]
-    _put(state, _evolve_option(o, pending_transfer=e, original_at="company" if e.original_surrendered else o.original_at))
+    _update(state, o, pending_transfer=e, original_at="company" if e.original_surrendered else o.original_at)
 
 
 def _child(parent: OptionState, number: str, holder: str, tranches: tuple[Tranche, ...], origin: str, on: date) -> OptionState:
@@ -471,13 +494,13 @@ def _on_transfer_registered(state: BookState, e: ev.TransferRegistered) -> None:
         children.append(_child(o, e.new_options[len(split.pieces)], o.holder, tranches, "transfer", e.on))
     for child in children:
         _put(state, child)
-    _put(state, _evolve_option(o, status=Status.SUPERSEDED, status_since=e.on, pending_transfer=None, original_at="company",
-                        children=o.children + tuple(c.option_no for c in children)))
+    _update(state, o, status=Status.SUPERSEDED, status_since=e.on, pending_transfer=None, original_at="company",
+                        children=o.children + tuple(c.option_no for c in children))
 
 
 def _on_replacement_request(state: BookState, e: ev.ReplacementRequested) -> None:
     o = state.options[e.option_no]
-    _put(state, _evolve_option(o, pending_replacement=e, original_at="company" if e.original_surrendered else o.original_at))
+    _update(state, o, pending_replacement=e, original_at="company" if e.original_surrendered else o.original_at)
 
 
 def _on_replacement(state: BookState, e: ev.ReplacementIssued) -> None:
@@ -486,28 +509,28 @@ def _on_replacement(state: BookState, e: ev.ReplacementIssued) -> None:
     child = replace(child, basket=o.basket, waiver_received=o.waiver_received, default_since=o.default_since,
                     default_cured=o.default_cured, trustee=o.trustee)
     _put(state, child)
-    _put(state, _evolve_option(o, status=Status.REPLACED, status_since=e.on, pending_replacement=None,
-                        children=o.children + (e.new_option,)))
+    _update(state, o, status=Status.REPLACED, status_since=e.on, pending_replacement=None,
+                        children=o.children + (e.new_option,))
 
 
 def _on_void_presented(state: BookState, e: ev.VoidInstrumentPresented) -> None:
     o = state.options[e.option_no]
-    _put(state, _evolve_option(o, claims=o.claims + (e.id,)))
+    _update(state, o, claims=o.claims + (e.id,))
 
 
 def _on_waiver(state: BookState, e: ev.WaiverNoticeReceived) -> None:
     o = state.options[e.option_no]
-    _put(state, _evolve_option(o, waiver_received=o.waiver_received or e.on))
+    _update(state, o, waiver_received=o.waiver_received or e.on)
 
 
 def _on_default(state: BookState, e: ev.DefaultNoticeReceived) -> None:
     o = state.options[e.option_no]
-    _put(state, _evolve_option(o, default_since=e.on, default_cured=None))
+    _update(state, o, default_since=e.on, default_cured=None)
 
 
 def _on_cure(state: BookState, e: ev.DefaultCured) -> None:
     o = state.options[e.option_no]
-    _put(state, _evolve_option(o, default_cured=e.on))
+    _update(state, o, default_cured=e.on)
 
 
 def _on_agent(state: BookState, e: ev.AgentAppointed) -> None:
@@ -530,24 +553,24 @@ def _on_notice_sent(state: BookState, e: ev.NoticeSent) -> None:
             c = replace(c, to=c.to - {e.recipient_role})
         if c.to:
             due.append(c)
-    _put(state, _evolve_option(o, certificates_due=tuple(due)))
+    _update(state, o, certificates_due=tuple(due))
 
 
 def _on_amended(state: BookState, e: ev.Amended) -> None:
     o = state.options[e.option_no]
     tranches = e.terms.tranches if e.terms.tranches != o.terms.tranches else o.tranches
-    _put(state, _evolve_option(o, terms=e.terms, terms_history=o.terms_history + ((e.on, e.terms),), tranches=tranches))
+    _update(state, o, terms=e.terms, terms_history=o.terms_history + ((e.on, e.terms),), tranches=tranches)
 
 
 def _on_ack_request(state: BookState, e: ev.AcknowledgmentRequested) -> None:
     o = state.options[e.option_no]
-    _put(state, _evolve_option(o, acknowledgments_due=o.acknowledgments_due + (e.id,)))
+    _update(state, o, acknowledgments_due=o.acknowledgments_due + (e.id,))
 
 
 def _on_ack(state: BookState, e: ev.AcknowledgmentGiven) -> None:
     o = state.options[e.option_no]
     remaining = tuple(r for r in o.acknowledgments_due if r != e.request) if e.request else o.acknowledgments_due[1:]
-    _put(state, _evolve_option(o, acknowledgments_due=remaining))
+    _update(state, o, acknowledgments_due=remaining)
 
 
 def _on_outstanding(state: BookState, e: ev.SharesOutstanding) -> None:
