@@ -6,6 +6,7 @@ migrations are additive), and opening a URL with no ledger at all says to run in
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -26,6 +27,7 @@ def _config() -> Config:
     return cfg
 
 
+@cache
 def head_revision() -> str:
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
