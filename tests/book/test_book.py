@@ -54,7 +54,7 @@ def test_any_valid_book_round_trips(price: F, shares: int, note: str) -> None:
     assert dumps(list(again.events)) == text
 
 
-@pytest.mark.parametrize("note", ["null", "~", "", "true", "0.1", "yes", "- x", "a: b", "#x"])
+@pytest.mark.parametrize("note", ["null", "~", "", "true", "0.1", "yes", "- x", "a: b", "#x", "\x85", "a\u2028b", "tab\there", " lead"])
 def test_text_that_looks_like_something_else_stays_text(note: str) -> None:
     from datetime import date
 

@@ -178,7 +178,8 @@ class _Dumper(yaml.emitter.Emitter, yaml.serializer.Serializer, yaml.representer
 
     def represent_str(self, data: str) -> yaml.ScalarNode:
         # text the loader would read as "no value" must be quoted to stay text
-        style = '"' if data in _NULLISH else None
+        special = data in _NULLISH or any(not ch.isprintable() or ch in "\x85\u2028\u2029" for ch in data)
+        style = '"' if special else None
         return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
