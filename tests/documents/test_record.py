@@ -121,6 +121,7 @@ def test_cli_bad_input_exits_2_naming_the_field(book: BookSource, tmp_path: Path
     assert r.exit_code == 2, r.output
     assert json.loads(r.output)["field"] == field
     assert not (tmp_path / "x.pdf").exists() and book.state().documents == []
+    assert not list(tmp_path.glob(".wb-doc-*"))  # nothing left half-written
 
 
 def test_cli_out_must_be_pdf_or_html(book: BookSource, tmp_path: Path):

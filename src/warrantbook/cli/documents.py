@@ -5,7 +5,7 @@
     warrantbook doc list
 
 A document is written beside its final name, recorded as a `DocumentIssued` event, and only then moved into
-place: no event ever names bytes that were not written. `--draft` marks the page and records nothing.
+place: no event ever names bytes that were not written, and a refusal leaves no file behind. `--draft` marks the page and records nothing.
 `doc verify` exits 0 whether or not the file is ours and says which in its message and in `{"ours": ...}`:
 exit 1 is reserved for refusals by the agreement and 2 for bad input (../shared/design/cli.md).
 """
@@ -24,7 +24,7 @@ from rich.table import Table
 from warrantbook.cli.common import BookOpt, DbOpt, JsonOpt, OptionOpt, console, emit, handle_errors, parse_day, source
 from warrantbook.core.errors import BadInput
 from warrantbook.documents.data import KINDS, REGISTER, Signatory
-from warrantbook.documents.issue import Issued, issue, record_issued, verify
+from warrantbook.documents.issue import issue, verify
 from warrantbook.documents.render import format_of
 
 doc_app = typer.Typer(name="doc", help="The paperwork: forms, certificates and notices as PDF or HTML, each recorded by its SHA-256.\n\n"
@@ -58,24 +58,28 @@ _ABOUT: dict[str, tuple[str, str]] = {
 }
 
 
-def _write(out: Path, content: bytes, then: Callable[[], Issued] | None = None) -> Issued | None:
-    """Write `content` beside `out`, run `then` (the recording), and only then move the file into place."""
+def _written_then_moved(out: Path) -> tuple[Callable[[bytes], None], Callable[[], None], Callable[[], None]]:
+    """Write beside `out` (keep), then move into place once recorded (done), or remove it (undo)."""
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise BadInput(f"out: no folder {folder}", field="out")
     fd, tmp = tempfile.mkstemp(prefix=".wb-doc-", dir=str(folder))
-    try:
-        with os.fdopen(fd, "wb") as fh:
+    os.close(fd)
+
+    def keep(content: bytes) -> None:
+        with open(tmp, "wb") as fh:
             fh.write(content)
             fh.flush()
             os.fsync(fh.fileno())
-        result = then() if then else None
+
+    def done() -> None:
         os.replace(tmp, out)
-        return result
-    except BaseException:
+
+    def undo() -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        raise
+
+    return keep, done, undo
 
 
 def _make(kind: str, *, option: str | None, event: str | None, out: str, on: str | None, signer: str | None, title: str | None,
@@ -83,15 +87,15 @@ def _make(kind: str, *, option: str | None, event: str | None, out: str, on: str
     fmt = format_of(out)
     made_on = parse_day(on, "on")
     src = source(book, db)
-    issued = issue(src, kind, made_on=made_on, fmt=fmt, option_no=option, event_id=event,
-                   signatory=Signatory(signer or "", title or ""), draft=draft, record=False)
     path = Path(out)
-    if draft:
-        _write(path, issued.content)
-    else:
-        recorded = _write(path, issued.content, lambda: record_issued(src, issued, made_on))
-        assert recorded is not None
-        issued = recorded
+    keep, done, undo = _written_then_moved(path)
+    try:
+        issued = issue(src, kind, made_on=made_on, fmt=fmt, option_no=option, event_id=event,
+                       signatory=Signatory(signer or "", title or ""), draft=draft, keep=keep)
+        done()
+    except BaseException:
+        undo()
+        raise
     if as_json:
         emit({**issued.as_json(), "out": str(path)})
         return

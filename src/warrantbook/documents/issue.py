@@ -8,7 +8,8 @@ once: the event id is derived from the hash, and a hash already on record is not
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -59,11 +60,12 @@ def document_id(digest: str) -> str:
 
 
 def issue(source: Source, kind: str, *, made_on: date, fmt: str = "pdf", option_no: str | None = None, event_id: str | None = None,
-          signatory: Signatory = UNSIGNED, draft: bool = False, record: bool = True) -> Issued:
+          signatory: Signatory = UNSIGNED, draft: bool = False, record: bool = True,
+          keep: Callable[[bytes], None] | None = None) -> Issued:
     """Make one document from the source as it stands; record it unless it is a draft (or `record` is False).
 
-    `record=False` lets a caller write the file first and call `record_issued` after, so that no event ever
-    names bytes that were not written.
+    `keep` receives the bytes before anything is recorded (a draft's too), so a caller can write the file
+    first: no event then ever names bytes that were not written.
     """
     events, head = _read(source)
     ledger = Ledger(events)
@@ -74,23 +76,35 @@ def issue(source: Source, kind: str, *, made_on: date, fmt: str = "pdf", option_
             raise BadInput(f"on: the document records {doc.regarding} of {happened}; it cannot be made on {made_on}", field="on")
     content = render(doc, Record(head, made_on, draft), fmt)
     issued = Issued(doc, fmt, content, sha256(content), head, draft)
+    if keep is not None:
+        keep(content)
     if draft or not record:
         return issued
-    return record_issued(source, issued, made_on)
+    return record_issued(source, issued, made_on, ledger.state)
 
 
-def record_issued(source: Source, issued: Issued, made_on: date) -> Issued:
-    """Record the document's hash as a `DocumentIssued` event, unless these bytes are already on record."""
+def record_issued(source: Source, issued: Issued, made_on: date, state: BookState | None = None) -> Issued:
+    """Record the document's hash as a `DocumentIssued` event, unless these bytes are already on record.
+
+    `state` (the one the document was made from) saves reading the source again. Bytes recorded by someone
+    else since then are caught all the same: the event's id is derived from the hash, and the source refuses
+    an id it already holds.
+    """
     if issued.draft:
         raise BadInput("a draft is never recorded", field="draft")
-    known = find(source.state(), issued.sha256)
-    if known is not None:
-        return Issued(issued.document, issued.format, issued.content, issued.sha256, issued.head, False, known.id, already=True)
+    known = find(state if state is not None else source.state(), issued.sha256)
     doc = issued.document
     event = ev.DocumentIssued(id=document_id(issued.sha256), on=made_on, actor="system", document=doc.kind, sha256=issued.sha256,
                               option_no=doc.option_no, regarding=doc.regarding, note=f"{issued.format.upper()}, {len(issued.content)} bytes")
-    source.record(event, idempotency_key=issued.sha256)
-    return Issued(doc, issued.format, issued.content, issued.sha256, issued.head, False, event.id)
+    if known is None:
+        try:
+            source.record(event, idempotency_key=issued.sha256)
+            return replace(issued, recorded_as=event.id)
+        except (BadInput, Conflict):
+            known = find(source.state(), issued.sha256)
+            if known is None:
+                raise
+    return replace(issued, recorded_as=known.id, already=True)
 
 
 def find(state: BookState, digest: str) -> ev.DocumentIssued | None:
