@@ -142,3 +142,18 @@ def test_the_book_keeps_the_record_across_a_reload(book: BookSource, tmp_path: P
     text = Path(book.path).read_text(encoding="utf-8")
     assert "type: document" in text and hashlib.sha256(out.read_bytes()).hexdigest() in text
     assert verify(BookSource(book.path).state(), out.read_bytes()).ours
+
+
+def test_recorded_in_a_database_too(tmp_path: Path, sample_events):
+    """The same record through the database source (SQLite here; the store's own suite covers PostgreSQL)."""
+    ledger = pytest.importorskip("warrantbook.store.ledger", reason="the database source is not installed")
+    db = ledger.DbSource(f"sqlite:///{tmp_path / 'ledger.db'}", create=True)
+    try:
+        db.import_events(sample_events)
+        head = db.head()
+        issued = issue(db, "delivery-statement", made_on=MADE_ON, event_id="delivery-2")
+        assert issued.head == head and issued.recorded_as and not issued.already
+        assert verify(db.state(), issued.content).record.id == issued.recorded_as
+        assert db.head().count == head.count + 1
+    finally:
+        db.close()

@@ -119,6 +119,9 @@ class Ledger:
     def through(self, event_id: str) -> BookState:
         return fold(self._ordered[: self._position[event_id] + 1])
 
+    def as_of(self, day: date) -> BookState:
+        return fold(self._ordered, day)
+
     def all(self, kind: type[E], **where: Any) -> list[E]:
         """Events of one type in order, each matching every `field=value` given."""
         return [e for e in self._ordered if isinstance(e, kind) and all(getattr(e, k) == v for k, v in where.items())]
@@ -211,9 +214,8 @@ def exercise_notice(ledger: Ledger, event_id: str, made_on: date, signatory: Sig
     before = ledger.before(notice.id)
     option = before.option(notice.option_no)
     holder = before.holders[option.holder]
-    trace = Trace()
     result = exercise_quote(before, option.option_no, _request(notice), notice.on,
-                            determination=determination_date(option, notice, notice.on), trace=trace)
+                            determination=determination_date(option, notice, notice.on))
     method = notice.method
     fmv = result.fair_market_value
     a = money(fmv.value) if fmv else ""
@@ -243,6 +245,11 @@ def exercise_notice(ledger: Ledger, event_id: str, made_on: date, signatory: Sig
 
     deliver = notice.deliver_to
     effected = ledger.all(ev.ExerciseEffected, notice=notice.id)
+    if effected:
+        status = (f"exercise effected at the close of business on {long_date(effected[-1].on)}; delivery due by "
+                  f"{long_date(effected[-1].delivery_due)} (§2.1)")
+    else:
+        status = "not yet effected: awaiting surrender" + ("" if method is PaymentMethod.CASHLESS else " and payment") + " (§2.1)"
     worksheet = [
         ("Exercise price per share (B)", money(result.exercise_price), "§1(c), §4"),
         ("Fair Market Value per share (A)", _fmv_text(result), fmv.clause if fmv else "§1.2"),
@@ -277,11 +284,8 @@ def exercise_notice(ledger: Ledger, event_id: str, made_on: date, signatory: Sig
                        "lines": lines(deliver.address if deliver and deliver.address else own_address(before, option.holder))},
         "holder": {"name": holder.name, "lines": lines(own_address(before, option.holder))},
         "received": f"{long_date(notice.on)}, {'by fax copy' if notice.channel is ev.Channel.FAX else 'in original'} (§1.1)",
-        "effected": (f"exercise effected at the close of business on {long_date(effected[-1].on)}; delivery due by "
-                     f"{long_date(effected[-1].delivery_due)} (§2.1)") if effected else "not yet effected: awaiting surrender"
-                    + ("" if method is PaymentMethod.CASHLESS else " and payment") + " (§2.1)",
+        "effected": status,
         "worksheet": [{"label": k, "value": v, "clause": c} for k, v, c in worksheet],
-        "signatory": signature(signatory),
     })
 
 
@@ -296,8 +300,7 @@ def transfer_form(ledger: Ledger, event_id: str, made_on: date, signatory: Signa
     before = ledger.before(request.id)
     option = before.option(request.option_no)
     remaining = option.remaining
-    trace = Trace()
-    split = split_remaining(remaining, [(p.holder, p.percent, p.shares) for p in request.pieces], trace)
+    split = split_remaining(remaining, [(p.holder, p.percent, p.shares) for p in request.pieces])
     registered = ledger.all(ev.TransferRegistered, request=request.id)
     new_numbers = registered[-1].new_options if registered else ()
     names = ledger.state  # transferees may be registered after the request is drafted
@@ -329,8 +332,6 @@ def transfer_form(ledger: Ledger, event_id: str, made_on: date, signatory: Signa
             {"label": "Opinion of the transferor's counsel received (at the Company's expense)", "done": request.opinion_received},
             {"label": "Transfer taxes paid by the transferor", "done": request.transfer_taxes_paid},
         ],
-        "derivation": steps(trace),
-        "signatory": signature(signatory),
     })
 
 
@@ -359,7 +360,6 @@ def adjustment_certificate(ledger: Ledger, event_id: str, option_no: str | None,
     se = ledger.event(event_id, ev.StockEvent)
     assert isinstance(se, ev.StockEvent)
     before = ledger.before(se.id)
-    after = ledger.through(se.id)
     affected = [o.option_no for o in before.options.values() if o.active and o.basket is None and o.company == se.issuer]
     no = _pick(affected, option_no, f"the {se.event.value} {se.id} adjusted")
     option = before.options[no]
@@ -374,10 +374,11 @@ def adjustment_certificate(ledger: Ledger, event_id: str, option_no: str | None,
     mailings = ledger.all(ev.NoticeSent, regarding=se.id, option_no=no)
     to_holder = [m for m in mailings if m.recipient_role == "holder"]
     dated = to_holder[0].on if to_holder else made_on
-    later = after.option(no)
-    party = company_party(after, later)
+    then = ledger.as_of(dated)  # addressed as things stood the day it is dated: the address, any agent appointed by then
+    later = then.option(no)
+    party = company_party(then, later)
     return Document("adjustment-certificate", "Certificate as to Adjustments", no, se.id, dated, {
-        "holder": notice_address(after, later),
+        "holder": notice_address(then, later),
         "agent": party["agent"],
         "company": party["name"],
         "event": {"words": words, "clause": clause, "effective": long_date(se.on),
@@ -389,7 +390,7 @@ def adjustment_certificate(ledger: Ledger, event_id: str, option_no: str | None,
         "rows": rows,
         "reading": option.terms.readings.adjustment.value,
         "derivation": steps(trace),
-        "mailings": [{"on": long_date(m.on), "to": holder_name(after, m.addressee) if m.recipient_role == "holder" else m.addressee,
+        "mailings": [{"on": long_date(m.on), "to": holder_name(then, m.addressee) if m.recipient_role == "holder" else m.addressee,
                       "role": m.recipient_role, "address": str(m.address), "mail": m.mail_class.value,
                       "tracking": m.tracking or "none recorded"} for m in mailings],
         "signatory": signature(signatory, "Chief Financial Officer"),
