@@ -201,7 +201,7 @@ def test_notice_register_lists_every_notice(make, sample_events):
 
     t = make("notice-register").text
     sent = [e for e in sample_events if isinstance(e, ev.NoticeSent)]
-    assert len(sent) == 4
+    assert len(sent) == 5
     for n in sent:
         row = line_with(t, n.tracking)
         assert n.on.isoformat() in row and n.option_no in row and n.mail_class.value in row
@@ -256,3 +256,23 @@ def test_delivery_statement_before_delivery(make, x):
     assert f"in cash, {usd(x.ex3_cash_due)}" in f
     assert doc.issued.document.dated == date(2025, 1, 2)  # undelivered: dated the day it is made
     assert long(date(2006, 11, 21)) in line_with(t, "Delivery due")  # 3 New York banking days after Thursday Nov 16
+
+
+def test_adjustment_certificate_for_a_merger(make, x):
+    doc = make("adjustment-certificate", "merger-1", "ATG-3")
+    t, f = doc.text, doc.flat
+    assert "merger of American Technologies Group, Inc. (now owed by Illustrative Holdings Corp.), effective December 15, 2006 (§3.1)" in f
+    assert "each share of Common Stock became: 0.5 shares of Illustrative Holdings Corp. (common stock); $0.01 in cash." in f
+    # the merger changes what a share delivers, not the number of option shares or their price
+    row = line_with(t, f" {commas(x.atg3_after_split2)} ")
+    assert row.count(commas(x.atg3_after_split2)) == 2 and row.count(f"${ratio_text(x.price_after_split2)}") == 2
+    assert commas(x.split2[1] + x.ex3_shares) in line_with(t, "Immediately before the event")
+    assert "before, one share of Common Stock of American Technologies Group, Inc.; after, 0.5 shares of Illustrative Holdings Corp." in f
+    assert "ILLUSTRATIVE HOLDINGS CORP." in t and "Dated: December 18, 2006" in f and "7005 1160 0000 0000 0005" in f
+
+
+def test_adjustment_certificate_defaults_to_the_latest_adjustment(make):
+    assert make("adjustment-certificate", None, "ATG-3").issued.document.regarding == "merger-1"
+    # ATG-2 was replaced by ATG-4 before the split of November; its latest adjustment is its parent's 2006 split
+    doc = make("adjustment-certificate", None, "ATG-2").issued.document
+    assert (doc.regarding, doc.option_no) == ("split-2006", "ATG-1")

@@ -356,39 +356,91 @@ def _pick(candidates: list[str], option_no: str | None, what: str) -> str:
     return candidates[0]
 
 
+def _basket_text(state: BookState, basket: tuple[ev.BasketItem, ...] | None, company: str) -> str:
+    """What one option share delivers, in words."""
+    if basket is None:
+        return f"one share of Common Stock of {state.companies[company].name if company in state.companies else company}"
+    parts = []
+    for item in basket:
+        if item.item is ev.ItemKind.CASH:
+            parts.append(f"{money(item.quantity)} in cash")
+        elif item.item is ev.ItemKind.PROPERTY:
+            parts.append(f"{fmt(item.quantity)} units of {item.description}"
+                         + (f" (valued at {money(item.unit_value)} each)" if item.unit_value is not None else ""))
+        else:
+            issuer = state.companies[item.issuer].name if item.issuer in state.companies else (item.description or item.issuer)
+            parts.append(f"{fmt(item.quantity)} shares of {issuer}" + (f" ({item.description})" if item.description and
+                                                                        item.issuer in state.companies else ""))
+    return "; ".join(parts)
+
+
+def _adjusted_options(state: BookState, e: ev.StockEvent | ev.Reorganized) -> list[str]:
+    """The options an event adjusts, as the fold applies it (§3.1, §3.3, §4)."""
+    out = []
+    for o in state.options.values():
+        if not o.active:
+            continue
+        if isinstance(e, ev.Reorganized):
+            hit = o.company == e.company and o.basket is None
+        else:
+            hit = (o.basket is None and o.company == e.issuer) or (o.basket is not None and any(i.issuer == e.issuer for i in o.basket))
+        if hit:
+            out.append(o.option_no)
+    return out
+
+
 def adjustment_certificate(ledger: Ledger, event_id: str, option_no: str | None, made_on: date, signatory: Signatory) -> Document:
-    se = ledger.event(event_id, ev.StockEvent)
-    assert isinstance(se, ev.StockEvent)
-    before = ledger.before(se.id)
-    affected = [o.option_no for o in before.options.values() if o.active and o.basket is None and o.company == se.issuer]
-    no = _pick(affected, option_no, f"the {se.event.value} {se.id} adjusted")
+    e = ledger.event(event_id, ev.StockEvent, ev.Reorganized)
+    assert isinstance(e, (ev.StockEvent, ev.Reorganized))
+    before = ledger.before(e.id)
+    after = ledger.through(e.id)
+    no = _pick(_adjusted_options(before, e), option_no, f"{e.id} adjusted")
     option = before.options[no]
+    adjusted = after.options[no]
     trace = Trace()
     rows = []
-    for i, t in enumerate(option.tranches):
-        a = adjust(t.shares, t.exercise_price, se.outstanding_before, se.outstanding_after, option.terms.readings.adjustment, trace)
+    for i, (t, a) in enumerate(zip(option.tranches, adjusted.tranches)):
+        if isinstance(e, ev.StockEvent) and option.basket is None:  # the derivation, by the rule the fold applies
+            a = adjust(t.shares, t.exercise_price, e.outstanding_before, e.outstanding_after, option.terms.readings.adjustment, trace)
         rows.append({"tranche": str(i + 1), "shares_before": shares(t.shares), "price_before": money(t.exercise_price),
                      "shares_after": shares(a.shares), "price_after": money(a.exercise_price),
                      "aggregate_before": money(t.shares * t.exercise_price), "aggregate_after": money(a.shares * a.exercise_price)})
-    words, clause = _EVENT_WORDS[se.event]
-    mailings = ledger.all(ev.NoticeSent, regarding=se.id, option_no=no)
+    delivers = {"before": _basket_text(before, option.basket, option.company), "after": _basket_text(after, adjusted.basket, option.company)}
+    if isinstance(e, ev.StockEvent):
+        words, clause = _EVENT_WORDS[e.event]
+        issuer = before.companies[e.issuer].name if e.issuer in before.companies else e.issuer
+        event = {"words": words if option.basket is None else f"{words} of {issuer}, part of what each option share delivers",
+                 "clause": clause if option.basket is None else f"{clause}, §3.3", "effective": long_date(e.on),
+                 "ratio": fmt(ratio(e.outstanding_before, e.outstanding_after))}
+        consideration = ("None: a stock dividend, subdivision or combination brings the Company no consideration"
+                         if e.consideration.strip().lower() in ("", "none") else e.consideration)
+        outstanding = (shares(e.outstanding_before), shares(e.outstanding_after))
+        reading = option.terms.readings.adjustment.value
+    else:
+        event = {"words": f"{e.transaction.value.replace('-', ' ')} of {before.companies[e.company].name} (now owed by {e.successor})",
+                 "clause": "§3.1", "effective": long_date(e.on), "ratio": ""}
+        consideration = (f"None for additional shares: no share was issued or sold. In the {e.transaction.value.replace('-', ' ')}, "
+                         f"each share of Common Stock became: {delivers['after']}")
+        known = before.companies[e.company].outstanding_on(e.on) if e.company in before.companies else None
+        outstanding = (shares(known) if known is not None else "not recorded", "no shares issued: see (a)")
+        reading = ""
+    mailings = ledger.all(ev.NoticeSent, regarding=e.id, option_no=no)
     to_holder = [m for m in mailings if m.recipient_role == "holder"]
     dated = to_holder[0].on if to_holder else made_on
     then = ledger.as_of(dated)  # addressed as things stood the day it is dated: the address, any agent appointed by then
     later = then.option(no)
     party = company_party(then, later)
-    return Document("adjustment-certificate", "Certificate as to Adjustments", no, se.id, dated, {
+    return Document("adjustment-certificate", "Certificate as to Adjustments", no, e.id, dated, {
         "holder": notice_address(then, later),
         "agent": party["agent"],
         "company": party["name"],
-        "event": {"words": words, "clause": clause, "effective": long_date(se.on),
-                  "ratio": fmt(ratio(se.outstanding_before, se.outstanding_after))},
-        "consideration": ("None: a stock dividend, subdivision or combination brings the Company no consideration"
-                          if se.consideration.strip().lower() in ("", "none") else se.consideration),
-        "outstanding_before": shares(se.outstanding_before),
-        "outstanding_after": shares(se.outstanding_after),
+        "event": event,
+        "consideration": consideration,
+        "outstanding_before": outstanding[0],
+        "outstanding_after": outstanding[1],
         "rows": rows,
-        "reading": option.terms.readings.adjustment.value,
+        "delivers": delivers if delivers["before"] != delivers["after"] else None,
+        "reading": reading,
         "derivation": steps(trace),
         "mailings": [{"on": long_date(m.on), "to": holder_name(then, m.addressee) if m.recipient_role == "holder" else m.addressee,
                       "role": m.recipient_role, "address": str(m.address), "mail": m.mail_class.value,
@@ -677,19 +729,18 @@ _BY_EVENT: dict[str, Callable[[Ledger, str, date, Signatory], Document]] = {
 
 
 def _latest_adjustment(ledger: Ledger, option_no: str) -> tuple[str, str]:
-    """The last §4 event that adjusted this option or an option it descends from: (event id, that option)."""
-    lineage: list[OptionState] = []
+    """The last §3 or §4 event that adjusted this option or one it descends from: (event id, that option)."""
+    lineage: list[str] = []
     o: OptionState | None = ledger.state.option(option_no)
     while o is not None:
-        lineage.append(o)
+        lineage.append(o.option_no)
         o = ledger.state.options.get(o.parent) if o.parent else None
-    for se in reversed(ledger.all(ev.StockEvent)):
-        before = ledger.before(se.id)
-        for x in lineage:
-            held = before.options.get(x.option_no)
-            if held is not None and held.active and held.basket is None and held.company == se.issuer:
-                return se.id, x.option_no
-    raise BadInput(f"event: no stock event has adjusted option {option_no}; give --event", field="event", clause="§5")
+    events: list[ev.StockEvent | ev.Reorganized] = [e for e in ledger.all(ev.Event) if isinstance(e, (ev.StockEvent, ev.Reorganized))]
+    for e in reversed(events):
+        hit = [n for n in lineage if n in _adjusted_options(ledger.before(e.id), e)]
+        if hit:
+            return e.id, hit[0]
+    raise BadInput(f"event: no stock event or reorganization has adjusted option {option_no}; give --event", field="event", clause="§5")
 
 
 def gather(kind: str, ledger: Ledger, *, option_no: str | None = None, event_id: str | None = None, made_on: date,

@@ -3,8 +3,9 @@
 The seed option's life (`warrantbook.seed`) and then, all invented: the cashless maximum of ATG-3 held down by
 the §10 cap, shares delivered by book entry to a nominee, a §1.3 acknowledgment, the loss and §8 replacement of
 ATG-2, a new address furnished under §13, an option agent under §11, a 3-for-1 split (whose price, 1/600000, has
-no finite decimal) with its §5 certificates mailed to the holders and the agent, and a cash exercise of the
-replacement through the agent.
+no finite decimal) with its §5 certificates mailed to the holders and the agent, a cash exercise of the
+replacement through the agent, and a merger (§3) that turns each share into half a share of the successor and
+a cent, with its §5 certificate.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date
 from fractions import Fraction as F
 
 from warrantbook.core import events as ev
-from warrantbook.core.terms import Address, PaymentMethod
+from warrantbook.core.terms import Address, Company, PaymentMethod
 from warrantbook.seed import COMPANY, HOLDER, TRANSFEREE, seed_life
 
 GSSF_NEW_ADDRESS = Address(("Attn: Operations", "500 Illustrative Avenue, 12th Floor", "New York, NY 10017"))
@@ -67,5 +68,15 @@ def paperwork_life() -> list[ev.Event]:
                            notice="notice-3", cash=F("1.67"), instrument="certified check"),
         ev.OptionSurrendered(id="surrender-3", on=date(2006, 11, 16), actor="agent:Illustrative Transfer & Trust Co.", option_no="ATG-4",
                              notice="notice-3", place="agent"),
+        ev.CompanyRegistered(id="ihc", on=date(2006, 12, 1), actor="company:ihc", company=Company(
+            id="ihc", name="Illustrative Holdings Corp.", state="Delaware", office=Address(("9 Example Way", "Wilmington, DE 19801")))),
+        ev.Reorganized(id="merger-1", on=date(2006, 12, 15), actor=company, company=COMPANY, transaction=ev.ReorganizationKind.MERGER,
+                       successor="Illustrative Holdings Corp.",
+                       basket=(ev.BasketItem(ev.ItemKind.SECURITY, F(1, 2), issuer="ihc", description="common stock"),
+                               ev.BasketItem(ev.ItemKind.CASH, F("0.01")))),
+        ev.NoticeSent(id="cert-merger-gssf", on=date(2006, 12, 18), actor=company, option_no="ATG-3",
+                      subject="certificate as to adjustments (§5): merger into Illustrative Holdings Corp.", addressee=HOLDER,
+                      address=GSSF_NEW_ADDRESS, mail_class=ev.MailClass.CERTIFIED, tracking="7005 1160 0000 0000 0005",
+                      regarding="merger-1"),
     ]
     return seed_life() + extra
