@@ -276,3 +276,24 @@ def test_adjustment_certificate_defaults_to_the_latest_adjustment(make):
     # ATG-2 was replaced by ATG-4 before the split of November; its latest adjustment is its parent's 2006 split
     doc = make("adjustment-certificate", None, "ATG-2").issued.document
     assert (doc.regarding, doc.option_no) == ("split-2006", "ATG-1")
+
+
+def test_adjustment_certificate_for_a_split_of_the_successor(sample_events):
+    """After the merger a split of the successor's stock adjusts what each option share delivers (§3.3, §4)."""
+    from fractions import Fraction as F
+
+    from tests.documents.conftest import MADE_ON, pdf_text
+    from warrantbook.core import events as ev
+    from warrantbook.core.audit import head_of
+    from warrantbook.core.decide import replay
+    from warrantbook.documents.data import Ledger, gather
+    from warrantbook.documents.render import Record, render
+
+    split = ev.StockEvent(id="ihc-split", on=date(2007, 1, 10), actor="company:ihc", issuer="ihc", event=ev.StockEventKind.SUBDIVISION,
+                          outstanding_before=F(100_000_000), outstanding_after=F(200_000_000))
+    _state, events = replay([e for e in sample_events if not e.derived] + [split])
+    doc = gather("adjustment-certificate", Ledger(events), event_id="ihc-split", option_no="ATG-4", made_on=MADE_ON)
+    f = " ".join(pdf_text(render(doc, Record(head_of(events), MADE_ON))).split())
+    assert "subdivision (split) of the outstanding Common Stock of Illustrative Holdings Corp., part of what each option share delivers" in f
+    assert "before, 0.5 shares of Illustrative Holdings Corp. (common stock); $0.01 in cash; after, 1 share of Illustrative Holdings Corp." in f
+    assert "Immediately before the event 100,000,000" in f and "Immediately after the event 200,000,000" in f

@@ -369,7 +369,8 @@ def _basket_text(state: BookState, basket: tuple[ev.BasketItem, ...] | None, com
                          + (f" (valued at {money(item.unit_value)} each)" if item.unit_value is not None else ""))
         else:
             issuer = state.companies[item.issuer].name if item.issuer in state.companies else (item.description or item.issuer)
-            parts.append(f"{fmt(item.quantity)} shares of {issuer}" + (f" ({item.description})" if item.description and
+            noun = "share" if item.quantity == 1 else "shares"
+            parts.append(f"{fmt(item.quantity)} {noun} of {issuer}" + (f" ({item.description})" if item.description and
                                                                         item.issuer in state.companies else ""))
     return "; ".join(parts)
 
