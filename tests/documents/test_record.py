@@ -157,3 +157,15 @@ def test_recorded_in_a_database_too(tmp_path: Path, sample_events):
         assert db.head().count == head.count + 1
     finally:
         db.close()
+
+
+def test_the_option_may_be_left_out_when_one_is_active(sample_events):
+    from datetime import date
+
+    from warrantbook.documents.data import Ledger, gather
+
+    spring = Ledger([e for e in sample_events if e.on < date(2006, 6, 1)])  # before the transfer: ATG-1 alone
+    assert gather("delivery-statement", spring, made_on=MADE_ON).regarding == "delivery-1"
+    assert gather("option-certificate", spring, made_on=MADE_ON).option_no == "ATG-1"
+    with pytest.raises(BadInput, match="2 active options"):
+        gather("notice", Ledger(sample_events), made_on=MADE_ON)

@@ -644,7 +644,7 @@ def delivery_statement(ledger: Ledger, event_id: str, made_on: date, signatory: 
         raise BadInput(f"event: the exercise for notice {notice_id!r} has not been effected yet: nothing is due (§2.1)", field="event",
                        clause="§2.1")
     x = done[-1]
-    delivered = [d for d in ledger.all(ev.SharesDelivered, notice=notice_id)]
+    delivered = ledger.all(ev.SharesDelivered, notice=notice_id)
     d = delivered[-1] if delivered else None
     before = ledger.before(x.id)
     option = before.option(x.option_no)
@@ -755,24 +755,27 @@ def gather(kind: str, ledger: Ledger, *, option_no: str | None = None, event_id:
         raise BadInput(f"kind: {kind!r} is not a document kind ({', '.join(KINDS)})", field="kind")
     if option_no:
         ledger.state.option(option_no)
+    elif not event_id:  # ../shared/design/cli.md: --option may be left out when one option is active
+        active = [o.option_no for o in ledger.state.options.values() if o.active]
+        if len(active) != 1:
+            raise BadInput(f"option: give --option or --event; the source holds {len(active)} active options "
+                           f"({', '.join(active) or 'none'})", field="option")
+        option_no = active[0]
     if kind == "option-certificate":
         if event_id:
             made = ledger.event(event_id, ev.OptionIssued, ev.TransferRegistered, ev.ReplacementIssued)
             created = ([made.option_no] if isinstance(made, ev.OptionIssued) else list(made.new_options)
                        if isinstance(made, ev.TransferRegistered) else [getattr(made, "new_option")])  # noqa: B009
             option_no = _pick(created, option_no, f"{event_id} created")
-        if not option_no:
-            raise BadInput("option: give --option (or --event, the issue, transfer or replacement that created it)", field="option")
+        assert option_no is not None
         return option_certificate(ledger, option_no, made_on, signatory)
     if kind == "adjustment-certificate":
         if not event_id:
-            if not option_no:
-                raise BadInput("event: give --event (the stock event) or --option", field="event", clause="§5")
+            assert option_no is not None
             event_id, option_no = _latest_adjustment(ledger, option_no)
         return adjustment_certificate(ledger, event_id, option_no, made_on, signatory)
     if not event_id:
-        if not option_no:
-            raise BadInput("event: give --event, or --option for the option's latest", field="event")
+        assert option_no is not None
         kind_type, what = _DEFAULT_EVENT[kind]
         event_id = ledger.latest(kind_type, option_no, what).id
     doc = _BY_EVENT[kind](ledger, event_id, made_on, signatory)
