@@ -112,3 +112,20 @@ def test_render_time_per_document(ledger, head):
         figures[kind] = statistics.median(times)
     print("render seconds per document:", {k: round(v, 4) for k, v in figures.items()})
     assert max(figures.values()) < 0.1, figures
+
+
+def test_same_bytes_wherever_the_templates_are_installed(ledger, head, tmp_path):
+    """The PDF carries no path: templates copied elsewhere give the same bytes (another machine, another venv)."""
+    import json
+    import shutil
+
+    import typst
+
+    from warrantbook.documents.render import payload, templates_dir
+
+    doc = gather("exercise-notice", ledger, event_id="notice-2", made_on=MADE_ON)
+    copy = tmp_path / "elsewhere" / "templates"
+    shutil.copytree(templates_dir(), copy)
+    data = json.dumps(payload(doc, Record(head, MADE_ON)), ensure_ascii=False, sort_keys=True)
+    elsewhere = typst.Compiler(input=str(copy / "exercise-notice.typ"), root=str(copy), ignore_system_fonts=True)
+    assert elsewhere.compile(format="pdf", sys_inputs={"data": data}) == render(doc, Record(head, MADE_ON))
