@@ -1,0 +1,417 @@
+"""The HTTP API under /api: every ledger command and view of the CLI, with the same JSON and the same errors.
+
+- Views: GET /api/options, /api/options/{no}, .../history, .../quote, .../chart, .../terms, /api/history, /api/due,
+  /api/reserve, /api/documents, /api/audit/head, /api/audit/verify, /api/me.
+- Commands: POST /api/events takes any event as JSON (the codec's shape, as in the book file); named
+  endpoints record the common ones with the option, company or holder taken from the path. Each takes an
+  `Idempotency-Key` header: a retry records once and returns the first result; the key reused for another
+  request is a 409, and so is a concurrent change that won.
+- Exact numbers are JSON strings. Errors are `{"error", "field", "clause"}`: 400 bad input, 401 not signed
+  in, 403 denied (this role may not), 404 not yours or no such thing, 409 conflict, 422 refused by the agreement.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Security
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from warrantbook.cli.main import quote_json
+from warrantbook.core import events as ev
+from warrantbook.core.errors import BadInput, BookErrors, Refusal, WarrantbookError
+from warrantbook.core.numbers import exact
+from warrantbook.core.terms import PaymentMethod
+from warrantbook.web import roles, schema, service
+from warrantbook.web.auth import SESSION_COOKIE, Principal, same
+from warrantbook.web.commands import build
+
+bearer = HTTPBearer(auto_error=False, description="An API token from 'warrantbook token new USER'.")
+router = APIRouter(prefix="/api", responses=schema.ERRORS)  # type: ignore[arg-type]
+
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def principal(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None) -> Principal:
+    """The user: a bearer token (no CSRF: no cookie is involved), else a browser session (CSRF header on changes)."""
+    app = request.app.state
+    if credentials is not None:
+        p = app.users.by_token(credentials.credentials.strip())
+        if p is None:
+            raise roles.Unauthenticated("the bearer token is unknown or revoked", field="authorization")
+        return p  # type: ignore[no-any-return]
+    session = app.sessions.read(request.cookies.get(SESSION_COOKIE))
+    if session is None:
+        raise roles.Unauthenticated("sign in: send 'Authorization: Bearer TOKEN' (warrantbook token new USER)", field="authorization")
+    username, csrf = session
+    p = app.users.user(username)
+    if p is None:
+        raise roles.Unauthenticated("the session's user no longer exists", field="authorization")
+    if request.method in UNSAFE and not same(request.headers.get("x-csrf-token"), csrf):
+        raise roles.Denied("missing or wrong CSRF token (send the X-CSRF-Token header of your session)", field="csrf_token")
+    return p  # type: ignore[no-any-return]
+
+
+User = Annotated[Principal, Depends(principal)]
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=300,
+                                       description="Retry-safe key: a retry with the same key records once and returns the first result.")]
+AsOf = Annotated[date | None, Query(description="Day the view is taken at (default today).")]
+
+
+def book(request: Request) -> service.Book:
+    return request.app.state.book  # type: ignore[no-any-return]
+
+
+def _day(request: Request, value: date | None) -> date:
+    return value if value is not None else book(request).today()
+
+
+def ok(data: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(data, status_code=status)
+
+
+# ---------------------------------------------------------------- views
+
+
+@router.get("/me", response_model=schema.MeOut, summary="Who you are: role, party, the commands you may give")
+def me(p: User) -> JSONResponse:
+    return ok({**p.as_json(), "commands": sorted(roles.commands_for(p))})
+
+
+@router.get("/options", response_model=schema.OptionList, summary="List the options you may see (CLI: list)")
+def list_options(request: Request, p: User, as_of: AsOf = None,
+                 active: Annotated[bool, Query(description="Only options still active.")] = False) -> JSONResponse:
+    return ok(service.list_view(book(request), p, _day(request, as_of), active))
+
+
+@router.get("/options/{option_no}", response_model=schema.OptionSummaryOut, summary="One option's state (CLI: show)")
+def show(request: Request, p: User, option_no: str, as_of: AsOf = None) -> JSONResponse:
+    return ok(service.show_view(book(request), p, option_no, _day(request, as_of)))
+
+
+@router.get("/options/{option_no}/terms", response_model=schema.Open, summary="The option's terms in force, dispute terms included")
+def terms(request: Request, p: User, option_no: str, as_of: AsOf = None) -> JSONResponse:
+    return ok(service.terms_view(book(request), p, option_no, _day(request, as_of)))
+
+
+@router.get("/options/{option_no}/history", response_model=schema.HistoryOut, summary="The option's timeline with its lineage (CLI: history)")
+def option_history(request: Request, p: User, option_no: str, as_of: AsOf = None,
+                   facts: Annotated[bool, Query(description="Also the company's facts.")] = False) -> JSONResponse:
+    return ok(service.history_view(book(request), p, _day(request, as_of), option_no, facts))
+
+
+@router.get("/history", response_model=schema.HistoryOut, summary="Every event you may see, in the agreement's order (CLI: history)")
+def history(request: Request, p: User, as_of: AsOf = None) -> JSONResponse:
+    return ok(service.history_view(book(request), p, _day(request, as_of)))
+
+
+@router.get("/options/{option_no}/quote", response_model=schema.QuoteOut, summary="What-if: an exercise on a date, every figure explained (CLI: quote)")
+def quote(
+    request: Request, p: User, option_no: str,
+    shares: Annotated[str, Query(max_length=100, description="Option shares to exercise (Y), or 'max' for the cashless maximum.")],
+    method: Annotated[PaymentMethod, Query(description="cash, stock, cashless or combination.")] = PaymentMethod.CASH,
+    on: Annotated[date | None, Query(description="Day the exercise is deemed made (default today).")] = None,
+    fmv: Annotated[str | None, Query(max_length=100, description="Use this FMV instead of the book's quotes.")] = None,
+    outstanding: Annotated[str | None, Query(max_length=100, description="Shares outstanding (default: the book's facts).")] = None,
+    owned: Annotated[str | None, Query(max_length=100, description="Holder's beneficial ownership (default: the book's facts).")] = None,
+    cash: Annotated[str | None, Query(max_length=100, description="Combination: cash paid.")] = None,
+    cancel: Annotated[str | None, Query(max_length=100, description="Combination: option shares cancelled (W).")] = None,
+    stock_shares: Annotated[str | None, Query(max_length=100, description="Combination: common shares delivered as payment.")] = None,
+    tranche: Annotated[int | None, Query(ge=0, le=1000, description="Price tranche (0-based).")] = None,
+) -> JSONResponse:
+    day = _day(request, on)
+    if shares.strip().lower() == "max" and method is not PaymentMethod.CASHLESS:
+        raise BadInput("shares: 'max' is the cashless maximum: use it with method=cashless", field="shares", clause="Exhibit A")
+    request_ = service.parse_request(shares, method, cash=cash, cancel=cancel, stock_shares=stock_shares, tranche=tranche)
+
+    def num(value: str | None, field: str) -> Any:
+        return None if value is None or not value.strip() else exact(value, field)
+
+    result, trace = service.quote(book(request), p, option_no, request_, day, fmv=num(fmv, "fmv"), outstanding=num(outstanding, "outstanding"),
+                                  owned=num(owned, "owned"))
+    return ok({"option": option_no, "on": day.isoformat(), **quote_json(result, trace)})
+
+
+@router.get("/options/{option_no}/chart", response_model=schema.ChartOut,
+            summary="Remaining shares, exercise price, cap allowance and shares outstanding over time")
+def chart(request: Request, p: User, option_no: str, as_of: AsOf = None) -> JSONResponse:
+    return ok(service.chart_series(book(request), p, option_no, _day(request, as_of)))
+
+
+@router.get("/due", response_model=schema.DueOut, summary="Open items: deliveries due, certificates to mail, pending transfers (CLI: due)")
+def due(request: Request, p: User, as_of: AsOf = None) -> JSONResponse:
+    return ok(service.due_view(book(request), p, _day(request, as_of)))
+
+
+@router.get("/reserve", response_model=schema.ReserveOut, summary="The §6 reservation of each company you may see (CLI: reserve)")
+def reserve(request: Request, p: User, as_of: AsOf = None,
+            company: Annotated[str | None, Query(max_length=200, description="Company id (default: every company you may see).")] = None,
+            ) -> JSONResponse:
+    return ok(service.reserve_view(book(request), p, _day(request, as_of), company))
+
+
+@router.get("/audit/head", response_model=schema.HeadOut, summary="The hash chain's head: keep it elsewhere (CLI: audit head)")
+def audit_head(request: Request, p: User) -> JSONResponse:
+    return ok(book(request).head().as_json())
+
+
+@router.get("/audit/verify", response_model=schema.VerifyOut, summary="Check the chain; name the first bad event (CLI: audit verify)")
+def audit_verify(request: Request, p: User,
+                 head: Annotated[str | None, Query(max_length=64, pattern="^[0-9a-fA-F]{1,64}$", description="A head hash kept earlier.")] = None,
+                 count: Annotated[int | None, Query(ge=0, le=10**12, description="The event count printed with it.")] = None) -> JSONResponse:
+    if p.role not in ("auditor", "company"):
+        raise roles.Denied("the whole chain is checked by the company or an auditor", field="role")
+    b = book(request)
+    verify = getattr(b.source, "verify", None)
+    if verify is None:
+        from warrantbook.core.audit import head_of
+
+        h = head_of(b.events())
+        anchored = None
+        if head:
+            from warrantbook.core.audit import GENESIS, canonical, link
+
+            x = GENESIS
+            for i, e in enumerate(b.events(), start=1):
+                x = link(x, canonical(e))
+                if x == head.lower() and (count is None or count == i):
+                    anchored = i
+        good = not head or anchored is not None
+        return ok({"ok": good, "events": h.count, "head": h.as_json(), "anchored": anchored, "problems": [],
+                   "note": "a book keeps no per-event hashes: only a kept head can be checked"})
+    with b.lock:
+        return ok(verify(head, count).as_json())
+
+
+@router.get("/documents", response_model=schema.DocumentsOut, summary="Documents issued for the options you may see (CLI: doc list)")
+def documents(request: Request, p: User,
+              option: Annotated[str | None, Query(max_length=200, description="Only this option's.")] = None) -> JSONResponse:
+    return ok(service.documents_view(book(request), p, option))
+
+
+PDF_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                                                                    "text/html": {"schema": {"type": "string"}}},
+                                                        "description": "The document; its SHA-256 and recording event in the headers"}}
+
+
+@router.post("/documents", responses=PDF_RESPONSES, response_class=Response,
+             summary="Make a document (PDF or HTML) and record its SHA-256 (CLI: doc KIND)",
+             openapi_extra=schema.body({"type": "object", "additionalProperties": False, "required": ["kind"], "properties": {
+                 "kind": {"type": "string", "enum": ["exercise-notice", "transfer-form", "adjustment-certificate", "option-certificate",
+                                                     "notice", "acknowledgment", "delivery-statement"]},
+                 "option": {"type": "string", "maxLength": 200}, "event": {"type": "string", "maxLength": 200},
+                 "format": {"type": "string", "enum": ["pdf", "html"]}, "on": {"type": "string", "format": "date"}}},
+                 {"kind": "exercise-notice", "option": "ATG-3", "event": "notice-1", "format": "pdf"}))
+async def make_document(request: Request, p: User) -> Response:
+    data = await _json(request)
+    if not isinstance(data, dict):
+        raise BadInput("body: a JSON object {kind, option, event, format}", field="body")
+    from warrantbook.web.documents import make
+
+    made_on = _date(data.get("on"), "on") if data.get("on") else book(request).today()
+    for name in ("kind", "option", "event", "format"):
+        if data.get(name) is not None and not isinstance(data.get(name), str):
+            raise BadInput(f"{name}: text", field=name)
+    issued = make(book(request), p, str(data.get("kind") or ""), option_no=data.get("option") or None, event_id=data.get("event") or None,
+                  fmt=str(data.get("format") or "pdf"), made_on=made_on)
+    return issued
+
+
+@router.post("/documents/verify", response_model=schema.VerdictOut, summary="Is this file a document the book issued? (CLI: doc verify)",
+             openapi_extra={"requestBody": {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
+async def verify_document(request: Request, p: User) -> JSONResponse:
+    from warrantbook.documents.issue import verify
+
+    content = await request.body()
+    verdict = verify(book(request).state(), content)
+    data = verdict.as_json()
+    if verdict.record is not None and verdict.record.option_no:
+        now = book(request).state()
+        option = now.options.get(verdict.record.option_no)
+        if option is None or not roles.can_see(now, p, option):  # not yours: say only that it is not a document you may see
+            data = {"ours": False, "sha256": verdict.sha256}
+    return ok(data)
+
+
+# ---------------------------------------------------------------- commands
+
+
+async def _json(request: Request) -> Any:
+    raw = await request.body()
+    if not raw:
+        raise BadInput("body: a JSON object", field="body")
+    try:
+        return json.loads(raw, parse_float=lambda text: exact(text, "body"), parse_constant=lambda c: exact(c, "body"))
+    except ValueError as exc:
+        raise BadInput(f"body: not JSON ({exc})", field="body") from None
+    except WarrantbookError:
+        raise BadInput("body: numbers in JSON must be strings (\"0.00001\"), never bare decimals: a float loses digits", field="body") from None
+
+
+def _date(value: Any, field: str) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise BadInput(f"{field}: {value!r} is not a date (YYYY-MM-DD)", field=field) from None
+
+
+async def _record(request: Request, p: Principal, idem: str | None, *, kind: str | None = None,
+                  fixed: dict[str, str] | None = None) -> JSONResponse:
+    data = await _json(request)
+    b = book(request)
+    event = build(p, data, today=b.today(), kind=kind, fixed=fixed)
+    recorded = b.record(p, event, idempotency_key=idem)
+    return ok(recorded.as_json(), 200 if recorded.replayed else 201)
+
+
+USER_KINDS = sorted(k for k, cls in ev.REGISTRY.items() if not cls.derived and k not in roles.NEVER)
+CREATED: dict[int | str, dict[str, Any]] = {201: {"model": schema.RecordedOut, "description": "Recorded: the event and what it entailed"},
+                                            200: {"model": schema.RecordedOut, "description": "Already recorded under this idempotency key"}}
+
+
+@router.post("/events", status_code=201, responses=CREATED, summary="Record any event, as JSON in the book's shape",
+             openapi_extra=schema.body(schema.any_event_schema(USER_KINDS),
+                                       {"type": "waiver-notice", "option_no": "ATG-3", "on": "2006-07-03"}))
+async def post_event(request: Request, p: User, idempotency_key: IdemKey = None) -> JSONResponse:
+    return await _record(request, p, idempotency_key)
+
+
+OPTION_ROUTES = [
+    ("exercise-notices", "exercise-notice", "The holder's exercise notice (Exhibit A), irrevocable from receipt"),
+    ("surrenders", "surrender", "The option surrendered for an exercise (§2.1)"),
+    ("payments", "payment", "Payment of the exercise price (§2.2(a))"),
+    ("deliveries", "delivery", "Shares and cash in lieu delivered (§2.1)"),
+    ("transfer-requests", "transfer-request", "A transfer with Exhibit B (§7)"),
+    ("transfer-registrations", "transfer-registration", "The transfer entered on the company's books (§7, §12)"),
+    ("replacement-requests", "replacement-request", "Replacement of a lost, stolen, destroyed or mutilated option (§8)"),
+    ("replacements", "replacement", "The replacement option issued (§8)"),
+    ("waiver-notices", "waiver-notice", "The holder's notice that ends the cap (§10)"),
+    ("default-notices", "default-notice", "Notice of an Event of Default (§10)"),
+    ("default-cures", "default-cure", "An Event of Default cured (§10)"),
+    ("trustees", "trustee", "A trustee designated by the holder (§3.2)"),
+    ("notices", "notice", "A notice mailed by the company (§13)"),
+    ("amendments", "amendment", "New terms in a signed writing (§14)"),
+    ("acknowledgment-requests", "acknowledgment-request", "The holder asks for the acknowledgment (§1.3)"),
+    ("acknowledgments", "acknowledgment", "The company's acknowledgment (§1.3)"),
+]
+COMPANY_ROUTES = [
+    ("stock-events", "stock-event", "issuer", "A stock dividend, split or combination (§4)"),
+    ("outstanding", "outstanding", "company", "Shares outstanding (fact for §4, §10)"),
+    ("authorized", "authorized", "company", "Authorized shares (fact for §6)"),
+    ("listings", "listing", "company", "Where the stock trades (§1.2)"),
+    ("quotes", "quote", "company", "One day's market data (§1.2)"),
+    ("fmv-agreements", "fmv-agreement", "company", "FMV agreed by holder and company (§1.2(c))"),
+    ("fmv-awards", "fmv-award", "company", "FMV awarded by an arbitrator (§1.2(c))"),
+    ("liquidations", "liquidation", "company", "Amount payable to common on liquidation (§1.2(d))"),
+    ("reorganizations", "reorganization", "company", "A reorganization, merger or asset transfer (§3.1)"),
+    ("dissolutions", "dissolution", "company", "Dissolution (§3.2)"),
+    ("agents", "agent", "company", "Appoint an option agent (§11)"),
+]
+HOLDER_ROUTES = [
+    ("addresses", "address", "The holder furnishes its address (§13)"),
+    ("ownership", "ownership", "The holder's certified beneficial ownership (§10)"),
+]
+BOOK_ROUTES = [
+    ("/options", "issue", "Issue an option (§1.1)"),
+    ("/companies", "company", "Register a company"),
+    ("/holders", "holder", "Register a holder"),
+    ("/corrections", "correction", "Correct an earlier event (nothing is edited; views show both)"),
+]
+
+
+def _option_route(segment: str, kind: str, summary: str) -> None:
+    async def endpoint(request: Request, p: User, option_no: str, idempotency_key: IdemKey = None) -> JSONResponse:
+        return await _record(request, p, idempotency_key, kind=kind, fixed={"option_no": option_no})
+
+    endpoint.__name__ = f"post_{kind.replace('-', '_')}"
+    router.post(f"/options/{{option_no}}/{segment}", status_code=201, responses=CREATED, summary=summary, operation_id=f"post_{segment}",
+                openapi_extra=schema.body(schema.event_schema(kind, frozenset({"option_no"}))))(endpoint)
+
+
+def _company_route(segment: str, kind: str, field: str, summary: str) -> None:
+    async def endpoint(request: Request, p: User, company: str, idempotency_key: IdemKey = None) -> JSONResponse:
+        return await _record(request, p, idempotency_key, kind=kind, fixed={field: company})
+
+    endpoint.__name__ = f"post_{kind.replace('-', '_')}"
+    router.post(f"/companies/{{company}}/{segment}", status_code=201, responses=CREATED, summary=summary, operation_id=f"post_company_{segment}",
+                openapi_extra=schema.body(schema.event_schema(kind, frozenset({field}))))(endpoint)
+
+
+def _holder_route(segment: str, kind: str, summary: str) -> None:
+    async def endpoint(request: Request, p: User, holder: str, idempotency_key: IdemKey = None) -> JSONResponse:
+        return await _record(request, p, idempotency_key, kind=kind, fixed={"holder": holder})
+
+    endpoint.__name__ = f"post_{kind.replace('-', '_')}"
+    router.post(f"/holders/{{holder}}/{segment}", status_code=201, responses=CREATED, summary=summary, operation_id=f"post_holder_{segment}",
+                openapi_extra=schema.body(schema.event_schema(kind, frozenset({"holder"}))))(endpoint)
+
+
+def _book_route(path: str, kind: str, summary: str) -> None:
+    async def endpoint(request: Request, p: User, idempotency_key: IdemKey = None) -> JSONResponse:
+        return await _record(request, p, idempotency_key, kind=kind)
+
+    endpoint.__name__ = f"post_{kind.replace('-', '_')}"
+    router.post(path, status_code=201, responses=CREATED, summary=summary, operation_id=f"post_{kind.replace('-', '_')}",
+                openapi_extra=schema.body(schema.event_schema(kind)))(endpoint)
+
+
+for _segment, _kind, _summary in OPTION_ROUTES:
+    _option_route(_segment, _kind, _summary)
+for _segment, _kind, _field, _summary in COMPANY_ROUTES:
+    _company_route(_segment, _kind, _field, _summary)
+for _segment, _kind, _summary in HOLDER_ROUTES:
+    _holder_route(_segment, _kind, _summary)
+for _path, _kind, _summary in BOOK_ROUTES:
+    _book_route(_path, _kind, _summary)
+
+
+def import_prices(b: service.Book, p: Principal, company: str, text: str, source: str, idem: str | None) -> service.Recorded:
+    """A prices CSV (date,venue,close,bid,ask): every row checked by the ledger's reader, all rows or none."""
+    from warrantbook.cli.ledger_facts import read_prices
+
+    roles.require_company(b.state(), p, company)
+    fd, tmp = tempfile.mkstemp(prefix="wb-prices-", suffix=".csv")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        quotes, lines = read_prices(Path(tmp), company, source or "uploaded CSV")
+    finally:
+        os.unlink(tmp)
+    actor = roles.require_writer(p)
+    quotes = [replace(q, actor=actor) for q in quotes]
+    if not quotes:
+        raise BadInput("file: no rows", field="file", line=2)
+
+    def on_error(i: int, exc: WarrantbookError) -> WarrantbookError:
+        if isinstance(exc, Refusal):
+            refused = Refusal(exc.clause or "", exc.reason, field=exc.field)
+            refused.line = lines[i]
+            return refused
+        return BadInput(exc.message, field=exc.field, clause=exc.clause, line=lines[i])
+
+    return b.record_batch(p, list(quotes), idempotency_key=idem, on_error=on_error)
+
+
+@router.post("/companies/{company}/prices", status_code=201, responses=CREATED,
+             summary="Import daily prices from CSV (date,venue,close,bid,ask): every bad row reported with its line, nothing imported then",
+             openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string", "maxLength": 100000},
+                                                                                       "example": "date,venue,close,bid,ask\n2007-01-03,otcbb,,0.03,0.031\n"}}}})
+async def post_prices(request: Request, p: User, company: str, idempotency_key: IdemKey = None,
+                      source: Annotated[str, Query(max_length=200, description="Where the prices come from.")] = "") -> JSONResponse:
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInput("file: not UTF-8 text", field="file") from None
+    recorded = import_prices(book(request), p, company, text, source, idempotency_key)
+    return ok({**recorded.as_json(), "imported": len(recorded.events)}, 200 if recorded.replayed else 201)
+
+
+__all__ = ["BookErrors", "router", "principal", "import_prices"]

@@ -1,0 +1,145 @@
+"""The FastAPI application: the API under /api, the pages, static files served locally, errors as JSON or pages.
+
+`create_app(source)` takes a Source (a database ledger or a book) or its address: a database URL, or a
+book file path. Users and tokens live in the ledger's database; a book keeps them in a separate SQLite
+file (`users=`). `app_from_env` builds the same app from environment variables, for uvicorn's workers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from warrantbook.core.errors import BadInput, Conflict, Refusal, WarrantbookError
+from warrantbook.sources import BookSource, Source
+from warrantbook.web import roles
+from warrantbook.web.auth import Sessions, UserStore
+from warrantbook.web.service import Book
+
+HERE = Path(__file__).parent
+DEFAULT_USERS = "sqlite:///warrantbook-users.db"
+
+
+def open_source(address: str, *, create: bool = True) -> Source:
+    """A database URL opens (or creates) a ledger; anything else is a book file."""
+    if "://" in address:
+        from warrantbook.store.ledger import DbSource
+
+        return DbSource(address, create=create)
+    return BookSource(address)
+
+
+def status_of(exc: Exception) -> int:
+    if isinstance(exc, roles.Denied):
+        return exc.status
+    if isinstance(exc, Conflict):
+        return 409
+    if isinstance(exc, Refusal):
+        return 403 if exc.field == "actor" else 422
+    if isinstance(exc, BadInput) and exc.field in ("idempotency_key", "id") and ("already" in exc.message or "first used" in exc.message):
+        return 409
+    return 400
+
+
+def error_json(exc: Exception) -> dict[str, Any]:
+    if isinstance(exc, (roles.Denied, WarrantbookError)):
+        return exc.as_json()
+    return {"error": str(exc), "field": None, "clause": None}
+
+
+def create_app(source: Source | str, *, users: UserStore | str | None = None, today: date | Callable[[], date] | None = None,
+               title: str = "warrantbook") -> FastAPI:
+    src = open_source(source) if isinstance(source, str) else source
+    if isinstance(users, UserStore):
+        store = users
+    elif isinstance(users, str):
+        store = UserStore.open(users)
+    elif hasattr(src, "engine"):
+        store = UserStore(src.engine)
+    else:
+        store = UserStore.open(DEFAULT_USERS)
+    clock: Callable[[], date] | None
+    if isinstance(today, date):
+        pinned = today
+        clock = lambda: pinned  # noqa: E731
+    else:
+        clock = today
+    app = FastAPI(title=title, version="1", description=(
+        "Administer stock options and penny warrants clause by clause. Exact numbers are JSON strings; errors are "
+        "{error, field, clause}. Authenticate with 'Authorization: Bearer TOKEN' (warrantbook token new USER)."),
+        docs_url="/api/docs", redoc_url=None, openapi_url="/openapi.json")
+    app.state.book = Book(src, today=clock)
+    app.state.users = store
+    app.state.sessions = Sessions(store.secret())
+
+    from warrantbook.web.api import router as api_router
+    from warrantbook.web.pages import error_page
+    from warrantbook.web.pages import router as pages_router
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api") or request.url.path == "/openapi.json"
+
+    async def on_error(request: Request, exc: Exception) -> Response:
+        status = status_of(exc)
+        if wants_json(request):
+            return JSONResponse(error_json(exc), status_code=status)
+        if status == 401:
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return error_page(request, status, error_json(exc))
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        body = {"error": str(exc.detail), "field": None, "clause": None}
+        if wants_json(request):
+            return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        return error_page(request, exc.status_code, body)
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        first = exc.errors()[0] if exc.errors() else {}
+        loc = [str(x) for x in first.get("loc", ()) if x not in ("query", "path", "body", "header")]
+        field = ".".join(loc) or None
+        body = {"error": f"{field or 'request'}: {first.get('msg', 'invalid')}", "field": field, "clause": None}
+        if wants_json(request):
+            return JSONResponse(body, status_code=400)
+        return error_page(request, 400, body)
+
+    app.add_exception_handler(WarrantbookError, on_error)
+    app.add_exception_handler(roles.Denied, on_error)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(RequestValidationError, on_validation)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith("/api"):
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Content-Security-Policy",
+                                        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                                        "frame-ancestors 'none'; form-action 'self'")
+        return response
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For `uvicorn --factory` and its worker processes: WARRANTBOOK_WEB_SOURCE, _USERS, _TODAY."""
+    address = os.environ.get("WARRANTBOOK_WEB_SOURCE") or os.environ.get("WARRANTBOOK_DB") or "sqlite:///warrantbook.db"
+    users = os.environ.get("WARRANTBOOK_WEB_USERS") or None
+    today = os.environ.get("WARRANTBOOK_WEB_TODAY")
+    return create_app(address, users=users, today=date.fromisoformat(today) if today else None)

@@ -1,0 +1,195 @@
+"""Who may see and give what: the four roles of the web app and the API, enforced on the server.
+
+This is access control, not the agreement: it decides which user may *ask* for a command or a view. What
+the agreement then allows is still decided by core.decide, which refuses (citing the section) a holder that
+is not the registered holder (§12), an agent outside its §11 appointment, and so on.
+
+- holder: sees the options it holds with its affiliates (its cap group); gives the holder's notices and
+  requests. An option it cannot see does not exist for it (404), so a holder reaching for another
+  holder's option by number learns nothing.
+- company: sees and acts on its own options and facts.
+- agent: sees and acts only for companies whose current §11 appointment names it, and only the
+  appointment's functions (issuing on exercise, exchange on transfer, replacement).
+- auditor: reads everything, changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from warrantbook.core import events as ev
+from warrantbook.core.state import BookState, OptionState
+from warrantbook.web.auth import Principal
+
+
+class Denied(Exception):
+    """403: signed in, but this user may not do this. Carries the clause when the agreement names who acts."""
+
+    status = 403
+
+    def __init__(self, message: str, *, field: str | None = None, clause: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.clause = clause
+
+    def as_json(self) -> dict[str, Any]:
+        return {"error": self.message, "field": self.field, "clause": self.clause}
+
+
+class NotFound(Denied):
+    status = 404
+
+
+class Unauthenticated(Denied):
+    status = 401
+
+
+HOLDER_COMMANDS = frozenset({
+    "exercise-notice", "transfer-request", "replacement-request", "waiver-notice", "default-notice", "address", "trustee",
+    "acknowledgment-request", "ownership", "amendment", "fmv-agreement", "holder", "correction",
+})
+COMPANY_COMMANDS = frozenset({
+    "issue", "company", "holder", "listing", "quote", "outstanding", "authorized", "ownership", "stock-event", "reorganization",
+    "dissolution", "liquidation", "fmv-agreement", "fmv-award", "agent", "notice", "acknowledgment", "default-cure", "surrender",
+    "payment", "delivery", "transfer-registration", "replacement", "void-presented", "cap-table-fact", "amendment", "correction",
+})
+AGENT_COMMANDS = frozenset({"surrender", "payment", "delivery", "transfer-registration", "replacement"})
+ALLOWED: dict[str, frozenset[str]] = {"holder": HOLDER_COMMANDS, "company": COMPANY_COMMANDS, "agent": AGENT_COMMANDS,
+                                      "auditor": frozenset()}
+NEVER = frozenset({"exercise", "document"})  # decided by the engine (exercise) or recorded by the documents module
+
+_CLAUSE = {"exercise-notice": "§1.1, §12", "transfer-request": "§7, §12", "replacement-request": "§8", "waiver-notice": "§10",
+           "default-notice": "§10", "address": "§13", "trustee": "§3.2", "acknowledgment-request": "§1.3", "agent": "§11",
+           "surrender": "§2.1, §11", "payment": "§2.2(a), §11", "delivery": "§2.1, §11", "transfer-registration": "§7, §11, §12",
+           "replacement": "§8, §11", "issue": "§1.1", "stock-event": "§4", "notice": "§13", "acknowledgment": "§1.3"}
+
+
+def appointed_companies(state: BookState, agent_name: str) -> set[str]:
+    """Companies whose current §11 appointment names this agent."""
+    return {cid for cid, cs in state.companies.items() if cs.agent is not None and cs.agent.name == agent_name}
+
+
+def can_see(state: BookState, p: Principal, option: OptionState) -> bool:
+    if p.role == "auditor":
+        return True
+    if p.role == "holder":
+        return state.holder_group(option.holder) == state.holder_group(p.party)
+    if p.role == "company":
+        return option.company == p.party
+    if p.role == "agent":
+        return option.company in appointed_companies(state, p.party)
+    return False
+
+
+def visible(state: BookState, p: Principal, options: Iterable[OptionState] | None = None) -> list[OptionState]:
+    return [o for o in (state.options.values() if options is None else options) if can_see(state, p, o)]
+
+
+def companies_seen(state: BookState, p: Principal) -> set[str]:
+    """Companies whose facts (prices, share counts, reserve) this user sees."""
+    if p.role == "auditor":
+        return set(state.companies)
+    if p.role == "company":
+        return {p.party} & set(state.companies)
+    if p.role == "agent":
+        return appointed_companies(state, p.party)
+    return {o.company for o in visible(state, p)}
+
+
+def option_for(state: BookState, p: Principal, option_no: str) -> OptionState:
+    """The option by number when this user may see it; 404 alike for "no such option" and "not yours"."""
+    option = state.options.get(option_no)
+    if option is None or not can_see(state, p, option):
+        raise NotFound(f"option: no option numbered {option_no!r} that you may see", field="option")
+    return option
+
+
+def require_company(state: BookState, p: Principal, company: str) -> None:
+    if p.role == "auditor":
+        if company not in state.companies:
+            raise NotFound(f"company: no company {company!r}", field="company")
+        return
+    if company not in companies_seen(state, p):
+        raise NotFound(f"company: no company {company!r} that you may see", field="company")
+
+
+def require_writer(p: Principal) -> str:
+    """The actor a user records as; the auditor records nothing."""
+    if p.actor is None:
+        raise Denied("an auditor reads everything and changes nothing", field="actor")
+    return p.actor
+
+
+def check_command(state: BookState, p: Principal, e: ev.Event) -> None:
+    """May this user give this command? 403 when the role may not, 404 when the option or party is not theirs.
+
+    Run on the state as it is now (the latest), before core.decide; the event's actor is the user's own.
+    """
+    actor = require_writer(p)
+    kind = e.kind
+    if kind in NEVER:
+        raise Denied(f"a {kind!r} event is not given by anyone: " + ("the engine decides it when surrender and payment are complete (§2.1)"
+                     if kind == "exercise" else "documents are recorded when they are issued (POST /api/documents)"), field="type")
+    if e.actor != actor:
+        raise Denied(f"you act as {actor}; an event recorded by you cannot name {e.actor!r}", field="actor")
+    if kind not in ALLOWED.get(p.role, frozenset()):
+        allowed = ", ".join(sorted(ALLOWED.get(p.role, ()))) or "nothing"
+        raise Denied(f"a {p.role} user may not give a {kind!r} command (a {p.role} may give: {allowed})", field="type",
+                     clause=_CLAUSE.get(kind))
+    option_no = getattr(e, "option_no", None)
+    if isinstance(e, ev.OptionIssued):
+        _company_scope(state, p, e.terms.company)
+        return
+    if isinstance(option_no, str) and option_no:
+        option = option_for(state, p, option_no)
+        if p.role == "agent" and option.company not in appointed_companies(state, p.party):
+            raise Denied("no §11 appointment of this agent by the option's company", field="actor", clause="§11")
+        if p.role == "company" and option.company != p.party:
+            raise NotFound(f"option: no option numbered {option_no!r} that you may see", field="option")
+    for name in ("company", "issuer"):
+        value = getattr(e, name, None)
+        if isinstance(value, str) and value and not isinstance(e, ev.CompanyRegistered):
+            _company_scope(state, p, value)
+    if isinstance(e, ev.CompanyRegistered):
+        if p.role != "company" or e.company.id != p.party:
+            raise Denied(f"a company user registers only its own company ({p.party})", field="company.id")
+    if isinstance(e, ev.HolderRegistered) and p.role == "holder" and e.holder.id != p.party:
+        raise Denied(f"a holder registers only itself ({p.party})", field="holder.id")
+    if isinstance(e, (ev.AddressFurnished, ev.BeneficialOwnership)) and p.role == "holder":
+        if state.holder_group(e.holder) != state.holder_group(p.party):
+            raise NotFound(f"holder: no holder {e.holder!r} that you act for", field="holder")
+    if isinstance(e, ev.Correction):
+        target = state.by_id.get(e.corrects)
+        if target is None:
+            return  # core says which id is unknown
+        if target.actor != actor and not (p.role == "company" and _concerns_company(state, target, p.party)):
+            raise Denied(f"you may correct only what you recorded (or, for a company, what concerns it); {e.corrects!r} was "
+                         f"recorded by {target.actor}", field="corrects")
+
+
+def _company_scope(state: BookState, p: Principal, company: str) -> None:
+    if p.role == "company":
+        if company != p.party:
+            raise NotFound(f"company: no company {company!r} that you act for", field="company")
+    elif p.role == "agent":
+        if company not in appointed_companies(state, p.party):
+            raise Denied(f"no §11 appointment of this agent by {company!r}", field="actor", clause="§11")
+    elif p.role == "holder":
+        if company not in companies_seen(state, p):
+            raise NotFound(f"company: no company {company!r} that you may see", field="company")
+
+
+def _concerns_company(state: BookState, e: ev.Event, company: str) -> bool:
+    no = getattr(e, "option_no", None)
+    if isinstance(no, str) and no in state.options:
+        return state.options[no].company == company
+    for name in ("company", "issuer"):
+        if getattr(e, name, None) == company:
+            return True
+    return e.actor == f"company:{company}"
+
+
+def commands_for(p: Principal) -> frozenset[str]:
+    return ALLOWED.get(p.role, frozenset())
