@@ -296,17 +296,15 @@ class Reader:
         self.absent("legend", False, "no restrictive legend at the head of the text")
 
     def _read_company(self) -> None:
-        name = r"([A-Z][A-Za-z0-9&.,'\- ]+?)"
-        party = (rf"(?:^|\n|RECEIVED,\s+){name},\s+an?\s+(?:({STATE_PATTERN})\s+)?(?:corporation|company)"
+        party = (rf",\s+an?\s+(?:({STATE_PATTERN})\s+)?(?:corporation|company)"
                  rf"(?:\s+(?:organized|incorporated|formed)(?:\s+and\s+existing)?\s+under\s+the\s+laws\s+of\s+the\s+State\s+of\s+({STATE_PATTERN}))?"
                  r"[^\"\n]{0,40}?\(\s*(?:together\s+with[^)]*?,\s*)?the\s+\"Company\"\s*\)")
-        parties = self.hits(party)
+        parties = [h for h in (self._named_before(h) for h in self.hits(party)) if h is not None]
         defined = self.hits(r"\"Company\"\s+(?:means|shall\s+mean)\s+([A-Z][A-Za-z0-9&.,'\- ]+?)(?=\s+and\s+(?:any|its)\b|,\s+together|\s*\(|\.\s+[A-Z]|,\s+and\s)", flags=0)
         preamble_end = parties[0].start if parties else self.body_end
         titled = [h for h in self.hits(r"COMMON\s+STOCK\s+OF\s+([A-Z][A-Za-z0-9&.,'\- ]+?(?:INC\.|CORP\.|CORPORATION|LTD\.|LLC|CO\.|COMPANY))",
                                        0, preamble_end) if h.section == "preamble"]
-        cands: list[tuple[Hit, Any]] = [(h, re.sub(r"^FOR\s+VALUE\s+RECEIVED,\s*", "", (h.group(1) or "").strip(" ,"), flags=re.IGNORECASE))
-                                        for h in defined + titled + parties]
+        cands: list[tuple[Hit, Any]] = [(h, (h.group(1) or "").strip(" ,")) for h in defined + titled + parties]
         if not cands:
             self.missing("company.name", "no sentence naming the company as issuer (… a corporation … (the \"Company\")) was found")
         else:
@@ -321,6 +319,28 @@ class Reader:
             states = [(h, state_name(h.group(1) or "")) for h in m]
         if not self.agree("company.state", states, what="states"):
             self.missing("company.state", "the state of incorporation is not stated")
+
+    def _named_before(self, tail: Hit) -> Hit | None:
+        """The party named just before `tail` (", a Nevada corporation ... (the "Company")"): the run of capitalised
+        words back to a paragraph break, a date, a year or "FOR VALUE RECEIVED"; its groups: name, state, state."""
+        flat = self.doc.flat
+        start = tail.start
+        words = list(re.finditer(r"[^\s]+", flat[max(0, start - 160):start]))
+        begin = None
+        for w in reversed(words):
+            token = w.group(0)
+            at = max(0, start - 160) + w.start()
+            if "\n" in flat[at + len(token):start][:1] or not re.fullmatch(r"[A-Z&][A-Za-z0-9&.,'\-]*|[A-Z]\.(?:[A-Z]\.)+,?", token):
+                break
+            if re.fullmatch(r"(?:RECEIVED|Received|THAT|That|WHEREAS),?|\d.*", token) or token.rstrip(",").casefold() in MONTHS:
+                break
+            if begin is not None and "\n" in flat[at:begin]:
+                break
+            begin = at
+        if begin is None:
+            return None
+        name = flat[begin:start]
+        return Hit(flat[begin:tail.end], begin, tail.end, self.doc.line_at(begin), self.doc.section_at(begin), (name, *tail.groups))
 
     def _read_holder(self) -> None:
         pattern = (r"(?:certif\w*|citif\w*)\s+that,?\s+(?:for\s+value\s+received,?\s+)?([^()\"\n]+?),?\s+or\s+(?:its\s+|his\s+|her\s+)?"

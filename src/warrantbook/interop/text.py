@@ -135,7 +135,7 @@ class Document:
                 length += len(joiner)
             start = length
             # -- is this line a heading?
-            starts_paragraph = previous_blank or crossed_page
+            starts_paragraph = previous_blank or crossed_page or previous.endswith((".", ":"))
             label: str | None = None
             title = ""
             level = 0
