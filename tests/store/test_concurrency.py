@@ -33,12 +33,12 @@ RESULTS: Counter[str] = Counter()  # tallied for the closing note (printed with 
 
 
 def _worker(url: str, event: ev.Event, start: Any, out: Connection, hold: Any | None, busy_timeout: float | None,
-            key: str | None) -> None:
+            key: str | None, inside: bool) -> None:
     code, text = 0, ""
     try:
         src = DbSource(url, busy_timeout=busy_timeout)
         src.state()  # read first: every worker decides against the same state
-        if hold is not None:  # force both to decide before either writes (the race the locks must catch)
+        if hold is not None and not inside:  # force both to decide before either writes (the race the locks must catch)
             real = ledger_module.decide
 
             def decide_then_wait(state: Any, e: ev.Event) -> list[ev.Event]:
@@ -47,6 +47,15 @@ def _worker(url: str, event: ev.Event, start: Any, out: Connection, hold: Any | 
                 return decided
 
             ledger_module.decide = decide_then_wait  # type: ignore[assignment]
+        elif hold is not None:  # keep the write transaction (and SQLite's write lock) open for a while
+            real_append = DbSource._append
+
+            def append_then_wait(self: DbSource, *args: Any) -> int:
+                count = real_append(self, *args)
+                hold()
+                return count
+
+            DbSource._append = append_then_wait  # type: ignore[method-assign]
         start.wait(timeout=30)
         recorded = src.record(event, idempotency_key=key)
         text = ",".join(e.id for e in recorded)
@@ -60,13 +69,13 @@ def _worker(url: str, event: ev.Event, start: Any, out: Connection, hold: Any | 
 
 
 def race(url: str, events: list[ev.Event], *, hold: Callable[[], None] | None = None, busy_timeout: float | None = None,
-         key: str | None = None) -> list[tuple[int, str]]:
+         key: str | None = None, inside: bool = False) -> list[tuple[int, str]]:
     """Run one process per event, all writing at once; their (exit code, message or ids)."""
     start = CTX.Barrier(len(events))
     procs, pipes = [], []
     for e in events:
         mine, theirs = CTX.Pipe(duplex=False)
-        p = CTX.Process(target=_worker, args=(url, e, start, theirs, hold, busy_timeout, key))
+        p = CTX.Process(target=_worker, args=(url, e, start, theirs, hold, busy_timeout, key, inside))
         p.start()
         procs.append(p)
         pipes.append(mine)
@@ -80,7 +89,7 @@ def race(url: str, events: list[ev.Event], *, hold: Callable[[], None] | None = 
 
 
 def _linger_first(gate: Any) -> None:
-    """The first writer to decide keeps its transaction (and SQLite's write lock) open for a while."""
+    """The first writer to append keeps its transaction (and SQLite's write lock) open for a while."""
     if not gate.is_set():
         gate.set()
         time.sleep(1.5)
@@ -165,7 +174,7 @@ def test_the_loser_of_a_true_race_gets_conflict(url: str) -> None:
         # SQLite lets one writer in at a time (BEGIN IMMEDIATE): a writer kept waiting past the busy timeout
         # gets Conflict ("database is locked"), not a crash and not a half-written event
         results = race(url, [payment("p-1", "ATG-1", "n-1", F(300)), payment("p-9", "ATG-9", "n-9", F(300))],
-                       hold=functools.partial(_linger_first, CTX.Event()), busy_timeout=0.3)
+                       hold=functools.partial(_linger_first, CTX.Event()), busy_timeout=0.3, inside=True)
         assert sorted(code for code, _ in results) == [0, 3], results
         assert "locked" in next(text for code, text in results if code == 3)
     else:

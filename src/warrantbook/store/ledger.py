@@ -22,15 +22,15 @@ Conflict (exit code 3, safe to retry).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from warrantbook.core import events as ev
@@ -38,13 +38,21 @@ from warrantbook.core.audit import GENESIS, Head, canonical, link
 from warrantbook.core.codec import encode, event_from_data
 from warrantbook.core.decide import decide
 from warrantbook.core.errors import BadInput, BookErrors, Conflict, Refusal, WarrantbookError
-from warrantbook.core.state import BookState, apply, fold
+from warrantbook.core.state import BookState, fold
 from warrantbook.store import schema as t
 from warrantbook.store.engine import make_engine, parse_url, reading, redact, sqlite_path, writing
 from warrantbook.store.keys import lock_keys, primary_option
 from warrantbook.store.migrate import current_revision, has_ledger, head_revision, upgrade
+from warrantbook.store.projection import Projection
 
 CHUNK = 2000
+
+# statements built once: building one per call costs more than running it
+_ADVANCE_HEAD = (t.chain.update().where(t.chain.c.id == 1, t.chain.c.count == sa.bindparam("seen"))
+                 .values(count=sa.bindparam("count"), hash=sa.bindparam("hash")))
+_SET_HEAD = t.chain.update().where(t.chain.c.id == 1).values(count=sa.bindparam("count"), hash=sa.bindparam("hash"))
+_LOCK_HEAD = sa.select(t.chain.c.count, t.chain.c.hash).where(t.chain.c.id == 1).with_for_update()
+_INSERT_EVENTS = t.events.insert()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +71,17 @@ class StoredEvent:
 @dataclass
 class _Cache:
     seq: int  # the last sequence number applied
-    events: list[ev.Event]  # in recording order
-    state: BookState  # fold(events): everything, as of no date
-    last_key: tuple[date, int] | None  # the largest (date, phase) applied
+    proj: Projection  # fold(events), kept up to date (store.projection)
     versions: dict[str, int] = field(default_factory=dict)
+    head_hash: str = GENESIS  # the hash of event `seq`
+
+    @property
+    def events(self) -> list[ev.Event]:
+        return self.proj.events
+
+    @property
+    def state(self) -> BookState:
+        return self.proj.state
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +139,18 @@ def request_hash(proposed: list[ev.Event]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _sort_key(e: ev.Event) -> tuple[date, int]:
-    return (e.on, int(e.phase))
+T = TypeVar("T")
+
+
+def checked(step: Callable[[], T]) -> T:
+    """Run a step of the projection: an event the fold cannot apply becomes a clear error, not a crash."""
+    try:
+        return step()
+    except WarrantbookError:
+        raise
+    except Exception as exc:
+        raise BadInput(f"on: an event cannot take effect where its date places it in the ledger ({type(exc).__name__}: {exc}); "
+                       "nothing was written", field="on") from None
 
 
 class DbSource:
@@ -142,6 +167,8 @@ class DbSource:
         self.engine = make_engine(u, busy_timeout=busy_timeout)
         self._cache: _Cache | None = None
         self._written_versions: dict[str, int] = {}
+        self._lock_stmts: dict[int, Any] = {}
+        self._written_head = GENESIS
         self.migrated: tuple[str | None, str] | None = None
         self.replayed = False  # whether the last record returned an earlier result under its idempotency key
         try:
@@ -160,59 +187,30 @@ class DbSource:
 
     # ------------------------------------------------------------------ reading
 
+    def _rows(self, conn: Connection, after: int, upto: int | None = None) -> list[Any]:
+        stmt = (sa.select(t.events.c.seq, t.events.c.option_no, t.events.c.version, t.events.c.payload, t.events.c.hash)
+                .where(t.events.c.seq > after))
+        if upto is not None:
+            stmt = stmt.where(t.events.c.seq <= upto)
+        return list(conn.execute(stmt.order_by(t.events.c.seq)).all())
+
     def _refresh(self, conn: Connection) -> _Cache:
+        """Bring the cached state up to what is committed, reading only what was recorded since."""
         cache = self._cache
-        after = cache.seq if cache else 0
-        rows = conn.execute(sa.select(t.events.c.seq, t.events.c.option_no, t.events.c.version, t.events.c.payload)
-                            .where(t.events.c.seq > after).order_by(t.events.c.seq)).all()
+        rows = self._rows(conn, cache.seq if cache else 0)
+        new = [decode_payload(r.payload, r.seq) for r in rows]
         if cache is None:
-            events = [decode_payload(r.payload, r.seq) for r in rows]
-            versions = {r.option_no: r.version for r in rows if r.option_no is not None}
-            cache = _Cache(rows[-1].seq if rows else 0, events, fold(events),
-                           max((_sort_key(e) for e in events), default=None), versions)
+            cache = _Cache(0, checked(functools.partial(Projection, new)))
             self._cache = cache
-            return cache
+        elif new:
+            checked(functools.partial(cache.proj.advance, new))
+        for r in rows:
+            if r.option_no is not None:
+                cache.versions[r.option_no] = r.version
         if rows:
-            new = [decode_payload(r.payload, r.seq) for r in rows]
-            self._advance(cache, new)
-            for r in rows:
-                if r.option_no is not None:
-                    cache.versions[r.option_no] = r.version
             cache.seq = rows[-1].seq
+            cache.head_hash = rows[-1].hash
         return cache
-
-    @staticmethod
-    def _in_order(cache: _Cache, new: list[ev.Event]) -> bool:
-        if any(isinstance(e, ev.Correction) for e in new):
-            return False
-        last = cache.last_key
-        for e in new:
-            k = _sort_key(e)
-            if last is not None and k < last:
-                return False
-            last = k
-        return True
-
-    @staticmethod
-    def _fold(events: list[ev.Event]) -> BookState:
-        try:
-            return fold(events)
-        except Exception as exc:  # an event the one ordering rule cannot apply where its date puts it
-            raise BadInput(f"on: an event cannot take effect where its date places it in the ledger ({type(exc).__name__}: {exc}); "
-                           "nothing was written", field="on") from None
-
-    def _advance(self, cache: _Cache, new: list[ev.Event], folded: BookState | None = None) -> None:
-        """Bring the cached state forward by `new` (in recording order): applied in turn when they sort after
-        everything applied so far, else by the full fold that the one ordering rule needs."""
-        if folded is None and self._in_order(cache, new):
-            cache.events.extend(new)
-            for e in new:
-                apply(cache.state, e)
-                cache.last_key = _sort_key(e)
-            return
-        cache.events.extend(new)
-        cache.state = folded if folded is not None else self._fold(cache.events)
-        cache.last_key = max((_sort_key(e) for e in cache.events), default=None)
 
     def events(self) -> list[ev.Event]:
         with reading(self.engine) as conn:
@@ -262,30 +260,35 @@ class DbSource:
         digest = request_hash(proposed) if key else None
         batch = len(proposed) > 1
         try:
+            if key or batch or self._cache is None:
+                with reading(self.engine) as conn:
+                    if key:
+                        self._replay(conn, key, digest)
+                    cache = self._refresh(conn)
+            else:
+                cache = self._cache  # used as it is: if anyone wrote since, the append sees it (the chain moved)
+            n_read = cache.seq
+            decided: list[ev.Event] = []
+            keys: set[str] = set()
+            errors: list[WarrantbookError] = []
+            for i, e in enumerate(proposed):  # decided outside the write transaction: the write lock is held only to append
+                try:
+                    out = decide(cache.state, e)
+                except (BadInput, Refusal) as exc:
+                    if on_error is None:
+                        raise
+                    errors.append(on_error(i, exc))
+                    continue
+                keys |= lock_keys(cache.state, out)
+                decided.extend(out)
+                if batch:  # later events of the batch decide against this one (undone below on failure)
+                    checked(functools.partial(cache.proj.advance, out))
+            if errors:
+                raise BookErrors(errors)
+            # an event that does not simply follow is placed before anything is written: the ledger never keeps
+            # an event the fold cannot apply where its date puts it
+            built = None if batch else checked(functools.partial(cache.proj.preview, decided))
             with writing(self.engine) as conn:
-                if key:
-                    self._replay(conn, key, digest)
-                cache = self._refresh(conn)
-                n_read = cache.seq
-                decided: list[ev.Event] = []
-                keys: set[str] = set()
-                errors: list[WarrantbookError] = []
-                for i, e in enumerate(proposed):
-                    try:
-                        out = decide(cache.state, e)
-                    except (BadInput, Refusal) as exc:
-                        if on_error is None:
-                            raise
-                        errors.append(on_error(i, exc))
-                        continue
-                    keys |= lock_keys(cache.state, out)
-                    decided.extend(out)
-                    if batch:  # later events of the batch decide against this one (undone below on failure)
-                        self._advance(cache, out)
-                if errors:
-                    raise BookErrors(errors)
-                # a back-dated event is folded before anything is written: nothing the fold cannot apply is kept
-                folded = None if batch or self._in_order(cache, decided) else self._fold(cache.events + decided)
                 count = self._append(conn, decided, n_read, keys, key, digest, progress)
         except _Replayed as replayed:
             self.replayed = True
@@ -294,7 +297,7 @@ class DbSource:
             if batch:
                 self._cache = None
             raise
-        self._after_commit(cache, decided, n_read, count, batch, folded)
+        self._after_commit(cache, decided, n_read, count, batch, built)
         return decided
 
     def import_events(self, decided: list[ev.Event], progress: Callable[[int], None] | None = None) -> int:
@@ -324,23 +327,41 @@ class DbSource:
 
     def _append(self, conn: Connection, decided: list[ev.Event], n_read: int, keys: set[str], key: str | None,
                 digest: str | None, progress: Callable[[int], None] | None) -> int:
-        head = conn.execute(sa.select(t.chain.c.count, t.chain.c.hash).where(t.chain.c.id == 1).with_for_update()).one()
-        count, h = int(head[0]), str(head[1])
-        if key:
-            self._replay(conn, key, digest)  # a concurrent retry with the same key may have won meanwhile
-        last = count + len(decided)
-        if keys:
-            self._lock(conn, sorted(keys), n_read, last)
+        """Append after event `n_read` (or after whatever others appended meanwhile, if nothing of ours moved)."""
         cache = self._cache
+        payloads = [canonical(e) for e in decided]
+
+        def chain_from(h: str) -> list[str]:
+            out = []
+            for payload in payloads:
+                h = link(h, payload)
+                out.append(h)
+            return out
+
+        count = n_read
+        hashes: list[str] = []
+        base = GENESIS
+        moved = True
+        if cache is not None and cache.seq == n_read:  # the usual case: one statement locks the head and proves nobody wrote
+            base = cache.head_hash
+            hashes = chain_from(base)
+            done = conn.execute(_ADVANCE_HEAD, {"seen": n_read, "count": n_read + len(decided), "hash": hashes[-1]})
+            moved = done.rowcount != 1
+        if moved:
+            head = conn.execute(_LOCK_HEAD).one()
+            count = int(head[0])
+            if key:
+                self._replay(conn, key, digest)  # a concurrent retry with the same key may have won meanwhile
+            base = str(head[1])
+            hashes = chain_from(base)
+            conn.execute(_SET_HEAD, {"count": count + len(decided), "hash": hashes[-1]})
+        if keys:
+            self._lock(conn, sorted(keys), n_read, count + len(decided))
         versions: dict[str, int] = {}
         recorded_at = now_text()
         rows: list[dict[str, Any]] = []
-        payloads: list[str] = []
-        seq = count
-        for e in decided:
-            seq += 1
-            payload = canonical(e)
-            prev, h = h, link(h, payload)
+        for i, (e, payload, h) in enumerate(zip(decided, payloads, hashes)):
+            seq = count + i + 1
             no = primary_option(e)
             version = None
             if no is not None:
@@ -348,32 +369,43 @@ class DbSource:
                 versions[no] = version
             rows.append({"seq": seq, "event_id": e.id, "option_no": no, "version": version, "kind": e.kind, "on_date": e.on,
                          "actor": e.actor, "recorded_at": recorded_at, "corrects": getattr(e, "corrects", None),
-                         "idempotency_key": key, "payload": payload, "prev_hash": prev, "hash": h})
-            if key:
-                payloads.append(payload)
+                         "idempotency_key": key, "payload": payload, "prev_hash": hashes[i - 1] if i else base,
+                         "hash": h})
             if len(rows) >= CHUNK:
-                conn.execute(t.events.insert(), rows)
+                conn.execute(_INSERT_EVENTS, rows)
                 rows = []
                 if progress:
-                    progress(seq - count)
+                    progress(i + 1)
         if rows:
-            conn.execute(t.events.insert(), rows)
+            conn.execute(_INSERT_EVENTS, rows)
         if progress:
             progress(len(decided))
-        conn.execute(t.chain.update().where(t.chain.c.id == 1).values(count=last, hash=h))
         if key:
             conn.execute(t.idempotency.insert().values(key=key, request_hash=digest, result=json.dumps(payloads),
                                                        first_seq=count + 1, recorded_at=recorded_at))
         self._written_versions = versions
+        self._written_head = hashes[-1]
         return count
 
+    def _lock_statement(self, n: int) -> Any:
+        """INSERT ... ON CONFLICT DO UPDATE ... RETURNING the previous last_seq: creates, locks and reads the rows at once.
+
+        The same text on SQLite and PostgreSQL; one statement for all rows, in the sorted order of their keys.
+        """
+        stmt = self._lock_stmts.get(n)
+        if stmt is None:
+            values = ", ".join(f"(:k{i}, :last, 0)" for i in range(n))
+            stmt = self._lock_stmts[n] = sa.text(
+                f'INSERT INTO locks ("key", last_seq, prev_seq) VALUES {values} '
+                'ON CONFLICT ("key") DO UPDATE SET prev_seq = locks.last_seq, last_seq = excluded.last_seq '
+                'RETURNING "key", prev_seq')
+        return stmt
+
     def _lock(self, conn: Connection, keys: list[str], n_read: int, last: int) -> None:
-        """Lock (creating when new) the rows of `keys`; Conflict when one moved after the state was read."""
-        insert = (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(t.locks)
-        stmt = insert.values([{"key": k, "last_seq": last, "prev_seq": 0} for k in keys])
-        stmt = stmt.on_conflict_do_update(index_elements=[t.locks.c.key],
-                                          set_={"prev_seq": t.locks.c.last_seq, "last_seq": stmt.excluded.last_seq})
-        moved = [(r.key, int(r.prev_seq)) for r in conn.execute(stmt.returning(t.locks.c.key, t.locks.c.prev_seq)) if r.prev_seq > n_read]
+        """Lock (creating when new) the rows of `keys`, in one order; Conflict when one moved after the state was read."""
+        params: dict[str, Any] = {f"k{i}": k for i, k in enumerate(keys)}
+        params["last"] = last
+        moved = [(str(r[0]), int(r[1])) for r in conn.execute(self._lock_statement(len(keys)), params) if int(r[1]) > n_read]
         if moved:
             what, at = sorted(moved, key=lambda m: m[1])[0]
             row = conn.execute(sa.select(t.events.c.event_id, t.events.c.kind).where(t.events.c.seq == at)).first()
@@ -382,17 +414,26 @@ class DbSource:
                            f"(at #{n_read}). Nothing was written; it is safe to retry.", field="db")
 
     def _after_commit(self, cache: _Cache, decided: list[ev.Event], n_read: int, count: int, batch: bool,
-                      folded: BookState | None) -> None:
+                      built: BookState | None) -> None:
         if self._cache is not cache:
             return
-        if count != n_read:  # others appended between our read and our write: read them (and ours) next time
+        others: list[Any] = []
+        if count != n_read:  # others appended between our read and our write: they come before ours
             if batch:
                 self._cache = None
-            return
+                return
+            with reading(self.engine) as conn:
+                others = self._rows(conn, n_read, count)
+            built = None
         if not batch:
-            self._advance(cache, decided, folded)
+            new = [decode_payload(r.payload, r.seq) for r in others] + decided
+            checked(functools.partial(cache.proj.advance, new, built))
+        for r in others:
+            if r.option_no is not None:
+                cache.versions[r.option_no] = r.version
         cache.versions.update(self._written_versions)
         cache.seq = count + len(decided)
+        cache.head_hash = self._written_head
 
     # ------------------------------------------------------------------ audit
 

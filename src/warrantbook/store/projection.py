@@ -1,0 +1,274 @@
+"""The ledger's cached state: equal to `fold(events)` at every step, without refolding everything per event.
+
+The one ordering rule (date, then phase, then recording order) means an event does not always go at the
+end: an exercise notice received today sorts before an exercise deemed issued at today's close that was
+recorded earlier, a price for today sorts before today's notices, and anything sorts before an event dated
+in the future. Applying such an event last would give a different state from the fold. So the projection
+keeps:
+
+- a checkpoint: the fold of every event dated before `since` (private: nobody else ever sees it);
+- the window: every event dated `since` or later, in recording order;
+- the state: a copy of the checkpoint with the window applied in the one order.
+
+An event that sorts after everything is applied to the state directly. One that lands inside the window
+(the usual case of same-day phases and future-dated events) rebuilds the state from a copy of the
+checkpoint and the window: the cost is the window, not the ledger. When the window has grown and a later
+day begins, its older events move into the checkpoint. Only an event dated before `since`, or a
+correction of such an event, refolds everything (`fold` itself).
+
+Nothing here knows a rule: it only preserves `fold`'s order; a storage test checks the projection against a
+fresh fold after every kind of step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import ChainMap
+from datetime import date
+from typing import Any, cast
+
+from warrantbook.core import events as ev
+from warrantbook.core.state import BookState, apply, fold, ordered
+
+ROLL = 16  # the window's earlier days move into the checkpoint once it holds this many events and a later day begins
+
+
+def _key(e: ev.Event) -> tuple[date, int]:
+    return (e.on, int(e.phase))
+
+
+_HOLDERS: dict[type, bool] = {}
+
+
+def _mutable_holder(value: Any) -> bool:
+    """An object of the state module's own mutable classes (CompanyState): not a frozen value."""
+    cls = type(value)
+    known = _HOLDERS.get(cls)
+    if known is None:
+        known = _HOLDERS[cls] = (cls.__module__ == BookState.__module__ and not dataclasses.is_dataclass(cls)
+                                 and hasattr(cls, "__slots__"))
+    return known
+
+
+def _copy_value(value: Any) -> Any:
+    if isinstance(value, (list, dict, set)):
+        return value if isinstance(value, ChainMap) else type(value)(value)
+    if _mutable_holder(value):
+        cls = type(value)
+        clone = object.__new__(cls)
+        for name in cls.__slots__:
+            try:
+                inner = getattr(value, name)
+            except AttributeError:
+                continue
+            object.__setattr__(clone, name, type(inner)(inner) if isinstance(inner, (list, dict, set)) else inner)
+        return clone
+    return value
+
+
+def _nested(sample: Any) -> bool:
+    return isinstance(sample, (list, dict, set)) or _mutable_holder(sample)
+
+
+_FIELDS: list[str] = []
+
+
+def fork(state: BookState) -> BookState:
+    """A copy of a state that `apply` can change without changing the original.
+
+    Values in the state are immutable (events, option states, terms) except its containers and the
+    per-company objects: those are copied, the rest shared. The index of events by id is layered over the
+    original's (read through, written on top), so a fork costs the state's size in options and companies,
+    not in events (the list of events is copied, which is a single fast copy).
+    """
+    if not _FIELDS:
+        _FIELDS.extend(f.name for f in dataclasses.fields(BookState))
+    fresh: dict[str, Any] = {}
+    for name in _FIELDS:
+        value = getattr(state, name)
+        if name == "by_id":
+            maps = list(value.maps) if isinstance(value, ChainMap) else [value]
+            if len(maps) > 3:  # the small upper layers merge; the big bottom one (the checkpoint's) is never copied
+                maps = [dict(ChainMap(*maps[:-1])), maps[-1]]
+            fresh[name] = ChainMap({}, *maps)
+        elif isinstance(value, dict) and value and _nested(next(iter(value.values()))):
+            fresh[name] = {k: _copy_value(v) for k, v in value.items()}
+        else:
+            fresh[name] = _copy_value(value)
+    if "folding" in fresh:
+        fresh["folding"] = False
+    clone = object.__new__(BookState)
+    clone.__dict__.update(fresh)
+    return clone
+
+
+class Projection:
+    """`fold(events)` kept up to date as events are appended (in recording order)."""
+
+    def __init__(self, events: list[ev.Event]):
+        self.events: list[ev.Event] = list(events)
+        self.last_key: tuple[date, int] | None = None
+        self.since: date | None = None
+        self.checkpoint: BookState | None = None
+        self.window: list[ev.Event] = []
+        self.state = BookState(as_of=None)
+        self.mid: BookState | None = None  # the checkpoint plus the window's events before the last day's close
+        self.mid_key: tuple[date, int] | None = None
+        self.mid_last: tuple[date, int] | None = None
+        self.mid_upto = 0  # window events looked at for `mid`
+        self._build()
+
+    # -- building
+
+    def _build(self) -> None:
+        """Checkpoint before the day of the event recorded last (where recording is happening), window after."""
+        events = self.events
+        self.last_key = max((_key(e) for e in events), default=None)
+        since = events[-1].on if events else None
+        checkpoint = self._prefix(since) if since is not None else None
+        self.checkpoint = checkpoint
+        self.mid = None
+        if checkpoint is None or since is None:
+            self.since = None
+            self.window = []
+            self.state = fold(events)
+            return
+        self.since = since
+        self.window = [e for e in events if e.on >= since]
+        self.state = self._replay(self.window)
+
+    def _prefix(self, since: date) -> BookState | None:
+        """The fold of every event dated before `since`, or None when a later correction reaches into it."""
+        before = [e for e in self.events if e.on < since]
+        ids = {e.id for e in before}
+        if any(isinstance(e, ev.Correction) and e.on >= since and e.corrects in ids for e in self.events):
+            return None
+        return fold(before)
+
+    def _replay(self, window: list[ev.Event], known: list[ev.Event] | None = None) -> BookState:
+        """A copy of the checkpoint with `window` applied in the one order; the corrections among `known` (default
+        the window) are known before anything is applied, as fold does."""
+        state = fork(cast(BookState, self.checkpoint))
+        for e in window if known is None else known:
+            if isinstance(e, ev.Correction):
+                state.corrections[e.corrects] = e
+        for e in ordered(window):
+            apply(state, e)
+        return state
+
+    # -- advancing
+
+    def _inside(self, e: ev.Event) -> bool:
+        """Whether `e` can join the window (else everything is refolded)."""
+        if self.checkpoint is None or self.since is None or e.on < self.since:
+            return False
+        if isinstance(e, ev.Correction):
+            target = self.state.by_id.get(e.corrects)
+            return target is not None and target.on >= self.since
+        return True
+
+    def _follows(self, e: ev.Event) -> bool:
+        return not isinstance(e, ev.Correction) and (self.last_key is None or _key(e) >= self.last_key)
+
+    def preview(self, new: list[ev.Event]) -> BookState | None:
+        """The state with `new` appended, built aside (None when they simply follow: applying them is the fold)."""
+        last = self.last_key
+        simple = True
+        for e in new:
+            if isinstance(e, ev.Correction) or (last is not None and _key(e) < last):
+                simple = False
+                break
+            last = _key(e)
+        if simple:
+            return None
+        if all(self._inside(e) for e in new):
+            return self._replay_window(new)
+        return fold(self.events + new)
+
+    def advance(self, new: list[ev.Event], built: BookState | None = None) -> None:
+        """Append `new` (in recording order); `built` is their `preview` when one was made."""
+        if not new:
+            return
+        rebuild = built is not None
+        full = False
+        for e in new:
+            inside = self._inside(e)
+            self.events.append(e)
+            if not inside:
+                full = True
+                continue
+            self.window.append(e)
+            if not (rebuild or full) and self._follows(e):
+                apply(self.state, e)
+            else:
+                rebuild = True
+            key = _key(e)
+            self.last_key = key if self.last_key is None or key > self.last_key else self.last_key
+        if full:
+            self._build()
+            return
+        if rebuild:
+            self.state = built if built is not None and self._matches(built) else self._replay_window([])
+        self._roll()
+
+    def _matches(self, built: BookState) -> bool:
+        return len(built.events) == len(self.events)
+
+    def _roll(self) -> None:
+        """Move the window's older days into the checkpoint once it has grown and a later day has begun."""
+        if self.checkpoint is None or self.since is None or len(self.window) < ROLL:
+            return
+        newest = self.events[-1].on
+        if newest <= self.since:
+            return
+        move = [e for e in self.window if e.on < newest]
+        if not move:
+            return
+        for e in move:
+            if isinstance(e, ev.Correction):
+                self.checkpoint.corrections[e.corrects] = e
+        for e in ordered(move):
+            apply(self.checkpoint, e)
+        self.window = [e for e in self.window if e.on >= newest]
+        self.since = newest
+        self.mid = None
+
+    # -- the last day's close: inserting before it replays only the day's late events
+
+    def _sync_mid(self) -> bool:
+        """Bring `mid` to the checkpoint plus every window event sorting before the last day's close."""
+        if self.checkpoint is None or self.last_key is None:
+            return False
+        cut = (self.last_key[0], int(ev.Phase.CLOSE))
+        fresh = self.window[self.mid_upto:] if self.mid is not None and self.mid_key == cut else None
+        if fresh is not None and not any(isinstance(e, ev.Correction) for e in fresh):
+            early = [e for e in fresh if _key(e) < cut]
+            if all(self.mid_last is None or _key(e) >= self.mid_last for e in early) and early == ordered(early):
+                assert self.mid is not None
+                for e in early:
+                    apply(self.mid, e)
+                    self.mid_last = _key(e)
+                self.mid_upto = len(self.window)
+                return True
+        early = [e for e in self.window if _key(e) < cut]
+        self.mid = self._replay(early, known=self.window)
+        self.mid_key, self.mid_upto = cut, len(self.window)
+        self.mid_last = max((_key(e) for e in early), default=None)
+        return True
+
+    def _replay_window(self, new: list[ev.Event]) -> BookState:
+        """The state of the window plus `new`: from `mid` when `new` keeps its order, else from the checkpoint."""
+        if self._sync_mid() and not any(isinstance(e, ev.Correction) for e in new):
+            assert self.mid is not None and self.mid_key is not None
+            cut = self.mid_key
+            late_key = max((_key(e) for e in new), default=cut)
+            early = [e for e in new if _key(e) < cut]
+            if late_key[0] <= cut[0] and all(self.mid_last is None or _key(e) >= self.mid_last for e in early) \
+                    and early == ordered(early):
+                state = fork(self.mid)
+                for e in early:
+                    apply(state, e)
+                for e in ordered([e for e in self.window if _key(e) >= cut] + [e for e in new if _key(e) >= cut]):
+                    apply(state, e)
+                return state
+        return self._replay(self.window + new)
