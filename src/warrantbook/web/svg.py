@@ -98,8 +98,8 @@ def chart(points: list[dict[str, Any]], *, width: int = WIDTH) -> dict[str, Any]
             "empty": False}
 
 
-BOX_W = 168
-BOX_H = 58
+BOX_W = 196
+BOX_H = 74
 H_GAP = 24
 V_GAP = 48
 
