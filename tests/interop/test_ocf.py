@@ -361,3 +361,21 @@ def test_cli_import_of_a_foreign_package_needs_out_when_terms_are_missing(tmp_pa
     written = runner.invoke(app, ["ocf", "import", str(folder / "Manifest.ocf.json"), "--out", str(tmp_path / "acme.yaml")])
     assert written.exit_code == 0 and "1 object(s) not imported" in written.output
     assert runner.invoke(app, ["check", "--book", str(tmp_path / "acme.yaml")]).exit_code == 2
+
+
+def test_a_merger_restates_the_warrants_as_custom_conversions(seed_events: list[ev.Event], schemas: Schemas) -> None:
+    merger = [
+        ev.CompanyRegistered(id="acq", on=date(2006, 8, 1), actor="company:acq", company=ev.Company(id="acq", name="Acquirer Corp.", state="Delaware")),
+        ev.Reorganized(id="merger", on=date(2006, 8, 1), actor="company:atg", company="atg", transaction=ev.ReorganizationKind.MERGER,
+                       successor="Acquirer Corp.", basket=(ev.BasketItem(ev.ItemKind.SECURITY, F(1, 2), issuer="acq", description="Acquirer common"),
+                                                           ev.BasketItem(ev.ItemKind.CASH, F("0.001")))),
+    ]
+    result = export_ocf(seed_events + merger, AS_OF)
+    assert validate(result.package, schemas) == [] and dangling_references(result.package) == []
+    tx = {o["id"]: o for o in result.package.items("OCF_TRANSACTIONS_FILE")}
+    assert tx["ATG-3:cancellation"]["reason_text"].startswith("merger of 2006-08-01 (§3)")
+    mechanism = tx["ATG-3/2:issuance"]["exercise_triggers"][0]["conversion_right"]["conversion_mechanism"]
+    assert mechanism["type"] == "CUSTOM_CONVERSION" and "Acquirer common" in mechanism["custom_conversion_description"]
+    assert any("Acquirer Corp." in c for c in result.package.manifest["comments"])  # the successor's registration, not this issuer's
+    again = import_ocf(Package(result.package.manifest, result.package.files))
+    assert export_ocf(again.events, AS_OF).data == result.data

@@ -305,6 +305,12 @@ class Exporter:
                     self._new_security(new, i, e.on, e, f"Replacement of {sid} under §8 ({cause}); the old instrument is void.", Fraction(0))
         elif isinstance(e, ev.Amended) and e.option_no in before and before[e.option_no].company == self.company:
             self._restate(before[e.option_no], state.options[e.option_no], e.on, e, f"terms amended under §14 on {e.on.isoformat()}")
+        elif isinstance(e, ev.Reorganized) and e.company == self.company:
+            for no, prior in before.items():
+                now = state.options.get(no)
+                if now is not None and prior.active and prior.company == self.company and now.basket != prior.basket:
+                    self._restate(prior, now, e.on, e, f"{e.transaction.value} of {e.on.isoformat()} (§3): each option share now delivers "
+                                  f"what one common share became; owed by {e.successor}")
         elif isinstance(e, ev.AuthorizedShares) and e.company == self.company:
             if self.initial_authorized is None:
                 self.initial_authorized = e.shares
@@ -377,7 +383,9 @@ class Exporter:
                         "the unexercised balance is re-issued as a new security among the resulting securities." if e.shares_exercised < old.tranches[t].shares
                         else f"The whole of {sid} is exercised."])
         self.transactions.append(exercise)
-        if e.whole_shares > 0:
+        if old.basket is not None:
+            exercise.notes.append("After a §3 transaction the exercise delivers the basket the common stock became, not common stock of this issuer.")
+        elif e.whole_shares > 0:
             stock_sid = f"{e.notice}:shares"
             delivery = self.deliveries.get(e.notice)
             custom = (", ".join(delivery.certificates) if delivery and delivery.certificates else
