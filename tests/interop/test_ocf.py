@@ -379,3 +379,28 @@ def test_a_merger_restates_the_warrants_as_custom_conversions(seed_events: list[
     assert any("Acquirer Corp." in c for c in result.package.manifest["comments"])  # the successor's registration, not this issuer's
     again = import_ocf(Package(result.package.manifest, result.package.files))
     assert export_ocf(again.events, AS_OF).data == result.data
+
+
+def test_export_from_a_database_equals_export_from_the_book(seed_events: list[ev.Event], tmp_path: Path) -> None:
+    """Any source: the same events in a SQLite ledger give the same package, and a package imports into one."""
+    pytest.importorskip("warrantbook.store.ledger", reason="the database source is not installed")
+    from warrantbook.cli.main import app
+
+    day = date(2006, 3, 31)
+    short = [e for e in seed_events if e.on <= day]
+    book = tmp_path / "seed.yaml"
+    book.write_text(dumps(short), encoding="utf-8")
+    from_book, from_db, round_db = tmp_path / "book.ocf.zip", tmp_path / "db.ocf.zip", tmp_path / "round.ocf.zip"
+    assert runner.invoke(app, ["ocf", "export", "--book", str(book), "--as-of", day.isoformat(), "--out", str(from_book)]).exit_code == 0
+    db, db2 = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    for url in (db, db2):
+        made = runner.invoke(app, ["init", "--db", url])
+        assert made.exit_code == 0, made.output
+    loaded = runner.invoke(app, ["book", "import", str(book), "--db", db])
+    assert loaded.exit_code == 0, loaded.output
+    assert runner.invoke(app, ["ocf", "export", "--db", db, "--as-of", day.isoformat(), "--out", str(from_db)]).exit_code == 0
+    assert from_db.read_bytes() == from_book.read_bytes()
+    recorded = runner.invoke(app, ["ocf", "import", str(from_book), "--db", db2, "--json"])
+    assert recorded.exit_code == 0, recorded.output
+    assert runner.invoke(app, ["ocf", "export", "--db", db2, "--as-of", day.isoformat(), "--out", str(round_db)]).exit_code == 0
+    assert round_db.read_bytes() == from_book.read_bytes()

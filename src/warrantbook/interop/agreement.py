@@ -483,7 +483,7 @@ class Reader:
             return
         notices: list[tuple[Hit, Any]] = []
         defaults: list[Hit] = []
-        for begin, end in spans or [self._top_span(self._offset_of_line(c.line)) for c in self.out["cap.percent"].candidates[:1]]:
+        for begin, end in spans or [self._top_span(self.doc.offset_of_line(c.line)) for c in self.out["cap.percent"].candidates[:1]]:
             for h in self.hits(COUNT + r"\s+(?:business\s+|calendar\s+)?days?['’]?\s+(?:prior\s+)?(?:written\s+)?(?:notice|after\s+the\s+notice)", begin, end):
                 days, clash = count_of(h.group(1), h.group(2), h.group(3))
                 if days is None and not clash:
@@ -626,7 +626,7 @@ class Reader:
         named = self.hits(r"(?:\ba|\bthe|that\s+certain)\s+" + agreement + r"\s+((?:dated|entered\s+into)[^\n]{0,200})", flags=0)
         company = self.out.value("company.name") or "the Company"
         holder = self.out.value("holder.name") or "the Holder"
-        cap_text = " ".join(self.doc.flat[s:e] for s, e in (self._top_span(self._offset_of_line(c.line)) for c in self.out["cap.percent"].candidates))
+        cap_text = " ".join(self.doc.flat[s:e] for s, e in (self._top_span(self.doc.offset_of_line(c.line)) for c in self.out["cap.percent"].candidates))
         items: list[Candidate] = []
         seen: set[str] = set()
         for h, full_name, rest in [(h, h.group(1) or "", h.group(2) or "") for h in defined] + [(h, h.group(1) or "", h.group(2) or "") for h in named]:
@@ -662,12 +662,6 @@ class Reader:
                              f"{len(items)} agreement(s)", items=tuple(items)))
         else:
             self.absent("related_agreements", (), "no other agreement is referred to")
-
-    def _offset_of_line(self, line: int) -> int:
-        for s, n in zip(self.doc._starts, self.doc._numbers):
-            if n >= line:
-                return s
-        return 0
 
     def _read_disputes(self) -> None:
         law = self.hits(rf"govern\w*\s+by[^.]{{0,80}}?laws?\s+of\s+(?:the\s+)?(?:State\s+of\s+)?({STATE_PATTERN})")

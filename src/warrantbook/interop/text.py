@@ -211,6 +211,11 @@ class Document:
         i = bisect.bisect_right(self._starts, offset) - 1
         return self._numbers[max(i, 0)]
 
+    def offset_of_line(self, line: int) -> int:
+        """Where the text of a file line (or the next kept line after it) begins in the flat text."""
+        i = bisect.bisect_left(self._numbers, line)
+        return self._starts[i] if i < len(self._starts) else len(self.flat)
+
     def section_entry(self, offset: int) -> Section:
         i = bisect.bisect_right([s.start for s in self.sections], offset) - 1
         return self.sections[max(i, 0)]

@@ -68,7 +68,6 @@ class Obj:
     """An OCF object being built, with the words and the carried events that become its comments."""
 
     data: dict[str, Any]
-    file: str  # "issuer", "stakeholders", "stock_classes", "legends", "transactions"
     made_from: str = ""
     notes: list[str] = field(default_factory=list)
     carried: list[str] = field(default_factory=list)
@@ -86,7 +85,6 @@ class ExportResult:
     package: Package
     counts: dict[str, int]
     rounded: list[str]
-    notes: list[str]
 
 
 def carrier_line(seq: int, event: ev.Event) -> str:
@@ -141,15 +139,14 @@ class Exporter:
         self.allow_rounding = allow_rounding
         self.problems: list[str] = []
         self.rounded: list[str] = []
-        self.notes: list[str] = []
         self.user = ordered([e for e in events if not e.derived and e.on <= as_of])
         self.seq = {e.id: i for i, e in enumerate(self.user)}
         self.facts = Facts(self.user)
         self.problems += self.facts.problems
         self.company = self._pick_company(company)
-        self.issuer = Obj({"object_type": "ISSUER", "id": self.company}, "issuer")
+        self.issuer = Obj({"object_type": "ISSUER", "id": self.company})
         self.stock_class_id = f"{self.company}.common"
-        self.stock_class = Obj({"object_type": "STOCK_CLASS", "id": self.stock_class_id}, "stock_classes")
+        self.stock_class = Obj({"object_type": "STOCK_CLASS", "id": self.stock_class_id})
         self.legend: Obj | None = None
         self.stakeholders: dict[str, Obj] = {}
         self.transactions: list[Obj] = []
@@ -236,7 +233,7 @@ class Exporter:
         if exp:
             data["warrant_expiration_date"] = exp.isoformat()
         data["security_law_exemptions"] = []
-        obj = Obj(data, "transactions", source.id, [why, *terms_notes(option.terms, option.option_no)])
+        obj = Obj(data, source.id, [why, *terms_notes(option.terms, option.option_no)])
         if finite_decimal(t.shares) is None or finite_decimal(t.exercise_price) is None:
             obj.notes.append(f"Exact figures: {to_text(t.shares)} shares at {to_text(t.exercise_price)} per share.")
         self.transactions.append(obj)
@@ -249,7 +246,7 @@ class Exporter:
         quantity = option.tranches[tranche].shares
         self.transactions.append(Obj({"object_type": "TX_WARRANT_CANCELLATION", "id": f"{sid}:cancellation", "security_id": sid,
                                       "date": on.isoformat(), "quantity": self.num(quantity, f"cancellation of {sid} quantity"),
-                                      "reason_text": reason}, "transactions", source.id))
+                                      "reason_text": reason}, source.id))
         return sid
 
     def _restate(self, before: OptionState, after: OptionState, on: date, source: ev.Event, reason: str) -> None:
@@ -318,7 +315,7 @@ class Exporter:
                 self.transactions.append(Obj({"object_type": "TX_STOCK_CLASS_AUTHORIZED_SHARES_ADJUSTMENT", "id": f"{e.id}:authorized",
                                               "date": e.on.isoformat(), "stock_class_id": self.stock_class_id,
                                               "new_shares_authorized": self.num(e.shares, f"authorized shares {e.id}")},
-                                             "transactions", e.id, [e.source] if e.source else []))
+                                             e.id, [e.source] if e.source else []))
 
     def _stakeholder(self, e: ev.HolderRegistered) -> None:
         h = e.holder
@@ -347,7 +344,7 @@ class Exporter:
         if existing is not None:
             existing.data, existing.notes = data, notes
         else:
-            self.stakeholders[h.id] = Obj(data, "stakeholders", "", notes)
+            self.stakeholders[h.id] = Obj(data, "", notes)
 
     def _stock_event(self, e: ev.StockEvent, before: dict[str, OptionState], state: BookState) -> None:
         ratio = e.outstanding_after / e.outstanding_before
@@ -356,7 +353,7 @@ class Exporter:
             self.transactions.append(Obj({"object_type": "TX_STOCK_CLASS_SPLIT", "id": f"{e.id}:split", "date": e.on.isoformat(),
                                           "stock_class_id": self.stock_class_id,
                                           "split_ratio": {"numerator": str(ratio.numerator), "denominator": str(ratio.denominator)}},
-                                         "transactions", e.id, [told[0].upper() + told[1:] + "."]))
+                                         e.id, [told[0].upper() + told[1:] + "."]))
         else:
             self.manifest_notes.append(f"A stock dividend is not a split: the {told} is carried by restating each warrant, "
                                        "not as a TX_STOCK_CLASS_SPLIT.")
@@ -378,7 +375,7 @@ class Exporter:
                         "consideration_text": f"{method} exercise of {fmt(e.shares_exercised)} option shares at {money(price)}: "
                         f"aggregate exercise price {money(e.aggregate_exercise_price)}"
                         + (", paid by surrendering option shares under X = Y(A-B)/A" if method == "cashless" else "")},
-                       "transactions", e.id,
+                       e.id,
                        [f"OCF 1.2.0's exercise has no quantity: the whole security {sid} is exercised; "
                         "the unexercised balance is re-issued as a new security among the resulting securities." if e.shares_exercised < old.tranches[t].shares
                         else f"The whole of {sid} is exercised."])
@@ -402,7 +399,7 @@ class Exporter:
                                      "quantity": self.num(e.whole_shares, f"stock {stock_sid} quantity"),
                                      "stock_legend_ids": [self._legend_id()] if old.terms.legend else [],
                                      "security_law_exemptions": []}
-            self.transactions.append(Obj(stock, "transactions", e.id, notes))
+            self.transactions.append(Obj(stock, e.id, notes))
             resulting.append(stock_sid)
         new = state.options[old.option_no]
         if new.tranches[t].shares > 0:
@@ -425,7 +422,7 @@ class Exporter:
                     self._new_security(c, i, e.on, e, f"Exchanged for {sid} under §7.", Fraction(0))
                 continue
             tx = Obj({"object_type": "TX_WARRANT_TRANSFER", "id": f"{sid}:transfer", "security_id": sid, "date": e.on.isoformat(),
-                      "quantity": self.num(moved, f"transfer of {sid} quantity")}, "transactions", e.id,
+                      "quantity": self.num(moved, f"transfer of {sid} quantity")}, e.id,
                      ["Transfer registered on the company's books (§7, §12): new options of like tenor "
                       + ", ".join(f"{c.option_no} to {c.holder}" for c in children) + "."])
             self.transactions.append(tx)
@@ -442,7 +439,7 @@ class Exporter:
                                "text": "The option and the shares issuable on its exercise are not registered under the Securities Act of 1933 "
                                        "or state securities laws; they may not be sold, offered, pledged or hypothecated without an effective "
                                        "registration statement or an opinion of counsel satisfactory to the company that registration is not required."},
-                              "legends", "the option's terms (legend: true)", ["warrantbook's summary of the legend on the face of the instrument, not its full text."])
+                              "the option's terms (legend: true)", ["warrantbook's summary of the legend on the face of the instrument, not its full text."])
         return str(self.legend.data["id"])
 
     # -- where each event is carried
@@ -549,7 +546,7 @@ class Exporter:
         counts: dict[str, int] = {}
         for o in package.all_objects():
             counts[str(o["object_type"])] = counts.get(str(o["object_type"]), 0) + 1
-        return ExportResult(to_zip(package, self.as_of), package, counts, self.rounded, self.notes)
+        return ExportResult(to_zip(package, self.as_of), package, counts, self.rounded)
 
 
 def export_ocf(events: list[ev.Event], as_of: date, *, company: str | None = None, allow_rounding: bool = False) -> ExportResult:
