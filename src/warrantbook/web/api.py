@@ -248,11 +248,13 @@ async def _json(request: Request) -> Any:
     if not raw:
         raise BadInput("body: a JSON object", field="body")
     try:
-        return json.loads(raw, parse_float=lambda text: exact(text, "body"), parse_constant=lambda c: exact(c, "body"))
+        return json.loads(raw, parse_float=_no_float, parse_constant=_no_float)
     except ValueError as exc:
         raise BadInput(f"body: not JSON ({exc})", field="body") from None
-    except WarrantbookError:
-        raise BadInput("body: numbers in JSON must be strings (\"0.00001\"), never bare decimals: a float loses digits", field="body") from None
+
+
+def _no_float(text: str) -> Any:
+    raise BadInput(f"body: {text} is a bare decimal; exact numbers travel as strings (\"0.00001\"): a float loses digits", field="body")
 
 
 def _date(value: Any, field: str) -> date:

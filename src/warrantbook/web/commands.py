@@ -38,6 +38,9 @@ def build(p: Principal, data: Any, *, today: date, kind: str | None = None, fixe
             raise BadInput(f"type: this endpoint records {kind!r} events, not {given!r}", field="type")
         data["type"] = kind
     kind = str(data.get("type", ""))
+    if kind in roles.NEVER:
+        raise roles.Denied(f"a {kind!r} event is not given by anyone: " + ("the engine decides it when surrender and payment are complete "
+                           "(§2.1)" if kind == "exercise" else "documents are recorded when they are issued (POST /api/documents)"), field="type")
     if kind not in ev.REGISTRY:
         raise BadInput(f"type: unknown event type {data.get('type')!r} (known: {', '.join(sorted(ev.REGISTRY))})", field="type")
     for name, value in (fixed or {}).items():

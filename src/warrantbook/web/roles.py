@@ -148,6 +148,9 @@ def check_command(state: BookState, p: Principal, e: ev.Event) -> None:
             raise Denied("no §11 appointment of this agent by the option's company", field="actor", clause="§11")
         if p.role == "company" and option.company != p.party:
             raise NotFound(f"option: no option numbered {option_no!r} that you may see", field="option")
+        if p.role == "holder" and option.holder != p.party:
+            raise Denied(f"only the registered holder of option {option_no} ({option.holder}) acts on it; an affiliate sees it but "
+                         "may not act for it", field="actor", clause="§12")
     for name in ("company", "issuer"):
         value = getattr(e, name, None)
         if isinstance(value, str) and value and not isinstance(e, ev.CompanyRegistered):

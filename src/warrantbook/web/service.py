@@ -198,6 +198,9 @@ def _stored(book: Book) -> list[tuple[int, ev.Event, str | None, str | None]]:
         return [(i, e, None, None) for i, e in enumerate(book.source.events(), start=1)]
 
 
+_FACTS = (ev.SharesOutstanding, ev.AuthorizedShares, ev.Listed, ev.FmvAgreed, ev.FmvAwarded, ev.LiquidationAmount)
+
+
 def history_view(book: Book, p: Principal, day: date, option_no: str | None = None, facts: bool = False) -> dict[str, Any]:
     """The timeline in the agreement's order: who recorded what and when, corrections, and the lineage."""
     now = book.state()
@@ -217,7 +220,7 @@ def history_view(book: Book, p: Principal, day: date, option_no: str | None = No
     chosen: set[str] = set()
     for _seq, e, _r, _h in everything:
         mine = p.actor is not None and e.actor == p.actor
-        fact = getattr(e, "company", None) in companies and (facts or not option_no) and not isinstance(e, ev.Quote)
+        fact = isinstance(e, _FACTS) and getattr(e, "company", None) in companies and (facts or not option_no)
         if p.role == "auditor" and not option_no:
             chosen.add(e.id)
         elif _touches(e, options, companies) or (mine and not option_no) or fact:
