@@ -19,7 +19,7 @@ from warrantbook.core.audit import Head, head_of
 from warrantbook.core.decide import decide
 from warrantbook.core.errors import BadInput, BookErrors, Refusal, WarrantbookError
 from warrantbook.core.events import Event
-from warrantbook.core.state import BookState, fold
+from warrantbook.core.state import BookState, apply, fold
 
 
 class Source(Protocol):
@@ -69,9 +69,17 @@ class BookSource:
         events = self._load()
         decided: list[Event] = []
         errors: list[WarrantbookError] = []
+        state = fold(events)
+        latest = max(((x.on, x.phase) for x in events), default=None)
         for i, e in enumerate(proposed):
             try:
-                decided += decide(fold(events + decided), e)
+                if latest is not None and (e.on, e.phase) < latest:
+                    state = fold(events + decided)  # earlier than what is applied: decide against the state in the one order
+                new = decide(state, e)
+                for x in new:
+                    apply(state, x)  # in the one order, applying in turn is the same as folding again
+                decided += new
+                latest = max([(x.on, x.phase) for x in new] + ([latest] if latest else []))
             except (BadInput, Refusal) as exc:
                 if on_error is None:
                     raise
