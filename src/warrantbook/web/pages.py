@@ -8,6 +8,7 @@ figure. Every form carries the session's CSRF token; htmx sends it as the X-CSRF
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 from urllib.parse import quote as urlquote
@@ -18,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import UploadFile
 
 from warrantbook.cli.main import quote_json
+from warrantbook.core import events as ev
 from warrantbook.core.errors import BadInput, BookErrors, Refusal, WarrantbookError
 from warrantbook.core.numbers import exact, fmt, money
 from warrantbook.core.terms import PaymentMethod
@@ -266,7 +268,7 @@ async def file_notice(request: Request, option_no: str) -> Response:
     p, values = await posted(request)
     b = book(request)
     roles.option_for(b.state(), p, option_no)
-    form = forms.FORMS["exercise-notice"]
+    form = _form_or_404(p, "option", "exercise-notice")
     v = forms.values_of(form, {**values, "cancel_shares": values.get("cancel", values.get("cancel_shares", ""))})
     data = forms.data_of(form, v, forms.Ctx(b.state(), b.today(), b.state().options.get(option_no)))
     event = build(p, data, today=b.today(), kind="exercise-notice", fixed={"option_no": option_no})
@@ -319,8 +321,8 @@ def _form_page(request: Request, p: Principal, scope: str, key: str, form: forms
 
 def _act_get(request: Request, scope: str, key: str, kind: str) -> Response:
     p, _ = page_user(request)
-    form = _form_or_404(p, scope, kind)
     c = _scope_ctx(request, p, scope, key)
+    form = _form_or_404(p, scope, kind)
     values: dict[str, Any] = {"on": book(request).today().isoformat()}
     if form.prefill:
         values.update(form.prefill(c))
@@ -332,15 +334,13 @@ FIXED = {"option": "option_no", "company": "company", "holder": "holder"}
 
 async def _act_post(request: Request, scope: str, key: str, kind: str) -> Response:
     p, raw = await posted(request)
-    form = _form_or_404(p, scope, kind)
     c = _scope_ctx(request, p, scope, key)
+    form = _form_or_404(p, scope, kind)
     values = forms.values_of(form, raw)
     b = book(request)
-    fixed = {FIXED[scope]: key}
-    if form.kind == "stock-event":
-        fixed = {"issuer": key}
-    elif form.kind in ("issue", "holder", "company", "fmv-agreement") and scope in ("company", "holder"):
-        fixed = {"company": key} if form.kind == "fmv-agreement" and scope == "company" else {}
+    names = {f.name for f in dataclasses.fields(ev.REGISTRY[form.kind])}
+    name = "issuer" if form.kind == "stock-event" else FIXED[scope]
+    fixed = {name: key} if name in names and form.kind not in ("holder", "company") else {}
     try:
         data = forms.data_of(form, values, c)
         event = build(p, data, today=b.today(), kind=form.kind, fixed=fixed)
