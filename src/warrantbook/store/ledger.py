@@ -23,6 +23,7 @@ Conflict (exit code 3, safe to retry).
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -195,21 +196,39 @@ class DbSource:
         return list(conn.execute(stmt.order_by(t.events.c.seq)).all())
 
     def _refresh(self, conn: Connection) -> _Cache:
-        """Bring the cached state up to what is committed, reading only what was recorded since."""
+        """Bring the cached state up to what is committed, reading only what was recorded since.
+
+        The first read streams every row; like the fold, it pauses the cyclic garbage collector, which would
+        otherwise rescan the million small immutable values it allocates again and again.
+        """
         cache = self._cache
-        rows = self._rows(conn, cache.seq if cache else 0)
-        new = [decode_payload(r.payload, r.seq) for r in rows]
-        if cache is None:
-            cache = _Cache(0, checked(functools.partial(Projection, new)))
-            self._cache = cache
-        elif new:
-            checked(functools.partial(cache.proj.advance, new))
-        for r in rows:
-            if r.option_no is not None:
-                cache.versions[r.option_no] = r.version
-        if rows:
-            cache.seq = rows[-1].seq
-            cache.head_hash = rows[-1].hash
+        first = cache is None
+        was_enabled = gc.isenabled()
+        if first:
+            gc.disable()
+        try:
+            stmt = (sa.select(t.events.c.seq, t.events.c.option_no, t.events.c.version, t.events.c.payload, t.events.c.hash)
+                    .where(t.events.c.seq > (cache.seq if cache else 0)).order_by(t.events.c.seq))
+            new: list[ev.Event] = []
+            versions: dict[str, int] = {}
+            last: Any = None
+            for r in conn.execute(stmt.execution_options(yield_per=CHUNK)):
+                new.append(decode_payload(r.payload, r.seq))
+                if r.option_no is not None:
+                    versions[r.option_no] = r.version
+                last = r
+            if cache is None:
+                cache = _Cache(0, checked(functools.partial(Projection, new)))
+                self._cache = cache
+            elif new:
+                checked(functools.partial(cache.proj.advance, new))
+        finally:
+            if first and was_enabled:
+                gc.enable()
+        cache.versions.update(versions)
+        if last is not None:
+            cache.seq = last.seq
+            cache.head_hash = last.hash
         return cache
 
     def events(self) -> list[ev.Event]:
@@ -439,7 +458,7 @@ class DbSource:
 
     def rows(self) -> Iterator[sa.Row[Any]]:
         with reading(self.engine) as conn:
-            result = conn.execution_options(yield_per=CHUNK).execute(sa.select(t.events).order_by(t.events.c.seq))
+            result = conn.execute(sa.select(t.events).order_by(t.events.c.seq).execution_options(yield_per=CHUNK))
             yield from result
 
     def verify(self, expect_head: str | None = None, expect_count: int | None = None) -> Verification:
