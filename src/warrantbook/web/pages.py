@@ -186,6 +186,9 @@ def _allowed_forms(p: Principal, scope: str) -> list[forms.Form]:
     return [f for f in forms.forms_in(scope) if f.kind in allowed]
 
 
+AFTER_LIFE = {"correction", "notice", "delivery", "acknowledgment"}  # still offered once an option is no longer active
+
+
 @router.get("/options/{option_no}", response_class=HTMLResponse)
 def option_page(request: Request, option_no: str, as_of: str | None = None, done: str | None = None, filed: str | None = None) -> Response:
     p, _ = page_user(request)
@@ -206,7 +209,8 @@ def option_page(request: Request, option_no: str, as_of: str | None = None, done
     choices = [c for c in service.document_choices(now, option) if p.role != "holder" or c["kind"] in HOLDER_KINDS]
     return render(request, "option.html.j2", as_of=day.isoformat(), s=summary, terms=terms, history=history["events"],
                   tree=svg.tree(history["lineage"], option_no), chart=svg.chart(points), points=points, documents=docs,
-                  choices=choices, actions=_allowed_forms(p, "option"), done=done, filed=filed,
+                  choices=choices, actions=[f for f in _allowed_forms(p, "option") if option.active or f.kind in AFTER_LIFE],
+                  done=done, filed=filed,
                   can_correct=p.actor is not None and "correction" in roles.commands_for(p))
 
 
