@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Security
+from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -63,6 +64,9 @@ User = Annotated[Principal, Depends(principal)]
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=300,
                                        description="Retry-safe key: a retry with the same key records once and returns the first result.")]
 AsOf = Annotated[date | None, Query(description="Day the view is taken at (default today).")]
+OptionNo = Annotated[str, PathParam(max_length=200, description="The option's number.", examples=["ATG-3"])]
+CompanyId = Annotated[str, PathParam(max_length=200, description="The company's id.", examples=["atg"])]
+HolderId = Annotated[str, PathParam(max_length=200, description="The holder's id.", examples=["gssf"])]
 
 
 def book(request: Request) -> service.Book:
@@ -92,17 +96,17 @@ def list_options(request: Request, p: User, as_of: AsOf = None,
 
 
 @router.get("/options/{option_no}", response_model=schema.OptionSummaryOut, summary="One option's state (CLI: show)")
-def show(request: Request, p: User, option_no: str, as_of: AsOf = None) -> JSONResponse:
+def show(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
     return ok(service.show_view(book(request), p, option_no, _day(request, as_of)))
 
 
 @router.get("/options/{option_no}/terms", response_model=schema.Open, summary="The option's terms in force, dispute terms included")
-def terms(request: Request, p: User, option_no: str, as_of: AsOf = None) -> JSONResponse:
+def terms(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
     return ok(service.terms_view(book(request), p, option_no, _day(request, as_of)))
 
 
 @router.get("/options/{option_no}/history", response_model=schema.HistoryOut, summary="The option's timeline with its lineage (CLI: history)")
-def option_history(request: Request, p: User, option_no: str, as_of: AsOf = None,
+def option_history(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None,
                    facts: Annotated[bool, Query(description="Also the company's facts.")] = False) -> JSONResponse:
     return ok(service.history_view(book(request), p, _day(request, as_of), option_no, facts))
 
@@ -114,7 +118,7 @@ def history(request: Request, p: User, as_of: AsOf = None) -> JSONResponse:
 
 @router.get("/options/{option_no}/quote", response_model=schema.QuoteOut, summary="What-if: an exercise on a date, every figure explained (CLI: quote)")
 def quote(
-    request: Request, p: User, option_no: str,
+    request: Request, p: User, option_no: OptionNo,
     shares: Annotated[str, Query(max_length=100, description="Option shares to exercise (Y), or 'max' for the cashless maximum.")],
     method: Annotated[PaymentMethod, Query(description="cash, stock, cashless or combination.")] = PaymentMethod.CASH,
     on: Annotated[date | None, Query(description="Day the exercise is deemed made (default today).")] = None,
@@ -141,7 +145,7 @@ def quote(
 
 @router.get("/options/{option_no}/chart", response_model=schema.ChartOut,
             summary="Remaining shares, exercise price, cap allowance and shares outstanding over time")
-def chart(request: Request, p: User, option_no: str, as_of: AsOf = None) -> JSONResponse:
+def chart(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
     return ok(service.chart_series(book(request), p, option_no, _day(request, as_of)))
 
 
@@ -329,7 +333,7 @@ BOOK_ROUTES = [
 
 
 def _option_route(segment: str, kind: str, summary: str) -> None:
-    async def endpoint(request: Request, p: User, option_no: str, idempotency_key: IdemKey = None) -> JSONResponse:
+    async def endpoint(request: Request, p: User, option_no: OptionNo, idempotency_key: IdemKey = None) -> JSONResponse:
         return await _record(request, p, idempotency_key, kind=kind, fixed={"option_no": option_no})
 
     endpoint.__name__ = f"post_{kind.replace('-', '_')}"
@@ -338,7 +342,7 @@ def _option_route(segment: str, kind: str, summary: str) -> None:
 
 
 def _company_route(segment: str, kind: str, field: str, summary: str) -> None:
-    async def endpoint(request: Request, p: User, company: str, idempotency_key: IdemKey = None) -> JSONResponse:
+    async def endpoint(request: Request, p: User, company: CompanyId, idempotency_key: IdemKey = None) -> JSONResponse:
         return await _record(request, p, idempotency_key, kind=kind, fixed={field: company})
 
     endpoint.__name__ = f"post_{kind.replace('-', '_')}"
@@ -347,7 +351,7 @@ def _company_route(segment: str, kind: str, field: str, summary: str) -> None:
 
 
 def _holder_route(segment: str, kind: str, summary: str) -> None:
-    async def endpoint(request: Request, p: User, holder: str, idempotency_key: IdemKey = None) -> JSONResponse:
+    async def endpoint(request: Request, p: User, holder: HolderId, idempotency_key: IdemKey = None) -> JSONResponse:
         return await _record(request, p, idempotency_key, kind=kind, fixed={"holder": holder})
 
     endpoint.__name__ = f"post_{kind.replace('-', '_')}"
@@ -405,7 +409,7 @@ def import_prices(b: service.Book, p: Principal, company: str, text: str, source
              summary="Import daily prices from CSV (date,venue,close,bid,ask): every bad row reported with its line, nothing imported then",
              openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string", "maxLength": 100000},
                                                                                        "example": "date,venue,close,bid,ask\n2007-01-03,otcbb,,0.03,0.031\n"}}}})
-async def post_prices(request: Request, p: User, company: str, idempotency_key: IdemKey = None,
+async def post_prices(request: Request, p: User, company: CompanyId, idempotency_key: IdemKey = None,
                       source: Annotated[str, Query(max_length=200, description="Where the prices come from.")] = "") -> JSONResponse:
     raw = await request.body()
     try:
