@@ -187,8 +187,6 @@ def serve(
 
     Example: warrantbook serve --demo
     """
-    import uvicorn
-
     pinned = parse_day(today, "today") if today else None
     if demo:
         if book or db:
@@ -221,8 +219,9 @@ def serve(
         os.environ["WARRANTBOOK_WEB_TODAY"] = pinned.isoformat()
     else:
         os.environ.pop("WARRANTBOOK_WEB_TODAY", None)
-    uvicorn.run("warrantbook.web.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning",
-                proxy_headers=False)
+    from warrantbook.web.server import run
+
+    run("warrantbook.web.app:app_from_env", factory=True, host=host, port=port, workers=workers)
 
 
 def register(app: typer.Typer) -> None:

@@ -24,6 +24,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Security
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from warrantbook.cli.main import quote_json
 from warrantbook.core import events as ev
@@ -40,7 +41,7 @@ router = APIRouter(prefix="/api", responses=schema.ERRORS)  # type: ignore[arg-t
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def principal(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None) -> Principal:
+async def principal(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None) -> Principal:
     """The user: a bearer token (no CSRF: no cookie is involved), else a browser session (CSRF header on changes)."""
     app = request.app.state
     if credentials is not None:
@@ -85,39 +86,42 @@ def ok(data: Any, status: int = 200) -> JSONResponse:
 
 
 @router.get("/me", response_model=schema.MeOut, summary="Who you are: role, party, the commands you may give")
-def me(p: User) -> JSONResponse:
+async def me(p: User) -> JSONResponse:
     return ok({**p.as_json(), "commands": sorted(roles.commands_for(p))})
 
 
 @router.get("/options", response_model=schema.OptionList, summary="List the options you may see (CLI: list)")
-def list_options(request: Request, p: User, as_of: AsOf = None,
+async def list_options(request: Request, p: User, as_of: AsOf = None,
                  active: Annotated[bool, Query(description="Only options still active.")] = False) -> JSONResponse:
     return ok(service.list_view(book(request), p, _day(request, as_of), active))
 
 
 @router.get("/options/{option_no}", response_model=schema.OptionSummaryOut, summary="One option's state (CLI: show)")
-def show(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
-    return ok(service.show_view(book(request), p, option_no, _day(request, as_of)))
+async def show(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
+    b = book(request)
+    day = _day(request, as_of)
+    roles.option_for(b.state(), p, option_no)
+    return ok(b.view(("show", option_no, day), lambda: service.show_view(b, p, option_no, day)))
 
 
 @router.get("/options/{option_no}/terms", response_model=schema.Open, summary="The option's terms in force, dispute terms included")
-def terms(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
+async def terms(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
     return ok(service.terms_view(book(request), p, option_no, _day(request, as_of)))
 
 
 @router.get("/options/{option_no}/history", response_model=schema.HistoryOut, summary="The option's timeline with its lineage (CLI: history)")
-def option_history(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None,
+async def option_history(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None,
                    facts: Annotated[bool, Query(description="Also the company's facts.")] = False) -> JSONResponse:
     return ok(service.history_view(book(request), p, _day(request, as_of), option_no, facts))
 
 
 @router.get("/history", response_model=schema.HistoryOut, summary="Every event you may see, in the agreement's order (CLI: history)")
-def history(request: Request, p: User, as_of: AsOf = None) -> JSONResponse:
+async def history(request: Request, p: User, as_of: AsOf = None) -> JSONResponse:
     return ok(service.history_view(book(request), p, _day(request, as_of)))
 
 
 @router.get("/options/{option_no}/quote", response_model=schema.QuoteOut, summary="What-if: an exercise on a date, every figure explained (CLI: quote)")
-def quote(
+async def quote(
     request: Request, p: User, option_no: OptionNo,
     shares: Annotated[str, Query(max_length=100, description="Option shares to exercise (Y), or 'max' for the cashless maximum.")],
     method: Annotated[PaymentMethod, Query(description="cash, stock, cashless or combination.")] = PaymentMethod.CASH,
@@ -138,36 +142,42 @@ def quote(
     def num(value: str | None, field: str) -> Any:
         return None if value is None or not value.strip() else exact(value, field)
 
-    result, trace = service.quote(book(request), p, option_no, request_, day, fmv=num(fmv, "fmv"), outstanding=num(outstanding, "outstanding"),
-                                  owned=num(owned, "owned"))
-    return ok({"option": option_no, "on": day.isoformat(), **quote_json(result, trace)})
+    b = book(request)
+    given = (num(fmv, "fmv"), num(outstanding, "outstanding"), num(owned, "owned"))
+    roles.option_for(b.state(), p, option_no)  # who may see it is checked on every request, cached or not
+
+    def compute() -> dict[str, Any]:
+        result, trace = service.quote(b, p, option_no, request_, day, fmv=given[0], outstanding=given[1], owned=given[2])
+        return {"option": option_no, "on": day.isoformat(), **quote_json(result, trace)}
+
+    return ok(b.view(("quote", option_no, request_, day, given), compute))
 
 
 @router.get("/options/{option_no}/chart", response_model=schema.ChartOut,
             summary="Remaining shares, exercise price, cap allowance and shares outstanding over time")
-def chart(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
+async def chart(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
     return ok(service.chart_series(book(request), p, option_no, _day(request, as_of)))
 
 
 @router.get("/due", response_model=schema.DueOut, summary="Open items: deliveries due, certificates to mail, pending transfers (CLI: due)")
-def due(request: Request, p: User, as_of: AsOf = None) -> JSONResponse:
+async def due(request: Request, p: User, as_of: AsOf = None) -> JSONResponse:
     return ok(service.due_view(book(request), p, _day(request, as_of)))
 
 
 @router.get("/reserve", response_model=schema.ReserveOut, summary="The §6 reservation of each company you may see (CLI: reserve)")
-def reserve(request: Request, p: User, as_of: AsOf = None,
+async def reserve(request: Request, p: User, as_of: AsOf = None,
             company: Annotated[str | None, Query(max_length=200, description="Company id (default: every company you may see).")] = None,
             ) -> JSONResponse:
     return ok(service.reserve_view(book(request), p, _day(request, as_of), company))
 
 
 @router.get("/audit/head", response_model=schema.HeadOut, summary="The hash chain's head: keep it elsewhere (CLI: audit head)")
-def audit_head(request: Request, p: User) -> JSONResponse:
+async def audit_head(request: Request, p: User) -> JSONResponse:
     return ok(book(request).head().as_json())
 
 
 @router.get("/audit/verify", response_model=schema.VerifyOut, summary="Check the chain; name the first bad event (CLI: audit verify)")
-def audit_verify(request: Request, p: User,
+async def audit_verify(request: Request, p: User,
                  head: Annotated[str | None, Query(max_length=64, pattern="^[0-9a-fA-F]{1,64}$", description="A head hash kept earlier.")] = None,
                  count: Annotated[int | None, Query(ge=0, le=10**12, description="The event count printed with it.")] = None) -> JSONResponse:
     if p.role not in ("auditor", "company"):
@@ -195,7 +205,7 @@ def audit_verify(request: Request, p: User,
 
 
 @router.get("/documents", response_model=schema.DocumentsOut, summary="Documents issued for the options you may see (CLI: doc list)")
-def documents(request: Request, p: User,
+async def documents(request: Request, p: User,
               option: Annotated[str | None, Query(max_length=200, description="Only this option's.")] = None) -> JSONResponse:
     return ok(service.documents_view(book(request), p, option))
 
@@ -223,7 +233,7 @@ async def make_document(request: Request, p: User) -> Response:
     for name in ("kind", "option", "event", "format"):
         if data.get(name) is not None and not isinstance(data.get(name), str):
             raise BadInput(f"{name}: text", field=name)
-    issued = make(book(request), p, str(data.get("kind") or ""), option_no=data.get("option") or None, event_id=data.get("event") or None,
+    issued = await run_in_threadpool(make, book(request), p, str(data.get("kind") or ""), option_no=data.get("option") or None, event_id=data.get("event") or None,
                   fmt=str(data.get("format") or "pdf"), made_on=made_on)
     return issued
 
@@ -273,7 +283,7 @@ async def _record(request: Request, p: Principal, idem: str | None, *, kind: str
     data = await _json(request)
     b = book(request)
     event = build(p, data, today=b.today(), kind=kind, fixed=fixed)
-    recorded = b.record(p, event, idempotency_key=idem)
+    recorded = await run_in_threadpool(b.record, p, event, idempotency_key=idem)
     return ok(recorded.as_json(), 200 if recorded.replayed else 201)
 
 
@@ -416,7 +426,7 @@ async def post_prices(request: Request, p: User, company: CompanyId, idempotency
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadInput("file: not UTF-8 text", field="file") from None
-    recorded = import_prices(book(request), p, company, text, source, idempotency_key)
+    recorded = await run_in_threadpool(import_prices, book(request), p, company, text, source, idempotency_key)
     return ok({**recorded.as_json(), "imported": len(recorded.events)}, 200 if recorded.replayed else 201)
 
 

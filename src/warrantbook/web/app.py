@@ -56,6 +56,33 @@ def error_json(exc: Exception) -> dict[str, Any]:
     return {"error": str(exc), "field": None, "clause": None}
 
 
+PAGE_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY"),
+                (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                 b"frame-ancestors 'none'; form-action 'self'")]
+API_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
+
+
+class SecurityHeaders:
+    """Adds the security headers (a CSP for the pages) as plain ASGI: no per-request task or body buffering."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = API_HEADERS if scope["path"].startswith("/api") else PAGE_HEADERS
+
+        async def with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _v in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []), *((k, v) for k, v in extra if k not in present)]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def create_app(source: Source | str, *, users: UserStore | str | None = None, today: date | Callable[[], date] | None = None,
                title: str = "warrantbook") -> FastAPI:
     src = open_source(source) if isinstance(source, str) else source
@@ -122,18 +149,7 @@ def create_app(source: Source | str, *, users: UserStore | str | None = None, to
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.url.path.startswith("/api"):
-            response.headers.setdefault("X-Frame-Options", "DENY")
-            response.headers.setdefault("Content-Security-Policy",
-                                        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                                        "frame-ancestors 'none'; form-action 'self'")
-        return response
-
+    app.add_middleware(SecurityHeaders)
     return app
 
 

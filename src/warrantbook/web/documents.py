@@ -56,9 +56,13 @@ def make(book: service.Book, p: Principal, kind: str, *, option_no: str | None, 
         raise BadInput(f"format: pdf or html, not {fmt!r}", field="format")
     draft = p.role == "auditor"
     with book.lock:
+        book.invalidate()
         _check(book.state(), p, kind, option_no, event_id)
-        issued = issue(book.source, kind, made_on=made_on, fmt=fmt, option_no=option_no, event_id=event_id, signatory=Signatory(),
-                       draft=draft)
+        try:
+            issued = issue(book.source, kind, made_on=made_on, fmt=fmt, option_no=option_no, event_id=event_id, signatory=Signatory(),
+                           draft=draft)
+        finally:
+            book.invalidate()
     name = f"{kind}-{issued.document.regarding or issued.document.option_no or 'book'}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "X-Document-Sha256": issued.sha256,
                "X-Recorded-As": issued.recorded_as or "", "X-Draft": "true" if issued.draft else "false",

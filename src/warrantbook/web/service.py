@@ -6,7 +6,9 @@ fold); nothing computes a figure of its own. Access control (web.roles) filters 
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from warrantbook.web import roles
 from warrantbook.web.auth import Principal
 
 STATE_CACHE = 64
+FRESH_SECONDS = float(os.environ.get("WARRANTBOOK_WEB_FRESH_MS", "50")) / 1000
 
 
 def event_json(e: ev.Event) -> dict[str, Any]:
@@ -56,7 +59,9 @@ class Book:
         self.source = source
         self.lock = threading.RLock()
         self._states: OrderedDict[tuple[int, str, date | None], BookState] = OrderedDict()
+        self._views: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._today = today or date.today
+        self._seen: tuple[float, list[ev.Event], tuple[int, str]] | None = None
 
     def today(self) -> date:
         """The app's clock (the demo may pin it to the book's last day): the only place a page reads the date."""
@@ -74,24 +79,66 @@ class Book:
         with self.lock:
             return self.source.head()
 
+    def _snapshot(self, fresh: bool = False) -> tuple[list[ev.Event], tuple[int, str]]:
+        """The ledger's events and their position. Another process's writes show within FRESH_SECONDS (50 ms);
+        this process's own writes at once (they invalidate), and recording always reads the ledger anew."""
+        now = time.monotonic()
+        seen = self._seen
+        if not fresh and seen is not None and now - seen[0] < FRESH_SECONDS:
+            return seen[1], seen[2]
+        events = self.source.events()
+        key = (len(events), events[-1].id if events else "")
+        self._seen = (now, events, key)
+        return events, key
+
+    def invalidate(self) -> None:
+        with self.lock:
+            self._seen = None
+
+    def view(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """A view's result, cached by the ledger's position and the view's inputs (views are pure functions of both)."""
+        with self.lock:
+            _events, position = self._snapshot()
+            full = (position, *key)
+            hit = self._views.get(full)
+            if hit is not None:
+                self._views.move_to_end(full)
+                return hit
+        result = make()
+        with self.lock:
+            self._views[full] = result
+            while len(self._views) > 256:
+                self._views.popitem(last=False)
+        return result
+
+    def _state_for(self, events: list[ev.Event], key: tuple[int, str], as_of: date | None) -> BookState:
+        full = (*key, as_of)
+        hit = self._states.get(full)
+        if hit is not None:
+            self._states.move_to_end(full)
+            return hit
+        state = self.source.state() if as_of is None else fold(events, as_of)
+        self._states[full] = state
+        while len(self._states) > STATE_CACHE:
+            self._states.popitem(last=False)
+        return state
+
     def state(self, as_of: date | None = None) -> BookState:
         """The state as of a day (None: everything), cached by the ledger's length so repeated views fold once."""
         with self.lock:
-            events = self.source.events()
-            key = (len(events), events[-1].id if events else "", as_of)
-            hit = self._states.get(key)
-            if hit is not None:
-                self._states.move_to_end(key)
-                return hit
-            state = self.source.state() if as_of is None else fold(events, as_of)
-            self._states[key] = state
-            while len(self._states) > STATE_CACHE:
-                self._states.popitem(last=False)
-            return state
+            events, key = self._snapshot()
+            return self._state_for(events, key, as_of)
+
+    def states(self, as_of: date) -> tuple[BookState, BookState]:
+        """The latest state (for who may see what) and the state as of a day, from one read of the ledger."""
+        with self.lock:
+            events, key = self._snapshot()
+            return self._state_for(events, key, None), self._state_for(events, key, as_of)
 
     def record(self, p: Principal, event: ev.Event, *, idempotency_key: str | None = None) -> Recorded:
         """Check the user may give this command (web.roles), then let the source decide it (core) and append it."""
         with self.lock:
+            self._seen = None
             roles.check_command(self.state(), p, event)
             try:
                 decided = self.source.record(event, idempotency_key=idempotency_key)
@@ -99,19 +146,25 @@ class Book:
                 if exc.field == "actor":  # the agreement says this party may not act: a denial, with its clause
                     raise roles.Denied(exc.message, field="actor", clause=exc.clause) from None
                 raise
+            finally:
+                self._seen = None
             replayed = bool(getattr(self.source, "replayed", False))
             return Recorded(decided, replayed, self.source.head())
 
     def record_batch(self, p: Principal, events: list[ev.Event], *, idempotency_key: str | None = None,
                      on_error: Callable[[int, WarrantbookError], WarrantbookError] | None = None) -> Recorded:
         with self.lock:
+            self._seen = None
             state = self.state()
             for e in events:
                 roles.check_command(state, p, e)
             record_all = getattr(self.source, "record_all", None)
             if record_all is None:  # pragma: no cover - every source in the project has it
                 raise BadInput("this source cannot record a batch", field="source")
-            decided = record_all(events, idempotency_key=idempotency_key, on_error=on_error)
+            try:
+                decided = record_all(events, idempotency_key=idempotency_key, on_error=on_error)
+            finally:
+                self._seen = None
             return Recorded(decided, bool(getattr(self.source, "replayed", False)), self.source.head())
 
 
@@ -119,8 +172,7 @@ class Book:
 
 
 def list_view(book: Book, p: Principal, day: date, active_only: bool = False) -> dict[str, Any]:
-    state = book.state(day)
-    now = book.state()
+    now, state = book.states(day)
     rows = []
     for o in state.options.values():
         if active_only and not o.active:
@@ -145,8 +197,8 @@ def current_fmv(state: BookState, option: OptionState, day: date) -> dict[str, A
 
 
 def show_view(book: Book, p: Principal, option_no: str, day: date) -> dict[str, Any]:
-    roles.option_for(book.state(), p, option_no)
-    state = book.state(day)
+    now, state = book.states(day)
+    roles.option_for(now, p, option_no)
     return option_summary(state, state.option(option_no), day)
 
 
@@ -288,8 +340,8 @@ def parse_request(shares: str, method: PaymentMethod, *, cash: str | None = None
 def quote(book: Book, p: Principal, option_no: str, request: ExerciseRequest, on: date, *, fmv: Fraction | None = None,
           outstanding: Fraction | None = None, owned: Fraction | None = None) -> tuple[ExerciseResult, Trace]:
     """What an exercise on `on` would give: core.decide.exercise_quote with its explanation (as the CLI's quote)."""
-    roles.option_for(book.state(), p, option_no)
-    state = book.state(on)
+    now, state = book.states(on)
+    roles.option_for(now, p, option_no)
     trace = Trace()
     det = determination_date(state.option(option_no), None, on)
     result = exercise_quote(state, option_no, request, on, fmv=fmv, outstanding=outstanding, owned=owned, determination=det, trace=trace)
