@@ -170,3 +170,50 @@ def test_payload_is_the_hashed_canonical_text(url: str) -> None:
         assert hashlib.sha256((prev + "\n" + payload).encode("utf-8")).hexdigest() == h
         assert json.loads(payload)["type"]
     src.close()
+
+
+def test_an_event_the_fold_cannot_place_is_never_written(url: str) -> None:
+    """A notice on a transferred option dated before the transfer: refused before anything is written."""
+    _, decided = replay(seed_life())
+    src = DbSource(url, create=True)
+    src.import_events(decided)
+    before = src.head()
+    early = ev.ExerciseNoticeReceived(id="too-early", on=date(2006, 4, 3), actor="holder:gssf", option_no="ATG-3", shares=F(1000),
+                                      method=PaymentMethod.CASH)
+    with pytest.raises((BadInput, Refusal)):
+        src.record(early)
+    assert src.head() == before and DbSource(url).verify().ok
+    src.close()
+
+
+def test_a_source_shared_by_threads_stays_consistent(url: str) -> None:
+    """A web server shares one source across threads: states handed out never change, and the chain holds."""
+    import threading
+
+    src = make_ledger(url)
+    seen = src.state()
+    pending = seen.options["ATG-5"].pending
+    src.record(cash_notice("n-x", "ATG-5", "other", 1_000))
+    assert seen.options["ATG-5"].pending == pending  # copied before it changed
+    assert len(src.state().options["ATG-5"].pending) == len(pending) + 1
+    failures: list[BaseException] = []
+
+    def work(i: int) -> None:
+        try:
+            for j in range(5):
+                src.record(ev.SharesOutstanding(id=f"out-{i}-{j}", on=date(2006, 1, 2 + j), actor="company:atg", company="atg",
+                                                shares=F(1_200_000_000 + i)))
+                src.state()
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not failures, failures
+    fresh = DbSource(url)
+    assert len(fresh.events()) == len(src.events()) and fresh.verify().ok
+    src.close()
+    fresh.close()

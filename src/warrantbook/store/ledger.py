@@ -1,19 +1,21 @@
 """The durable ledger: an append-only event store in SQLite or PostgreSQL behind the `Source` protocol.
 
-Recording is one transaction, the same on both backends:
+Recording, the same on both backends (docs/ledger.md):
 
-1. begin (SQLite: `BEGIN IMMEDIATE`, so writers queue for the write lock; PostgreSQL: READ COMMITTED);
-2. with an idempotency key, a request already recorded under that key returns its first result;
-3. read the events recorded since this process last looked and bring the cached state up to date
-   (incrementally when they sort after everything already applied, else by a full fold);
-4. `decide` the proposed event against that state (the rules live in core; nothing is decided here);
-5. lock the chain head row (every writer does, so the global hash chain stays one chain), then lock the
-   rows of every company, holder group and new option number the decided events name, and refuse with
-   Conflict when one of them moved after step 3 read the ledger: a concurrent writer changed what this
-   decision depended on (the cap of a holder group, the reservation of a company, a new option's number);
-6. append the events with the next global sequence numbers, their per-option versions (unique per
-   option: a second writer on one option fails there even if everything else were missed), their actor,
-   the time recorded and the hash chain links; store the idempotency result; commit.
+1. with an idempotency key, a request already recorded under that key returns its first result;
+2. `decide` the proposed event against the state this process last read (the rules live in core; nothing
+   is decided here), outside any transaction; a first record or a batch reads what is there first;
+3. one short write transaction (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: READ COMMITTED):
+   - `UPDATE chain ... WHERE count = <what the decision read>` locks the head of the global hash chain and
+     proves nobody appended since (the usual case); otherwise the head is locked with `FOR UPDATE` and, if
+     any company, holder group, basket issuer or new option number the decided events touch was changed
+     after the read (the lock rows say by which event), the command stops with Conflict: the state the
+     decision needed (a group's §10 cap, a company's §6 reservation, an option's balance) moved;
+   - the lock rows are upserted (one statement, sorted keys), the events appended with the next global
+     sequence numbers, their per-option versions (unique per option: a second writer on one option fails
+     there even if everything else were missed), actor, time recorded and hash links; the idempotency
+     result stored; commit;
+4. the cached state moves forward (store.projection keeps it equal to `fold(events)`).
 
 Any failure rolls the whole transaction back: nothing is half-written. Database errors that mean "someone
 else won" (SQLite busy, serialization failures, deadlocks, lock timeouts, unique violations) become
@@ -26,6 +28,7 @@ import functools
 import gc
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -113,6 +116,13 @@ class Verification:
                 "problems": [p.as_json() for p in self.problems], "anchored": self.anchored}
 
 
+@dataclass(frozen=True, slots=True)
+class _Written:
+    count: int  # the head's count before this append
+    versions: dict[str, int]  # per-option versions written
+    head: str  # the new head hash
+
+
 class _Replayed(Exception):
     def __init__(self, events: list[ev.Event]):
         self.events = events
@@ -154,6 +164,20 @@ def checked(step: Callable[[], T]) -> T:
                        "nothing was written", field="on") from None
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _guarded(method: F) -> F:
+    """One thread at a time in this process reads or moves the cached state (a web server shares a source)."""
+
+    @functools.wraps(method)
+    def wrapper(self: DbSource, *args: Any, **kwargs: Any) -> Any:
+        with self._guard:
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 class DbSource:
     """A ledger in a database. Implements warrantbook.sources.Source, plus batch recording and audit."""
 
@@ -167,9 +191,8 @@ class DbSource:
         self.backend = u.get_backend_name()
         self.engine = make_engine(u, busy_timeout=busy_timeout)
         self._cache: _Cache | None = None
-        self._written_versions: dict[str, int] = {}
+        self._guard = threading.RLock()  # one thread at a time reads or moves this process's cached state
         self._lock_stmts: dict[int, Any] = {}
-        self._written_head = GENESIS
         self.migrated: tuple[str | None, str] | None = None
         self.replayed = False  # whether the last record returned an earlier result under its idempotency key
         try:
@@ -231,21 +254,24 @@ class DbSource:
             cache.head_hash = last.hash
         return cache
 
+    @_guarded
     def events(self) -> list[ev.Event]:
         with reading(self.engine) as conn:
             return list(self._refresh(conn).events)
 
+    @_guarded
     def state(self, as_of: date | None = None) -> BookState:
-        """The state as of a date. With no date it is the cached state: treat it as read-only."""
+        """The state as of a date (with none: everything). Treat it as read-only; it never changes afterwards."""
         with reading(self.engine) as conn:
             cache = self._refresh(conn)
-        return cache.state if as_of is None else fold(cache.events, as_of)
+        return cache.proj.view() if as_of is None else fold(cache.events, as_of)
 
     def head(self) -> Head:
         with reading(self.engine) as conn:
             row = conn.execute(sa.select(t.chain.c.count, t.chain.c.hash).where(t.chain.c.id == 1)).one()
         return Head(str(row[1]), int(row[0]))
 
+    @_guarded
     def stored(self) -> list[StoredEvent]:
         """Every event with its place in the chain, recorded time and version, in recording order."""
         with reading(self.engine) as conn:
@@ -264,6 +290,7 @@ class DbSource:
     def record(self, proposed: ev.Event, *, idempotency_key: str | None = None) -> list[ev.Event]:
         return self.record_all([proposed], idempotency_key=idempotency_key)
 
+    @_guarded
     def record_all(self, proposed: list[ev.Event], *, idempotency_key: str | None = None,
                    on_error: Callable[[int, WarrantbookError], WarrantbookError] | None = None,
                    progress: Callable[[int], None] | None = None) -> list[ev.Event]:
@@ -308,7 +335,7 @@ class DbSource:
             # an event the fold cannot apply where its date puts it
             built = None if batch else checked(functools.partial(cache.proj.preview, decided))
             with writing(self.engine) as conn:
-                count = self._append(conn, decided, n_read, keys, key, digest, progress)
+                written = self._append(conn, decided, n_read, keys, key, digest, progress)
         except _Replayed as replayed:
             self.replayed = True
             return replayed.events
@@ -316,9 +343,10 @@ class DbSource:
             if batch:
                 self._cache = None
             raise
-        self._after_commit(cache, decided, n_read, count, batch, built)
+        self._after_commit(cache, decided, n_read, written, batch, built)
         return decided
 
+    @_guarded
     def import_events(self, decided: list[ev.Event], progress: Callable[[int], None] | None = None) -> int:
         """Append events already decided (a book's replay) to an empty ledger, in their order, in one transaction."""
         state = fold(decided)
@@ -345,7 +373,7 @@ class DbSource:
         raise _Replayed([decode_payload(p, row.first_seq) for p in json.loads(row.result)])
 
     def _append(self, conn: Connection, decided: list[ev.Event], n_read: int, keys: set[str], key: str | None,
-                digest: str | None, progress: Callable[[int], None] | None) -> int:
+                digest: str | None, progress: Callable[[int], None] | None) -> _Written:
         """Append after event `n_read` (or after whatever others appended meanwhile, if nothing of ours moved)."""
         cache = self._cache
         payloads = [canonical(e) for e in decided]
@@ -402,9 +430,7 @@ class DbSource:
         if key:
             conn.execute(t.idempotency.insert().values(key=key, request_hash=digest, result=json.dumps(payloads),
                                                        first_seq=count + 1, recorded_at=recorded_at))
-        self._written_versions = versions
-        self._written_head = hashes[-1]
-        return count
+        return _Written(count, versions, hashes[-1])
 
     def _lock_statement(self, n: int) -> Any:
         """INSERT ... ON CONFLICT DO UPDATE ... RETURNING the previous last_seq: creates, locks and reads the rows at once.
@@ -432,8 +458,9 @@ class DbSource:
             raise Conflict(f"a concurrent change won: {what.replace(':', ' ', 1)} was changed{by} after this command read the ledger "
                            f"(at #{n_read}). Nothing was written; it is safe to retry.", field="db")
 
-    def _after_commit(self, cache: _Cache, decided: list[ev.Event], n_read: int, count: int, batch: bool,
+    def _after_commit(self, cache: _Cache, decided: list[ev.Event], n_read: int, written: _Written, batch: bool,
                       built: BookState | None) -> None:
+        count = written.count
         if self._cache is not cache:
             return
         others: list[Any] = []
@@ -450,9 +477,9 @@ class DbSource:
         for r in others:
             if r.option_no is not None:
                 cache.versions[r.option_no] = r.version
-        cache.versions.update(self._written_versions)
+        cache.versions.update(written.versions)
         cache.seq = count + len(decided)
-        cache.head_hash = self._written_head
+        cache.head_hash = written.head
 
     # ------------------------------------------------------------------ audit
 

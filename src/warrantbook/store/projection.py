@@ -116,6 +116,7 @@ class Projection:
         self.mid_key: tuple[date, int] | None = None
         self.mid_last: tuple[date, int] | None = None
         self.mid_upto = 0  # window events looked at for `mid`
+        self.shared = False  # the state was handed out: copy it before changing it
         self._build()
 
     # -- building
@@ -128,6 +129,7 @@ class Projection:
         checkpoint = self._prefix(since) if since is not None else None
         self.checkpoint = checkpoint
         self.mid = None
+        self.shared = False
         if checkpoint is None or since is None:
             self.since = None
             self.window = []
@@ -155,6 +157,11 @@ class Projection:
         for e in ordered(window):
             apply(state, e)
         return state
+
+    def view(self) -> BookState:
+        """The state, for someone else to read: it is never changed afterwards (the next change copies it first)."""
+        self.shared = True
+        return self.state
 
     # -- advancing
 
@@ -199,6 +206,8 @@ class Projection:
                 continue
             self.window.append(e)
             if not (rebuild or full) and self._follows(e):
+                if self.shared:
+                    self.state, self.shared = fork(self.state), False
                 apply(self.state, e)
             else:
                 rebuild = True
@@ -209,6 +218,7 @@ class Projection:
             return
         if rebuild:
             self.state = built if built is not None and self._matches(built) else self._replay_window([])
+            self.shared = False
         self._roll()
 
     def _matches(self, built: BookState) -> bool:
