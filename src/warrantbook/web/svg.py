@@ -72,6 +72,8 @@ def chart(points: list[dict[str, Any]], *, width: int = WIDTH) -> dict[str, Any]
             prev_y: int | None = None
             for d, v in series(key):
                 if v is None:
+                    if prev_y is not None:
+                        d_parts.append(f"H{x_of(d)}")  # the figure held until this day, then there is none (e.g. the cap fell away)
                     prev_y = None
                     continue
                 x = x_of(d)
@@ -82,7 +84,7 @@ def chart(points: list[dict[str, Any]], *, width: int = WIDTH) -> dict[str, Any]
                     d_parts.append(f"H{x}V{y}")
                 prev_y = y
                 pts.append({"x": x, "y": y, "text": f"{d.isoformat()}: {legend} {text(v)}"})
-            if pts:
+            if prev_y is not None:
                 d_parts.append(f"H{LEFT + inner}")
             drawn.append({"d": "".join(d_parts), "class": css, "label": legend, "points": pts})
         panels.append(Panel(title, top, PANEL, drawn, label(hi), label(Fraction(0))))
