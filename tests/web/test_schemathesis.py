@@ -14,17 +14,23 @@ from tests.web.conftest import TODAY, copy_ledger
 EXAMPLES = 8  # generated requests per operation (and role)
 
 
-@pytest.mark.parametrize("who", ["atg", "gssf"])
-def test_api_matches_its_schema(template: tuple[Path, dict[str, str]], tmp_path: Path, who: str) -> None:
+@pytest.mark.parametrize("who,book", [("atg", "seed"), ("gssf", "seed"), ("atg", "empty")])
+def test_api_matches_its_schema(template: tuple[Path, dict[str, str]], tmp_path: Path, who: str, book: str) -> None:
     import schemathesis
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 
     from warrantbook.web import create_app
 
-    app = create_app(f"sqlite:///{copy_ledger(template, tmp_path / 'db')}", today=TODAY)
+    if book == "seed":
+        app = create_app(f"sqlite:///{copy_ledger(template, tmp_path / 'db')}", today=TODAY)
+        token = template[1][who]
+    else:  # a ledger with no event at all, only its users
+        app = create_app(f"sqlite:///{tmp_path / 'empty.db'}", today=TODAY)
+        app.state.users.add_user(who, "a-long-password", "company", "atg")
+        token = app.state.users.new_token(who)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    headers = {"Authorization": f"Bearer {template[1][who]}"}
+    headers = {"Authorization": f"Bearer {token}"}
     checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
     failures: list[str] = []
     operations = 0
@@ -46,6 +52,6 @@ def test_api_matches_its_schema(template: tuple[Path, dict[str, str]], tmp_path:
         run()
     assert operations >= 45
     print(f"{who}: {operations} operations, responses by status {dict(sorted(statuses.items()))}")
-    assert sum(statuses.values()) >= operations * 2 and statuses.get(200, 0) + statuses.get(201, 0) > 0
+    assert sum(statuses.values()) >= operations * 2 and statuses.get(200, 0) > 0
     assert not failures, "\n\n".join(failures[:10]) + f"\n\n({len(failures)} failure(s))"
     app.state.book.source.close()
