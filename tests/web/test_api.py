@@ -160,6 +160,7 @@ VIEWS: list[tuple[str, dict[str, int]]] = [
     ("/api/audit/head", ALL),
     ("/api/audit/verify", {"gssf": 403, "affiliate": 403, "northbridge": 403, "atg": 200, "agent": 403, "auditor": 200}),
     ("/api/documents", ALL),
+    ("/api/book", {"gssf": 403, "affiliate": 403, "northbridge": 403, "atg": 403, "agent": 403, "auditor": 200}),
     ("/api/documents?option=ATG-3", SEES_ATG3),
 ]
 
@@ -191,6 +192,13 @@ def test_lists_hold_only_what_each_lane_may_see(env: Env) -> None:
     assert docs.status_code == 200
     assert [d["option"] for d in env.get("/api/documents", "northbridge").json()["documents"]] == []
     assert [d["option"] for d in env.get("/api/documents", "gssf").json()["documents"]] == ["ATG-1"]
+
+
+def test_book_export_reads_back(env: Env) -> None:
+    from warrantbook.book.io import loads
+
+    text = env.get("/api/book", "auditor").text
+    assert len(loads(text).user_events) == len([e for e in env.app.state.book.events() if not e.derived])
 
 
 def test_quote_matches_the_cli_shape_and_figures(env: Env) -> None:

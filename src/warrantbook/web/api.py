@@ -204,6 +204,22 @@ async def audit_verify(request: Request, p: User,
         return ok(verify(head, count).as_json())
 
 
+@router.get("/book", response_class=Response, summary="The whole book as the plain-text YAML file (CLI: book export); an auditor's view",
+            responses={200: {"content": {"application/yaml": {"schema": {"type": "string"}}}, "description": "The book file"}})
+async def export_book(request: Request, p: User) -> Response:
+    if p.role != "auditor":
+        raise roles.Denied("the whole book (every company's and holder's events) is exported by an auditor; use the views for your own",
+                           field="role")
+    from warrantbook.book.io import dumps
+
+    b = book(request)
+    head = b.head()
+    header = (f"warrantbook book exported from {b.label}\nledger head at export: {head.hash} ({head.count} events)\n"
+              "Format: docs/book-format.md")
+    text = await run_in_threadpool(dumps, b.events(), header)
+    return Response(text, media_type="application/yaml", headers={"Content-Disposition": 'attachment; filename="book.yaml"'})
+
+
 @router.get("/documents", response_model=schema.DocumentsOut, summary="Documents issued for the options you may see (CLI: doc list)")
 async def documents(request: Request, p: User,
               option: Annotated[str | None, Query(max_length=200, description="Only this option's.")] = None) -> JSONResponse:
