@@ -247,6 +247,17 @@ def test_company_steps_after_a_notice_and_the_agent_after_appointment(env: Env) 
     assert agent.get("/companies/atg/act/outstanding").status_code == 403
 
 
+def test_htmx_requests_carry_the_token_as_a_header(env: Env) -> None:
+    c = client_of(env)
+    csrf = login(c, "northbridge")
+    assert f'hx-headers=\'{{"X-CSRF-Token": "{csrf}"}}\'' in c.get("/").text
+    headers = {"HX-Request": "true"}
+    assert c.post("/options/ATG-2/act/waiver-notice", data={"on": "2006-12-29"}, headers=headers).status_code == 403
+    r = c.post("/options/ATG-2/act/waiver-notice", data={"on": "2006-12-29"}, headers={**headers, "X-CSRF-Token": csrf},
+               follow_redirects=False)
+    assert r.status_code == 303
+
+
 def test_auditor_reads_and_changes_nothing(env: Env) -> None:
     c = client_of(env)
     csrf = login(c, "auditor")
