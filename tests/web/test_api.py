@@ -244,6 +244,8 @@ def test_errors_name_field_and_clause(env: Env) -> None:
     assert r.status_code == 403 and r.json()["field"] == "actor"
     r = env.post("/api/events", "atg", {"type": "exercise", "option_no": "ATG-3"})
     assert r.status_code == 403
+    r = env.post("/api/holders", "atg", {"holder": {"id": "gssf", "name": "GSSF", "address": {"lines": ["somewhere else"]}}, "on": D})
+    assert r.status_code == 403 and r.json()["clause"] == "§13"  # the company cannot move where the holder's notices go
 
 
 def test_idempotency_and_conflicts(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:

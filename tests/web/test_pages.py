@@ -217,6 +217,31 @@ def test_each_form_records_its_command(env: Env, who: str, path: str, kind: str,
     assert new and new[0].kind == kind and new[0].actor.split(":")[0] == USERS[who][0]
 
 
+def test_every_form_post_is_denied_outside_its_lane(env: Env) -> None:
+    """Each form above, posted (with a valid CSRF token) by every user whose lane it is not: denied, nothing written."""
+    clients = {}
+    for who in ROLES:
+        clients[who] = client_of(env)
+        clients[who].headers["X-CSRF-Token"] = login(clients[who], who)
+    before = env.count()
+    denied = 0
+    for owner, path, kind, values in FORM_POSTS:
+        for who in ROLES:
+            role, party = USERS[who]
+            if who == owner or (kind in roles.commands_for(Principal(who, role, party)) and who in _SAME_LANE.get((owner, kind), ())):
+                continue
+            r = clients[who].post(path, data={**values, "on": "2006-12-29"}, follow_redirects=False)
+            assert r.status_code in (403, 404), (who, path, r.status_code, r.text[:500])
+            denied += 1
+    assert env.count() == before
+    assert denied >= len(FORM_POSTS) * 4
+
+
+# another user who may give the same command on the same page (the company also records ownership and amendments)
+_SAME_LANE = {("gssf", "amendment"): ("atg",), ("gssf", "ownership"): ("affiliate", "atg"), ("gssf", "correction"): ("atg",),
+              ("atg", "fmv-agreement"): ("gssf", "northbridge", "affiliate"), ("atg", "ownership"): ("northbridge",)}  # its own ownership
+
+
 def test_company_steps_after_a_notice_and_the_agent_after_appointment(env: Env) -> None:
     holder = client_of(env)
     hcsrf = login(holder, "gssf")

@@ -160,6 +160,9 @@ def check_command(state: BookState, p: Principal, e: ev.Event) -> None:
             raise Denied(f"a company user registers only its own company ({p.party})", field="company.id")
     if isinstance(e, ev.HolderRegistered) and p.role == "holder" and e.holder.id != p.party:
         raise Denied(f"a holder registers only itself ({p.party})", field="holder.id")
+    if isinstance(e, ev.HolderRegistered) and p.role != "holder" and e.holder.id in state.holders:
+        raise Denied(f"{e.holder.id!r} is registered: its name and the address notices go to are its own to change (§13)",
+                     field="holder.id", clause="§13")
     if isinstance(e, (ev.AddressFurnished, ev.BeneficialOwnership)) and p.role == "holder":
         if state.holder_group(e.holder) != state.holder_group(p.party):
             raise NotFound(f"holder: no holder {e.holder!r} that you act for", field="holder")
