@@ -130,3 +130,22 @@ def test_replacement_refusals(cause: str, evidence: str, extra: str, field: str)
     with pytest.raises(BookErrors) as info:
         make_book(REPLACE.format(cause=cause, evidence=evidence, extra=extra))
     assert info.value.errors[0].clause == "§8" and info.value.errors[0].field == field
+
+
+def test_a_piece_cannot_act_before_it_came_into_being() -> None:
+    """ATG-2 exists from its registration (2006-06-05), though it keeps the original issue date (like tenor).
+
+    A ledger decides a back-dated event against everything it holds, so the check must not rely on replay order.
+    """
+    from datetime import date
+
+    from warrantbook.core import events as ev
+    from warrantbook.core.decide import decide
+    from warrantbook.core.terms import PaymentMethod
+
+    state = make_book(transfer("{holder: other, shares: 46100000}")).state
+    late = ev.ExerciseNoticeReceived(id="n", on=date(2006, 6, 2), actor="holder:other", option_no="ATG-2", shares=F(10),
+                                     method=PaymentMethod.CASH)
+    with pytest.raises(Refusal) as info:
+        decide(state, late)
+    assert info.value.clause == "§7, §12" and info.value.field == "on"

@@ -108,9 +108,18 @@ def _tranche(option: OptionState, request: ExerciseRequest) -> int:
     return 0
 
 
-def _check_active(option: OptionState, on: date, clause: str = "§1.1") -> None:
+def _check_exists(option: OptionState, on: date) -> None:
+    """Nothing happens to an option before it was issued, or (a piece of a transfer, a replacement) before it came into being."""
     if on < option.issued_on:
         raise Refusal("§1.1", f"{on} is before option {option.option_no} was issued ({option.issued_on})", field="on")
+    if option.exists_from is not None and on < option.exists_from:
+        clause = "§8" if option.origin == "replacement" else "§7, §12"
+        raise Refusal(clause, f"option {option.option_no} came into being on {option.exists_from} ({option.origin} of {option.parent}); "
+                      f"{on} is before that", field="on")
+
+
+def _check_active(option: OptionState, on: date, clause: str = "§1.1") -> None:
+    _check_exists(option, on)
     if option.status is Status.SUPERSEDED:
         raise Refusal("§7, §12", f"option {option.option_no} was superseded by transfer on {option.status_since}; "
                       f"act on {', '.join(option.children)}", field="option")
@@ -213,8 +222,7 @@ def decide(state: BookState, e: ev.Event) -> list[ev.Event]:
 
 def _option_event(state: BookState, e: ev.Event) -> OptionState:
     option = state.option(getattr(e, "option_no"))  # noqa: B009 - every option event has one
-    if e.on < option.issued_on:
-        raise Refusal("§1.1", f"{e.on} is before option {option.option_no} was issued ({option.issued_on})", field="on")
+    _check_exists(option, e.on)
     return option
 
 

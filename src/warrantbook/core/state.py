@@ -70,7 +70,8 @@ class OptionState:
     terms: Terms
     terms_history: tuple[tuple[date, Terms], ...]
     tranches: tuple[Tranche, ...]  # remaining shares and current price, per tranche
-    issued_on: date
+    issued_on: date  # the original issue date, which options of like tenor keep (§7, §8)
+    exists_from: date | None = None  # the day this instrument came into being (its issue, transfer or replacement)
     basket: tuple[ev.BasketItem, ...] | None = None  # what one option share delivers after §3
     status: Status = Status.ACTIVE
     status_since: date | None = None
@@ -343,7 +344,7 @@ def _on_holder(state: BookState, e: ev.HolderRegistered) -> None:
 def _on_issue(state: BookState, e: ev.OptionIssued) -> None:
     company = _company(state, e.terms.company)
     _put(state, OptionState(option_no=e.option_no, holder=e.holder, company=e.terms.company, obligor=company.name,
-                            terms=e.terms, terms_history=((e.on, e.terms),), tranches=e.terms.tranches, issued_on=e.on,
+                            terms=e.terms, terms_history=((e.on, e.terms),), tranches=e.terms.tranches, issued_on=e.on, exists_from=e.on,
                             status_since=e.on))
 
 
@@ -465,7 +466,7 @@ def _on_transfer_request(state: BookState, e: ev.TransferRequested) -> None:
 
 def _child(parent: OptionState, number: str, holder: str, tranches: tuple[Tranche, ...], origin: str, on: date) -> OptionState:
     terms = replace(parent.terms, option_no=number, option_no_on_instrument=False)
-    return replace(parent, option_no=number, holder=holder, terms=terms, terms_history=((on, terms),), tranches=tranches,
+    return replace(parent, option_no=number, holder=holder, terms=terms, terms_history=((on, terms),), tranches=tranches, exists_from=on,
                    status=Status.ACTIVE, status_since=on, parent=parent.option_no, origin=origin, children=(),
                    original_at="holder", pending=(), deliveries_due=(), pending_transfer=None, pending_replacement=None,
                    certificates_due=(), acknowledgments_due=(), claims=())
