@@ -158,7 +158,7 @@ def exercise_notice(
 ) -> None:
     """Record the holder's exercise notice (Exhibit A), irrevocable from receipt (§1.1).
 
-    Example: warrantbook exercise notice --option ATG-3 --shares 10000000 --method cashless --channel fax --on 2006-04-03
+    Example: warrantbook exercise notice --option ATG-3 --shares 10000000 --method cashless --channel fax --on 2006-10-02
     """
     c = ctx(book, db, on)
     no = c.option(option)
@@ -195,7 +195,7 @@ def exercise_surrender(
 ) -> None:
     """Record the surrender of the option for an exercise (§2.1); completes a cashless exercise.
 
-    Example: warrantbook exercise surrender --option ATG-3 --notice notice-20060403-1a2b3c --on 2006-04-03
+    Example: warrantbook exercise surrender --option ATG-3 --notice notice-20061002-1a2b3c --on 2006-10-02
     """
     c = ctx(book, db, on)
     no = c.option(option)
