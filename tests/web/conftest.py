@@ -122,14 +122,14 @@ def appoint_agent(env: Env, functions: tuple[str, ...] = ("exercise",)) -> None:
     assert r.status_code == 201, r.text
 
 
-def login(client: TestClient, who: str) -> str:
+def login(client: TestClient, who: str, secret: str | None = None) -> str:
     """Sign in through the form (with its CSRF token); returns the session's CSRF token from the dashboard."""
     import re
 
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token, page.text
-    r = client.post("/login", data={"username": who, "password": password(who), "csrf_token": token.group(1), "next": "/"},
+    r = client.post("/login", data={"username": who, "password": secret or password(who), "csrf_token": token.group(1), "next": "/"},
                     follow_redirects=False)
     assert r.status_code == 303, r.text
     home = client.get("/")
