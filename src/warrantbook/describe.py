@@ -83,6 +83,8 @@ def describe(e: ev.Event) -> str:  # noqa: C901 - one case per event type reads 
             return f"liquidation of {c}: {money(a)} payable to common"
         case ev.Correction(corrects=c, reason=r):
             return f"correction of {c}: {r}"
+        case ev.CapTableFact(subject=subj, name=n, value=v):
+            return f"cap-table fact: {subj} {n} = {v}"
         case ev.DocumentIssued(document=d, sha256=h):
             return f"document {d} issued (sha256 {h[:12]}...)"
     return e.kind

@@ -176,6 +176,33 @@ def ocf_import(
         console.print(f"warning: {w}", markup=False, highlight=False)
 
 
+@ocf_app.command("fact")
+@handle_errors
+def ocf_fact(
+    subject: Annotated[str, typer.Option("--subject", help="Company id, holder id or option number the fact is about.", show_default=False)],
+    name: Annotated[str, typer.Option("--name", help="The fact's name (docs/ocf.md lists them), e.g. formation_date.", show_default=False)],
+    value: Annotated[str, typer.Option("--value", help="Its value: text, an exact number or an ISO date.", show_default=False)],
+    fact_source: Annotated[str, typer.Option("--source", help="Where the fact comes from (charter, board minutes...).")] = "",
+    on: Annotated[str | None, typer.Option("--on", help="Day it is recorded for (YYYY-MM-DD; default today).", show_default=False)] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Who records it (role:id); default the company.", show_default=False)] = None,
+    idempotency_key: Annotated[str | None, typer.Option("--idempotency-key", help="Retry-safe key.", show_default=False)] = None,
+    book: BookOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a cap-table fact the agreement does not give (an OCF export reports each one missing).
+
+    Example: warrantbook ocf fact --subject atg --name votes_per_share --value 1 --source "charter, art. 4"
+    """
+    from warrantbook.cli.ledger_common import actor_of, ctx, new_id, record
+    from warrantbook.core.events import CapTableFact
+
+    c = ctx(book, db, on)
+    event = CapTableFact(id=new_id("fact", c.day), on=c.day, actor=actor_of(actor, "system"), subject=subject, name=name,
+                         value=value, source=fact_source)
+    record(c, event, idem=idempotency_key, as_json=as_json)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(agreement_app, name="agreement")
     app.add_typer(ocf_app, name="ocf")
