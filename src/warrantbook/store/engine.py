@@ -116,6 +116,45 @@ def reading(engine: Engine) -> Iterator[Connection]:
         raise conflict from None
 
 
+@contextmanager
+def writing_raw(engine: Engine) -> Iterator[Any]:
+    """`writing` on the driver's own connection: a DBAPI cursor inside one write transaction (the hot path).
+
+    The same transaction as `writing` (BEGIN IMMEDIATE on SQLite; READ COMMITTED on PostgreSQL, begun by the
+    driver), committed when the block ends and rolled back on any error, without SQLAlchemy's per-statement
+    work. Statements use the driver's parameter style (`paramstyle`). Errors of a lost race become Conflict;
+    any other database error is raised as SQLAlchemy's own exception for it, as `writing` does.
+    """
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+    try:
+        raw = engine.raw_connection()
+    except sa.exc.DBAPIError as exc:
+        conflict = conflict_of(exc)
+        if conflict is None:
+            raise
+        raise conflict from None
+    try:
+        cur = raw.cursor()
+        try:
+            if engine.dialect.name == "sqlite":
+                cur.execute("BEGIN IMMEDIATE")
+            yield cur
+            raw.commit()
+        except BaseException:
+            raw.rollback()
+            raise
+        finally:
+            cur.close()
+    except dbapi_error as exc:
+        wrapped = sa.exc.DBAPIError.instance(None, None, exc, dbapi_error)
+        conflict = conflict_of(wrapped) if isinstance(wrapped, sa.exc.DBAPIError) else None
+        if conflict is None:
+            raise wrapped from exc
+        raise conflict from None
+    finally:
+        raw.close()
+
+
 _PG_CONFLICTS = {
     "40001": "a concurrent transaction changed the same rows (serialization failure)",
     "40P01": "two writers waited on each other (deadlock)",

@@ -44,19 +44,53 @@ from warrantbook.core.decide import decide
 from warrantbook.core.errors import BadInput, BookErrors, Conflict, Refusal, WarrantbookError
 from warrantbook.core.state import BookState, fold
 from warrantbook.store import schema as t
-from warrantbook.store.engine import make_engine, parse_url, reading, redact, sqlite_path, writing
+from warrantbook.store.engine import make_engine, parse_url, reading, redact, sqlite_path, writing_raw
 from warrantbook.store.keys import lock_keys, primary_option
 from warrantbook.store.migrate import current_revision, has_ledger, head_revision, upgrade
 from warrantbook.store.projection import Projection
 
 CHUNK = 2000
 
-# statements built once: building one per call costs more than running it
-_ADVANCE_HEAD = (t.chain.update().where(t.chain.c.id == 1, t.chain.c.count == sa.bindparam("seen"))
-                 .values(count=sa.bindparam("count"), hash=sa.bindparam("hash")))
-_SET_HEAD = t.chain.update().where(t.chain.c.id == 1).values(count=sa.bindparam("count"), hash=sa.bindparam("hash"))
-_LOCK_HEAD = sa.select(t.chain.c.count, t.chain.c.hash).where(t.chain.c.id == 1).with_for_update()
-_INSERT_EVENTS = t.events.insert()
+_EVENT_COLUMNS = ("seq", "event_id", "option_no", "version", "kind", "on_date", "actor", "recorded_at", "corrects",
+                  "idempotency_key", "payload", "prev_hash", "hash")
+
+
+class _Sql:
+    """The append's statements as the driver's own text, written once per backend: the write transaction runs
+    on the DBAPI cursor (store.engine.writing_raw), without SQLAlchemy's compile and bind work per statement.
+    The same statements as the Core ones they replace; `mark` is the driver's positional parameter marker."""
+
+    def __init__(self, backend: str):
+        p = self.mark = "?" if backend == "sqlite" else "%s"
+        self.sqlite = backend == "sqlite"
+        self.advance_head = f"UPDATE chain SET count={p}, hash={p} WHERE chain.id = 1 AND chain.count = {p}"
+        self.set_head = f"UPDATE chain SET count={p}, hash={p} WHERE chain.id = 1"
+        self.lock_head = "SELECT chain.count, chain.hash FROM chain WHERE chain.id = 1" + ("" if self.sqlite else " FOR UPDATE")
+        self.head_count = "SELECT chain.count FROM chain WHERE chain.id = 1"
+        self.insert_event = (f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join([p] * len(_EVENT_COLUMNS))})")
+        self.event_at = f"SELECT event_id, kind FROM events WHERE seq = {p}"
+        self.idempotency_of = f'SELECT request_hash, result, first_seq FROM idempotency WHERE "key" = {p}'
+        self.insert_idempotency = (f'INSERT INTO idempotency ("key", request_hash, result, first_seq, recorded_at) '
+                                   f"VALUES ({p}, {p}, {p}, {p}, {p})")
+        self._locks: dict[int, str] = {}
+
+    def lock(self, n: int) -> str:
+        """INSERT ... ON CONFLICT DO UPDATE ... RETURNING the previous last_seq: creates, locks and reads the rows at once.
+
+        The same text on SQLite and PostgreSQL; one statement for all rows, in the sorted order of their keys.
+        """
+        stmt = self._locks.get(n)
+        if stmt is None:
+            p = self.mark
+            values = ", ".join(f"({p}, {p}, 0)" for _ in range(n))
+            stmt = self._locks[n] = (f'INSERT INTO locks ("key", last_seq, prev_seq) VALUES {values} '
+                                     'ON CONFLICT ("key") DO UPDATE SET prev_seq = locks.last_seq, last_seq = excluded.last_seq '
+                                     'RETURNING "key", prev_seq')
+        return stmt
+
+    def day(self, on: date) -> Any:
+        """A date as the Core `Date` type binds it: ISO text on SQLite, the date itself for psycopg."""
+        return on.isoformat() if self.sqlite else on
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +226,7 @@ class DbSource:
         self.engine = make_engine(u, busy_timeout=busy_timeout)
         self._cache: _Cache | None = None
         self._guard = threading.RLock()  # one thread at a time reads or moves this process's cached state
-        self._lock_stmts: dict[int, Any] = {}
+        self._sql = _Sql(self.backend)
         self.migrated: tuple[str | None, str] | None = None
         self.replayed = False  # whether the last record returned an earlier result under its idempotency key
         try:
@@ -334,8 +368,8 @@ class DbSource:
             # an event that does not simply follow is placed before anything is written: the ledger never keeps
             # an event the fold cannot apply where its date puts it
             built = None if batch else checked(functools.partial(cache.proj.preview, decided))
-            with writing(self.engine) as conn:
-                written = self._append(conn, decided, n_read, keys, key, digest, progress)
+            with writing_raw(self.engine) as cur:
+                written = self._append(cur, decided, n_read, keys, key, digest, progress)
         except _Replayed as replayed:
             self.replayed = True
             return replayed.events
@@ -351,13 +385,15 @@ class DbSource:
         """Append events already decided (a book's replay) to an empty ledger, in their order, in one transaction."""
         state = fold(decided)
         keys = lock_keys(state, decided)
+        self._cache = None
         try:
-            with writing(self.engine) as conn:
-                cache = self._refresh(conn)
-                if cache.seq:
-                    raise BadInput(f"db: the ledger already holds {cache.seq} events; a book is imported whole only into an empty ledger"
+            with writing_raw(self.engine) as cur:
+                cur.execute(self._sql.head_count)
+                held = int(cur.fetchone()[0])
+                if held:
+                    raise BadInput(f"db: the ledger already holds {held} events; a book is imported whole only into an empty ledger"
                                    " (or record its events one by one)", field="db")
-                self._append(conn, decided, 0, keys, None, None, progress)
+                self._append(cur, decided, 0, keys, None, None, progress)
         finally:
             self._cache = None
         return len(decided)
@@ -365,17 +401,29 @@ class DbSource:
     def _replay(self, conn: Connection, key: str, digest: str | None) -> None:
         row = conn.execute(sa.select(t.idempotency.c.request_hash, t.idempotency.c.result, t.idempotency.c.first_seq)
                            .where(t.idempotency.c.key == key)).first()
+        self._replay_row(key, digest, row)
+
+    def _replay_raw(self, cur: Any, key: str, digest: str | None) -> None:
+        cur.execute(self._sql.idempotency_of, (key,))
+        self._replay_row(key, digest, cur.fetchone())
+
+    @staticmethod
+    def _replay_row(key: str, digest: str | None, row: Any) -> None:
         if row is None:
             return
-        if row.request_hash != digest:
-            raise BadInput(f"idempotency key {key!r} was first used for a different request (recorded at #{row.first_seq}); "
+        request, result, first_seq = row[0], row[1], int(row[2])
+        if request != digest:
+            raise BadInput(f"idempotency key {key!r} was first used for a different request (recorded at #{first_seq}); "
                            "refused: use a new key for a new command", field="idempotency_key")
-        raise _Replayed([decode_payload(p, row.first_seq) for p in json.loads(row.result)])
+        raise _Replayed([decode_payload(p, first_seq) for p in json.loads(result)])
 
-    def _append(self, conn: Connection, decided: list[ev.Event], n_read: int, keys: set[str], key: str | None,
+    def _append(self, cur: Any, decided: list[ev.Event], n_read: int, keys: set[str], key: str | None,
                 digest: str | None, progress: Callable[[int], None] | None) -> _Written:
-        """Append after event `n_read` (or after whatever others appended meanwhile, if nothing of ours moved)."""
+        """Append after event `n_read` (or after whatever others appended meanwhile, if nothing of ours moved).
+
+        `cur` is a DBAPI cursor inside the write transaction (store.engine.writing_raw)."""
         cache = self._cache
+        sql = self._sql
         payloads = [canonical(e) for e in decided]
 
         def chain_from(h: str) -> list[str]:
@@ -392,21 +440,22 @@ class DbSource:
         if cache is not None and cache.seq == n_read:  # the usual case: one statement locks the head and proves nobody wrote
             base = cache.head_hash
             hashes = chain_from(base)
-            done = conn.execute(_ADVANCE_HEAD, {"seen": n_read, "count": n_read + len(decided), "hash": hashes[-1]})
-            moved = done.rowcount != 1
+            cur.execute(sql.advance_head, (n_read + len(decided), hashes[-1], n_read))
+            moved = cur.rowcount != 1
         if moved:
-            head = conn.execute(_LOCK_HEAD).one()
+            cur.execute(sql.lock_head)
+            head = cur.fetchone()
             count = int(head[0])
             if key:
-                self._replay(conn, key, digest)  # a concurrent retry with the same key may have won meanwhile
+                self._replay_raw(cur, key, digest)  # a concurrent retry with the same key may have won meanwhile
             base = str(head[1])
             hashes = chain_from(base)
-            conn.execute(_SET_HEAD, {"count": count + len(decided), "hash": hashes[-1]})
+            cur.execute(sql.set_head, (count + len(decided), hashes[-1]))
         if keys:
-            self._lock(conn, sorted(keys), n_read, count + len(decided))
+            self._lock(cur, sorted(keys), n_read, count + len(decided))
         versions: dict[str, int] = {}
         recorded_at = now_text()
-        rows: list[dict[str, Any]] = []
+        rows: list[tuple[Any, ...]] = []
         for i, (e, payload, h) in enumerate(zip(decided, payloads, hashes)):
             seq = count + i + 1
             no = primary_option(e)
@@ -414,47 +463,35 @@ class DbSource:
             if no is not None:
                 version = versions.get(no, (cache.versions.get(no, 0) if cache else 0)) + 1
                 versions[no] = version
-            rows.append({"seq": seq, "event_id": e.id, "option_no": no, "version": version, "kind": e.kind, "on_date": e.on,
-                         "actor": e.actor, "recorded_at": recorded_at, "corrects": getattr(e, "corrects", None),
-                         "idempotency_key": key, "payload": payload, "prev_hash": hashes[i - 1] if i else base,
-                         "hash": h})
+            rows.append((seq, e.id, no, version, e.kind, sql.day(e.on), e.actor, recorded_at, getattr(e, "corrects", None),
+                         key, payload, hashes[i - 1] if i else base, h))
             if len(rows) >= CHUNK:
-                conn.execute(_INSERT_EVENTS, rows)
+                cur.executemany(sql.insert_event, rows)
                 rows = []
                 if progress:
                     progress(i + 1)
-        if rows:
-            conn.execute(_INSERT_EVENTS, rows)
+        if len(rows) == 1:
+            cur.execute(sql.insert_event, rows[0])
+        elif rows:
+            cur.executemany(sql.insert_event, rows)
         if progress:
             progress(len(decided))
         if key:
-            conn.execute(t.idempotency.insert().values(key=key, request_hash=digest, result=json.dumps(payloads),
-                                                       first_seq=count + 1, recorded_at=recorded_at))
+            cur.execute(sql.insert_idempotency, (key, digest, json.dumps(payloads), count + 1, recorded_at))
         return _Written(count, versions, hashes[-1])
 
-    def _lock_statement(self, n: int) -> Any:
-        """INSERT ... ON CONFLICT DO UPDATE ... RETURNING the previous last_seq: creates, locks and reads the rows at once.
-
-        The same text on SQLite and PostgreSQL; one statement for all rows, in the sorted order of their keys.
-        """
-        stmt = self._lock_stmts.get(n)
-        if stmt is None:
-            values = ", ".join(f"(:k{i}, :last, 0)" for i in range(n))
-            stmt = self._lock_stmts[n] = sa.text(
-                f'INSERT INTO locks ("key", last_seq, prev_seq) VALUES {values} '
-                'ON CONFLICT ("key") DO UPDATE SET prev_seq = locks.last_seq, last_seq = excluded.last_seq '
-                'RETURNING "key", prev_seq')
-        return stmt
-
-    def _lock(self, conn: Connection, keys: list[str], n_read: int, last: int) -> None:
+    def _lock(self, cur: Any, keys: list[str], n_read: int, last: int) -> None:
         """Lock (creating when new) the rows of `keys`, in one order; Conflict when one moved after the state was read."""
-        params: dict[str, Any] = {f"k{i}": k for i, k in enumerate(keys)}
-        params["last"] = last
-        moved = [(str(r[0]), int(r[1])) for r in conn.execute(self._lock_statement(len(keys)), params) if int(r[1]) > n_read]
+        params: list[Any] = []
+        for k in keys:
+            params += (k, last)
+        cur.execute(self._sql.lock(len(keys)), params)
+        moved = [(str(r[0]), int(r[1])) for r in cur.fetchall() if int(r[1]) > n_read]
         if moved:
             what, at = sorted(moved, key=lambda m: m[1])[0]
-            row = conn.execute(sa.select(t.events.c.event_id, t.events.c.kind).where(t.events.c.seq == at)).first()
-            by = f" by event #{at} ({row.kind} {row.event_id})" if row else f" at event #{at}"
+            cur.execute(self._sql.event_at, (at,))
+            row = cur.fetchone()
+            by = f" by event #{at} ({row[1]} {row[0]})" if row else f" at event #{at}"
             raise Conflict(f"a concurrent change won: {what.replace(':', ' ', 1)} was changed{by} after this command read the ledger "
                            f"(at #{n_read}). Nothing was written; it is safe to retry.", field="db")
 
