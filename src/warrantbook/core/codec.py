@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from datetime import date
 from enum import Enum
 from fractions import Fraction
@@ -45,8 +46,108 @@ def _defaults(cls: type) -> dict[str, Any]:
     return result
 
 
+def _whole(value: Any) -> Any:
+    return value
+
+
+_PLACES: dict[int, int] = {}  # denominator -> decimal places of its finite expansion (0: none exists)
+
+
+def _fraction(value: Any) -> Any:
+    """`numbers.to_text`, with integer arithmetic only and the places of each denominator remembered."""
+    den = value.denominator
+    if den == 1:
+        return str(value.numerator)
+    places = _PLACES.get(den)
+    if places is None:
+        rest, twos, fives = den, 0, 0
+        while rest % 2 == 0:
+            rest //= 2
+            twos += 1
+        while rest % 5 == 0:
+            rest //= 5
+            fives += 1
+        places = max(twos, fives) if rest == 1 else 0
+        if len(_PLACES) > 4096:
+            _PLACES.clear()
+        _PLACES[den] = places
+    if not places:
+        return f"{value.numerator}/{den}"
+    scaled = value.numerator * (10**places // den)
+    sign = "-" if scaled < 0 else ""
+    digits = str(abs(scaled)).rjust(places + 1, "0")
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+def _date(value: Any) -> Any:
+    return value.isoformat()
+
+
+def _enum(value: Any) -> Any:
+    return value.value
+
+
+def _sequence(value: Any) -> Any:
+    return [_full(v) for v in value]
+
+
+def _set(value: Any) -> Any:
+    return sorted(_full(v) for v in value)
+
+
+def _dataclass_encoder(cls: type) -> Callable[[Any], Any]:
+    names = tuple(name for name, _hint, _required in _fields(cls))
+    is_event = issubclass(cls, Event)
+    encoders = _ENCODERS
+
+    def encode_dataclass(value: Any) -> Any:
+        out: dict[str, Any] = {"type": value.kind} if is_event else {}
+        for name in names:
+            item = getattr(value, name)
+            enc = encoders.get(type(item))
+            out[name] = enc(item) if enc is not None else _encoder_of(type(item))(item)
+        return out
+
+    return encode_dataclass
+
+
+_ENCODERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _encoder_of(cls: type) -> Callable[[Any], Any]:
+    """How `encode(..., keep_defaults=True)` treats a value of class `cls`: the same tests in the same order,
+    made once per class instead of once per value (the chain encodes every event it records)."""
+    if cls is type(None) or issubclass(cls, (bool, str, int)):
+        enc: Callable[[Any], Any] = _whole
+    elif issubclass(cls, Fraction):
+        enc = _fraction
+    elif issubclass(cls, date):
+        enc = _date
+    elif issubclass(cls, Enum):
+        enc = _enum
+    elif issubclass(cls, (tuple, list)):
+        enc = _sequence
+    elif issubclass(cls, frozenset):
+        enc = _set
+    elif dataclasses.is_dataclass(cls) and not issubclass(cls, type):
+        enc = _dataclass_encoder(cls)
+    else:
+        raise TypeError(f"cannot encode {cls.__name__}")
+    _ENCODERS[cls] = enc
+    return enc
+
+
+def _full(value: Any) -> Any:
+    enc = _ENCODERS.get(type(value))
+    if enc is None:
+        enc = _encoder_of(type(value))
+    return enc(value)
+
+
 def encode(value: Any, *, keep_defaults: bool = False) -> Any:
     """A value as plain data. Fields equal to their default are left out unless `keep_defaults`."""
+    if keep_defaults:
+        return _full(value)
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
