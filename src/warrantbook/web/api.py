@@ -120,20 +120,50 @@ async def history(request: Request, p: User, as_of: AsOf = None) -> JSONResponse
     return ok(service.history_view(book(request), p, _day(request, as_of)))
 
 
-@router.get("/options/{option_no}/quote", response_model=schema.QuoteOut, summary="What-if: an exercise on a date, every figure explained (CLI: quote)")
-async def quote(
-    request: Request, p: User, option_no: OptionNo,
-    shares: Annotated[str, Query(max_length=100, description="Option shares to exercise (Y), or 'max' for the cashless maximum.")],
-    method: Annotated[PaymentMethod, Query(description="cash, stock, cashless or combination.")] = PaymentMethod.CASH,
-    on: Annotated[date | None, Query(description="Day the exercise is deemed made (default today).")] = None,
-    fmv: Annotated[str | None, Query(max_length=100, description="Use this FMV instead of the book's quotes.")] = None,
-    outstanding: Annotated[str | None, Query(max_length=100, description="Shares outstanding (default: the book's facts).")] = None,
-    owned: Annotated[str | None, Query(max_length=100, description="Holder's beneficial ownership (default: the book's facts).")] = None,
-    cash: Annotated[str | None, Query(max_length=100, description="Combination: cash paid.")] = None,
-    cancel: Annotated[str | None, Query(max_length=100, description="Combination: option shares cancelled (W).")] = None,
-    stock_shares: Annotated[str | None, Query(max_length=100, description="Combination: common shares delivered as payment.")] = None,
-    tranche: Annotated[int | None, Query(ge=0, le=1000, description="Price tranche (0-based).")] = None,
-) -> JSONResponse:
+QUOTE_TEXT = {"shares": "Option shares to exercise (Y), or 'max' for the cashless maximum.", "fmv": "Use this FMV instead of the book's quotes.",
+              "outstanding": "Shares outstanding (default: the book's facts).", "owned": "Holder's beneficial ownership (default: the book's facts).",
+              "cash": "Combination: cash paid.", "cancel": "Combination: option shares cancelled (W).",
+              "stock_shares": "Combination: common shares delivered as payment."}
+QUOTE_PARAMS = [
+    *({"name": name, "in": "query", "required": name == "shares", "description": text, "schema": {"type": "string", "maxLength": 100}}
+      for name, text in QUOTE_TEXT.items()),
+    {"name": "method", "in": "query", "required": False, "description": "cash, stock, cashless or combination.",
+     "schema": {"type": "string", "enum": [m.value for m in PaymentMethod], "default": "cash"}},
+    {"name": "on", "in": "query", "required": False, "description": "Day the exercise is deemed made (default today).",
+     "schema": {"type": "string", "format": "date"}},
+    {"name": "tranche", "in": "query", "required": False, "description": "Price tranche (0-based).",
+     "schema": {"type": "integer", "minimum": 0, "maximum": 1000}},
+]
+
+
+def _query(request: Request, name: str) -> str | None:
+    """One query parameter of the quote, checked as its OpenAPI entry says (parsed here: this is the hot path)."""
+    value = request.query_params.get(name)
+    if value is not None and len(value) > 100:
+        raise BadInput(f"{name}: at most 100 characters", field=name)
+    return value
+
+
+@router.get("/options/{option_no}/quote", response_model=schema.QuoteOut, openapi_extra={"parameters": QUOTE_PARAMS},
+            summary="What-if: an exercise on a date, every figure explained (CLI: quote)")
+async def quote(request: Request, p: User, option_no: OptionNo) -> JSONResponse:
+    shares = _query(request, "shares")
+    if shares is None:
+        raise BadInput("shares: required (a number of option shares, or 'max' with method=cashless)", field="shares")
+    try:
+        method = PaymentMethod(_query(request, "method") or "cash")
+    except ValueError:
+        raise BadInput(f"method: one of {', '.join(m.value for m in PaymentMethod)}", field="method", clause="§2.2(a)") from None
+    on_text = _query(request, "on")
+    on = _date(on_text, "on") if on_text is not None else None
+    tranche_text = _query(request, "tranche")
+    tranche = None
+    if tranche_text is not None:
+        if not tranche_text.isdigit() or int(tranche_text) > 1000:
+            raise BadInput(f"tranche: {tranche_text!r} is not a whole number from 0 to 1000", field="tranche")
+        tranche = int(tranche_text)
+    fmv, outstanding, owned = _query(request, "fmv"), _query(request, "outstanding"), _query(request, "owned")
+    cash, cancel, stock_shares = _query(request, "cash"), _query(request, "cancel"), _query(request, "stock_shares")
     day = _day(request, on)
     if shares.strip().lower() == "max" and method is not PaymentMethod.CASHLESS:
         raise BadInput("shares: 'max' is the cashless maximum: use it with method=cashless", field="shares", clause="Exhibit A")
