@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -22,7 +23,7 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.rules.adjustment import adjust
+from warrantbook.core.rules.adjustment import adjust_tranches
 from warrantbook.core.rules.transfer import split_remaining
 from warrantbook.core.terms import Address, Company, Holder, Terms, Tranche, Venue
 
@@ -237,11 +238,16 @@ class BookState:
 def ordered(events: Iterable[ev.Event]) -> list[ev.Event]:
     """Events in the one documented order: date, phase, then order of recording (a stable sort)."""
     items = list(events)
-    keys = [(e.on, e.phase) for e in items]
-    if all(a <= b for a, b in zip(keys, keys[1:])):
+    # (date, phase) as one integer, which orders the same way (phases are 0..3) and compares much faster
+    keys = [e.on.toordinal() * _PHASES + e.phase for e in items]
+    if all(map(operator.le, keys, keys[1:])):
         return items  # already in order: the usual case for a store read in recording order
-    order = sorted(range(len(items)), key=keys.__getitem__)
+    order = sorted(range(len(items)), key=keys.__getitem__)  # stable: the order of recording breaks ties
     return [items[i] for i in order]
+
+
+_PHASES = max(ev.Phase) + 1
+assert min(ev.Phase) >= 0
 
 
 def fold(events: Iterable[ev.Event], as_of: date | None = None) -> BookState:
@@ -257,10 +263,22 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None) -> BookState:
     gc.disable()
     state.folding = True
     try:
+        # `apply`, inlined: the same steps in the same order, with the look-ups hoisted out of the loop
+        by_id = state.by_id
+        append = state.events.append
+        corrections = state.corrections
+        handlers = _HANDLERS
         for e in ordered(all_events):
             if as_of is not None and e.on > as_of:
                 continue
-            apply(state, e)
+            eid = e.id
+            by_id[eid] = e
+            append(e)
+            if eid in corrections:
+                continue
+            handler = handlers.get(type(e))
+            if handler is not None:
+                handler(state, e)
     finally:
         state.folding = False
         if was_enabled:
@@ -348,9 +366,29 @@ def _on_issue(state: BookState, e: ev.OptionIssued) -> None:
                             status_since=e.on))
 
 
+_set = object.__setattr__  # frozen values are changed in place only while `fold` builds a state no one else sees
+
+
+def _new_pending(notice: ev.ExerciseNoticeReceived) -> PendingExercise:
+    """`PendingExercise(notice)` with every other field at its default, without the __init__ round trip."""
+    p = object.__new__(PendingExercise)
+    _set(p, "notice", notice)
+    _set(p, "surrender", None)
+    _set(p, "payments", ())
+    _set(p, "ratio", _ONE)
+    return p
+
+
+_ONE = Fraction(1)
+
+
 def _on_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
     o = state.options[e.option_no]
-    _update(state, o, pending=o.pending + (PendingExercise(e),))
+    pending = o.pending + (_new_pending(e),)
+    if state.folding:
+        _set(o, "pending", pending)
+    else:
+        _put(state, _evolve_option(o, pending=pending))
 
 
 def _replace_pending(o: OptionState, new: PendingExercise) -> tuple[PendingExercise, ...]:
@@ -375,13 +413,31 @@ def _on_payment(state: BookState, e: ev.PaymentReceived) -> None:
 
 def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
     o = state.options[e.option_no]
-    tranches = list(o.tranches)
-    t = tranches[e.tranche]
-    tranches[e.tranche] = Tranche(t.shares - e.shares_exercised, t.exercise_price)
-    status = o.status if any(x.shares for x in tranches) else Status.EXERCISED
+    old = o.tranches
+    i = e.tranche
+    t = old[i]
+    changed = Tranche(t.shares - e.shares_exercised, t.exercise_price)
+    if i < 0:
+        i += len(old)  # a negative index names the same tranche, as list assignment does
+    tranches = old[:i] + (changed,) + old[i + 1:]
+    status = o.status if changed.shares or any(x.shares for x in tranches) else Status.EXERCISED
+    pending = o.pending
+    notice = e.notice
+    if len(pending) == 1:
+        pending = () if pending[0].notice.id == notice else pending
+    else:
+        pending = tuple(p for p in pending if p.notice.id != notice)
+    status_since = e.on if status is not o.status else o.status_since
     # after a partial exercise the company holds the surrendered paper until it issues one for the balance
-    _update(state, o, tranches=tuple(tranches), pending=tuple(p for p in o.pending if p.notice.id != e.notice),
-                        deliveries_due=o.deliveries_due + (e,), status=status, status_since=e.on if status is not o.status else o.status_since)
+    if state.folding:
+        _set(o, "tranches", tranches)
+        _set(o, "pending", pending)
+        _set(o, "deliveries_due", o.deliveries_due + (e,))
+        _set(o, "status", status)
+        _set(o, "status_since", status_since)
+    else:
+        _put(state, _evolve_option(o, tranches=tranches, pending=pending, deliveries_due=o.deliveries_due + (e,), status=status,
+                                   status_since=status_since))
     if o.basket is None:
         company = _company(state, o.company)
         current = company.current_outstanding
@@ -395,7 +451,16 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
 
 def _on_delivery(state: BookState, e: ev.SharesDelivered) -> None:
     o = state.options[e.option_no]
-    _update(state, o, deliveries_due=tuple(d for d in o.deliveries_due if d.notice != e.notice))
+    due = o.deliveries_due
+    notice = e.notice
+    if len(due) == 1:
+        due = () if due[0].notice == notice else due
+    else:
+        due = tuple(d for d in due if d.notice != notice)
+    if state.folding:
+        _set(o, "deliveries_due", due)
+    else:
+        _put(state, _evolve_option(o, deliveries_due=due))
 
 
 def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
@@ -406,15 +471,15 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
         for (_group, company_id), history in state.owned.items():
             if company_id == e.issuer and history:
                 _push(history, e.on, history[-1][1] * e.outstanding_after / e.outstanding_before)
-    affected = _company_options(state, e.issuer)
+    options = state.options
+    affected = [options[no] for no in state.by_company.get(e.issuer, ())]
     if state.reorganizations:  # after a §3 transaction, an issuer's events may reach other options' baskets (§3.3)
         affected = affected + [o for o in _basket_options(state, e.issuer) if o.company != e.issuer]
     for o in affected:
-        if not o.active:
+        if o.status is not Status.ACTIVE:
             continue
         if o.basket is None and o.company == e.issuer:
-            reading = o.terms.readings.adjustment
-            tranches = tuple(adjust(t.shares, t.exercise_price, e.outstanding_before, e.outstanding_after, reading) for t in o.tranches)
+            tranches = adjust_tranches(o.tranches, e.outstanding_before, e.outstanding_after, o.terms.readings.adjustment)
         elif o.basket is not None and any(i.issuer == e.issuer for i in o.basket):
             tranches = o.tranches
             r = e.outstanding_after / e.outstanding_before
@@ -428,8 +493,22 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
         if pending and o.basket is None:
             r = e.outstanding_after / e.outstanding_before
             pending = tuple(replace(p, ratio=p.ratio * r) for p in pending)
-        _update(state, o, tranches=tranches, pending=pending,
-                                   certificates_due=o.certificates_due + (CertificateDue(e.id, e.on, recipients),))
+        due = o.certificates_due + (_new_certificate(e.id, e.on, recipients),)
+        if state.folding and options.get(o.option_no) is o:
+            _set(o, "tranches", tranches)
+            _set(o, "pending", pending)
+            _set(o, "certificates_due", due)
+        else:
+            _update(state, o, tranches=tranches, pending=pending, certificates_due=due)
+
+
+def _new_certificate(event: str, on: date, to: frozenset[str]) -> CertificateDue:
+    """`CertificateDue(event, on, to)` without the __init__ round trip."""
+    c = object.__new__(CertificateDue)
+    _set(c, "event", event)
+    _set(c, "on", on)
+    _set(c, "to", to)
+    return c
 
 
 _HOLDER_ONLY = frozenset({"holder"})

@@ -45,3 +45,12 @@ def adjust(shares: Fraction, exercise_price: Fraction, outstanding_before: Fract
             trace.note("§4", "exercise price kept (reading: literal-fixed-price)",
                        "the first sentence of §4 alone: the price does not move")
     return Tranche(new_shares, new_price)
+
+
+def adjust_tranches(tranches: tuple[Tranche, ...], outstanding_before: Fraction, outstanding_after: Fraction,
+                    reading: AdjustmentReading) -> tuple[Tranche, ...]:
+    """`adjust` (with no trace) applied to every tranche of an option: the same figures, the ratio computed once."""
+    r = outstanding_after / outstanding_before
+    if reading is AdjustmentReading.PRICE_INVERSE:
+        return tuple([Tranche(t.shares * r, t.exercise_price / r) for t in tranches])
+    return tuple([Tranche(t.shares * r, t.exercise_price) for t in tranches])
