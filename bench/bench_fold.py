@@ -6,8 +6,10 @@
 Each option has its own company (so a §4 event touches one option, as most do) and a life of 100 events:
 its company, the issue, then 98 events cycling through a 2-for-1 split or 1-for-2 combination, an exercise
 notice, the exercise effected (with its figures, as the database keeps them) and the delivery. The baseline
-applies the same Fraction operations (shares x ratio, price / ratio, shares - Y) to (shares, price) tuples
-in a dict, with no events, no ordering and no immutable state. Explanations are not built (they are built
+applies the same Fraction operations (shares x ratio, price / ratio, shares - Y, and the company's running
+count of shares outstanding plus the whole shares each exercise issued, which the fold keeps for §6 and §10)
+to (shares, price) tuples in a dict, with no events, no ordering and no immutable state. (Until 2026-11 the
+baseline left out the running count's addition, one Fraction operation an exercise that the fold does.) Explanations are not built (they are built
 on demand, when someone asks for a figure). Prints the median events/s of each and their ratio
 (target: the fold at least half the baseline's rate).
 """
@@ -58,6 +60,7 @@ def baseline(events: list[ev.Event]) -> dict[str, tuple[F, F]]:
     """The same Fraction operations on plain tuples: the floor any fold must pay."""
     options: dict[str, tuple[F, F]] = {}
     by_company: dict[str, str] = {}
+    outstanding: dict[str, F] = {}  # company -> its running count of shares outstanding
     for e in events:
         kind = e.kind
         if kind == "issue":
@@ -69,9 +72,12 @@ def baseline(events: list[ev.Event]) -> dict[str, tuple[F, F]]:
             shares, price = options[no]
             r = e.outstanding_after / e.outstanding_before  # type: ignore[attr-defined]
             options[no] = (shares * r, price / r)
+            outstanding[e.issuer] = e.outstanding_after  # type: ignore[attr-defined]
         elif kind == "exercise":
             shares, price = options[e.option_no]  # type: ignore[attr-defined]
             options[e.option_no] = (shares - e.shares_exercised, price)  # type: ignore[attr-defined]
+            if e.company in outstanding:  # type: ignore[attr-defined]
+                outstanding[e.company] += e.whole_shares  # type: ignore[attr-defined]
     return options
 
 
