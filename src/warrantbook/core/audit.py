@@ -20,9 +20,13 @@ from warrantbook.core.events import Event
 GENESIS = "0" * 64
 
 
+# what json.dumps(..., sort_keys=True, separators=(",", ":"), ensure_ascii=False) builds on every call, built once
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(event: Event) -> str:
     """The event's content as canonical text: what the chain hashes."""
-    return json.dumps(encode(event, keep_defaults=True), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL_JSON.encode(encode(event, keep_defaults=True))
 
 
 def link(previous: str, content: str) -> str:
