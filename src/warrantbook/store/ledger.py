@@ -50,9 +50,15 @@ from warrantbook.store.migrate import current_revision, has_ledger, head_revisio
 from warrantbook.store.projection import Projection
 
 CHUNK = 2000
+AT_ONCE = 16  # up to this many events, PostgreSQL appends in one statement (_Sql.at_once)
 
 _EVENT_COLUMNS = ("seq", "event_id", "option_no", "version", "kind", "on_date", "actor", "recorded_at", "corrects",
                   "idempotency_key", "payload", "prev_hash", "hash")
+
+# each column of VALUES typed as its column (a column of NULLs would otherwise be text)
+_EVENT_CASTS = ", ".join(f"CAST(v.{c} AS {t})" for c, t in zip(_EVENT_COLUMNS, (
+    "BIGINT", "VARCHAR", "VARCHAR", "INTEGER", "VARCHAR", "DATE", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "TEXT", "VARCHAR",
+    "VARCHAR"), strict=True))
 
 
 class _Sql:
@@ -73,6 +79,37 @@ class _Sql:
         self.insert_idempotency = (f'INSERT INTO idempotency ("key", request_hash, result, first_seq, recorded_at) '
                                    f"VALUES ({p}, {p}, {p}, {p}, {p})")
         self._locks: dict[int, str] = {}
+        self.at_once_ok = not self.sqlite  # SQLite has no data-modifying WITH (and no round trips to save)
+        self._at_once: dict[tuple[int, int], str] = {}
+
+    @property
+    def at_once(self) -> Any:
+        return self._at_once_text if self.at_once_ok else None
+
+    def _at_once_text(self, n_keys: int, n_rows: int) -> str:
+        """PostgreSQL: the head's conditional UPDATE, the lock rows' upsert (only if the head advanced) and the events'
+        INSERT (only if no lock row moved after the read) in one statement; it returns the lock rows' previous
+        last_seq, then '#head' with 1 if the head advanced, '#events' with the rows inserted. The same steps and
+        order as the separate statements: the head row first (the lock rows read its result), the lock rows in
+        the sorted order of their keys."""
+        stmt = self._at_once.get((n_keys, n_rows))
+        if stmt is None:
+            p = self.mark
+            keys = ", ".join(f"({p})" for _ in range(n_keys))
+            row = "(" + ", ".join([p] * len(_EVENT_COLUMNS)) + ")"
+            locks = (f'lk AS (INSERT INTO locks ("key", last_seq, prev_seq) SELECT v.k, CAST({p} AS BIGINT), 0 '
+                     f"FROM (VALUES {keys}) AS v(k) WHERE EXISTS (SELECT 1 FROM head) "
+                     'ON CONFLICT ("key") DO UPDATE SET prev_seq = locks.last_seq, last_seq = excluded.last_seq '
+                     'RETURNING locks."key" AS what, locks.prev_seq AS number), ') if n_keys else ""
+            unmoved = f" AND NOT EXISTS (SELECT 1 FROM lk WHERE lk.number > CAST({p} AS BIGINT))" if n_keys else ""
+            stmt = self._at_once[(n_keys, n_rows)] = (
+                f"WITH head AS (UPDATE chain SET count={p}, hash={p} WHERE chain.id = 1 AND chain.count = {p} RETURNING chain.id), "
+                + locks
+                + f"evs AS (INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) SELECT {_EVENT_CASTS} FROM (VALUES {', '.join([row] * n_rows)}) "
+                f"AS v({', '.join(_EVENT_COLUMNS)}) WHERE EXISTS (SELECT 1 FROM head){unmoved} RETURNING 1) "
+                + ("SELECT what, number FROM lk UNION ALL " if n_keys else "")
+                + "SELECT '#head', count(*) FROM head UNION ALL SELECT '#events', count(*) FROM evs")
+        return stmt
 
     def lock(self, n: int) -> str:
         """INSERT ... ON CONFLICT DO UPDATE ... RETURNING the previous last_seq: creates, locks and reads the rows at once.
@@ -440,8 +477,18 @@ class DbSource:
         if cache is not None and cache.seq == n_read:  # the usual case: one statement locks the head and proves nobody wrote
             base = cache.head_hash
             hashes = chain_from(base)
-            cur.execute(sql.advance_head, (n_read + len(decided), hashes[-1], n_read))
-            moved = cur.rowcount != 1
+            if sql.at_once and len(decided) <= AT_ONCE:
+                recorded_at = now_text()
+                ready, taken = self._event_rows(decided, payloads, hashes, base, n_read, key, recorded_at)
+                if self._append_at_once(cur, ready, sorted(keys), n_read, hashes[-1]):
+                    if progress:
+                        progress(len(decided))
+                    if key:
+                        cur.execute(sql.insert_idempotency, (key, digest, json.dumps(payloads), n_read + 1, recorded_at))
+                    return _Written(n_read, taken, hashes[-1])
+            else:
+                cur.execute(sql.advance_head, (n_read + len(decided), hashes[-1], n_read))
+                moved = cur.rowcount != 1
         if moved:
             cur.execute(sql.lock_head)
             head = cur.fetchone()
@@ -480,6 +527,50 @@ class DbSource:
             cur.execute(sql.insert_idempotency, (key, digest, json.dumps(payloads), count + 1, recorded_at))
         return _Written(count, versions, hashes[-1])
 
+    def _event_rows(self, decided: list[ev.Event], payloads: list[str], hashes: list[str], base: str, count: int,
+                    key: str | None, recorded_at: str) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
+        """The events' rows after event `count` (as `_append` writes them) and the per-option versions they take."""
+        cache = self._cache
+        day = self._sql.day
+        versions: dict[str, int] = {}
+        rows: list[tuple[Any, ...]] = []
+        for i, (e, payload, h) in enumerate(zip(decided, payloads, hashes)):
+            no = primary_option(e)
+            version = None
+            if no is not None:
+                version = versions.get(no, (cache.versions.get(no, 0) if cache else 0)) + 1
+                versions[no] = version
+            rows.append((count + i + 1, e.id, no, version, e.kind, day(e.on), e.actor, recorded_at, getattr(e, "corrects", None),
+                         key, payload, hashes[i - 1] if i else base, h))
+        return rows, versions
+
+    def _append_at_once(self, cur: Any, rows: list[tuple[Any, ...]], keys: list[str], n_read: int, head: str) -> bool:
+        """PostgreSQL, the usual case: advance the head, lock the rows and insert the events in one statement (one
+        round trip instead of three), each step only if the one before it succeeded, as `_append` does them one by
+        one. False when the head had moved (nothing was changed: the caller goes on as when `advance_head` fails);
+        Conflict when a lock row moved (the events were not inserted)."""
+        params: list[Any] = [n_read + len(rows), head, n_read, n_read + len(rows)]
+        params += keys
+        for r in rows:
+            params += r
+        params.append(n_read)
+        moved: list[tuple[str, int]] = []
+        advanced = inserted = 0
+        cur.execute(self._sql.at_once(len(keys), len(rows)), params)
+        for what, number in cur.fetchall():
+            if what == "#head":
+                advanced = int(number)
+            elif what == "#events":
+                inserted = int(number)
+            elif int(number) > n_read:
+                moved.append((str(what), int(number)))
+        if not advanced:
+            return False
+        if moved:
+            self._conflict(cur, moved, n_read)
+        assert inserted == len(rows), (inserted, len(rows))
+        return True
+
     def _lock(self, cur: Any, keys: list[str], n_read: int, last: int) -> None:
         """Lock (creating when new) the rows of `keys`, in one order; Conflict when one moved after the state was read."""
         params: list[Any] = []
@@ -487,6 +578,10 @@ class DbSource:
             params += (k, last)
         cur.execute(self._sql.lock(len(keys)), params)
         moved = [(str(r[0]), int(r[1])) for r in cur.fetchall() if int(r[1]) > n_read]
+        if moved:
+            self._conflict(cur, moved, n_read)
+
+    def _conflict(self, cur: Any, moved: list[tuple[str, int]], n_read: int) -> None:
         if moved:
             what, at = sorted(moved, key=lambda m: m[1])[0]
             cur.execute(self._sql.event_at, (at,))
