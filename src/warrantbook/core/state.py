@@ -242,8 +242,18 @@ def ordered(events: Iterable[ev.Event]) -> list[ev.Event]:
     keys = [e.on.toordinal() * _PHASES + e.phase for e in items]
     if all(map(operator.le, keys, keys[1:])):
         return items  # already in order: the usual case for a store read in recording order
-    order = sorted(range(len(items)), key=keys.__getitem__)  # stable: the order of recording breaks ties
-    return [items[i] for i in order]
+    # a stable sort by key, as buckets: few distinct (day, phase) keys, each bucket in the order of recording
+    buckets: dict[int, list[ev.Event]] = {}
+    for k, e in zip(keys, items):
+        bucket = buckets.get(k)
+        if bucket is None:
+            buckets[k] = [e]
+        else:
+            bucket.append(e)
+    out: list[ev.Event] = []
+    for k in sorted(buckets):
+        out += buckets[k]
+    return out
 
 
 _PHASES = max(ev.Phase) + 1
