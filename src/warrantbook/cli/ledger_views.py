@@ -21,7 +21,7 @@ from warrantbook.core import events as ev
 from warrantbook.core.audit import GENESIS, canonical, head_of, link
 from warrantbook.core.errors import BadInput
 from warrantbook.core.numbers import exact, fmt, money
-from warrantbook.core.state import BookState
+from warrantbook.core.summary import lineage as lineage_of
 from warrantbook.core.summary import open_items, option_summary, reserve_summary
 from warrantbook.sources import BookSource, Source
 from warrantbook.store.engine import DEFAULT_URL
@@ -211,24 +211,6 @@ def entries(src: Source) -> list[Entry]:
         h = link(h, canonical(e))
         out.append(Entry(i, e, None, h))
     return out
-
-
-def lineage_of(state: BookState, option: str) -> list[str]:
-    """The option, the options it came from (transfer, replacement) and the options that came from it."""
-    state.option(option)
-    chain: list[str] = []
-    no: str = option
-    while no:
-        chain.insert(0, no)
-        parent = state.options[no].parent
-        no = parent if parent in state.options else ""
-    todo = list(state.options[option].children)
-    while todo:
-        child = todo.pop(0)
-        if child in state.options and child not in chain:
-            chain.append(child)
-            todo.extend(state.options[child].children)
-    return chain
 
 
 def _touches(e: ev.Event, options: set[str], company: str) -> bool:

@@ -127,3 +127,21 @@ def reserve_summary(state: BookState, company: str, as_of: date) -> dict[str, An
             "outstanding": to_text(r.outstanding) if r.outstanding is not None else None,
             "available": to_text(r.available) if r.available is not None else None,
             "shortfall": to_text(r.shortfall) if r.shortfall is not None else None, "clause": "§6"}
+
+
+def lineage(state: BookState, option_no: str) -> list[str]:
+    """The option, the options it came from (transfer, replacement), then those that came from it (ancestors first)."""
+    state.option(option_no)
+    chain: list[str] = []
+    no: str = option_no
+    while no:
+        chain.insert(0, no)
+        parent = state.options[no].parent
+        no = parent if parent in state.options else ""
+    todo = list(state.options[option_no].children)
+    while todo:
+        child = todo.pop(0)
+        if child in state.options and child not in chain:
+            chain.append(child)
+            todo.extend(state.options[child].children)
+    return chain

@@ -23,7 +23,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from warrantbook.core.errors import BadInput, Conflict
 
 DEFAULT_URL = "sqlite:///warrantbook.db"
-BUSY_TIMEOUT_S = float(os.environ.get("WARRANTBOOK_BUSY_TIMEOUT", "10"))
+BUSY_TIMEOUT_S = float(os.environ.get("WARRANTBOOK_BUSY_TIMEOUT", "10"))  # float-ok: seconds
 WRITE = "wb_write"
 
 
@@ -56,7 +56,7 @@ def sqlite_path(u: URL) -> Path | None:
     return Path(u.database)
 
 
-def make_engine(url: str | URL, *, busy_timeout: float | None = None) -> Engine:
+def make_engine(url: str | URL, *, busy_timeout: float | None = None) -> Engine:  # float-ok: seconds
     u = parse_url(url) if isinstance(url, str) else url
     timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
     if u.get_backend_name() == "sqlite":

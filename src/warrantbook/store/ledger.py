@@ -252,7 +252,7 @@ def _guarded(method: F) -> F:
 class DbSource:
     """A ledger in a database. Implements warrantbook.sources.Source, plus batch recording and audit."""
 
-    def __init__(self, url: str, *, create: bool = False, busy_timeout: float | None = None):
+    def __init__(self, url: str, *, create: bool = False, busy_timeout: float | None = None):  # float-ok: seconds
         self.url = url
         self.label = f"database {redact(url)}"
         u = parse_url(url)

@@ -25,6 +25,7 @@ from warrantbook.core.numbers import exact, to_text
 from warrantbook.core.rules.exercise import ExerciseRequest, ExerciseResult
 from warrantbook.core.state import BookState, OptionState, fold
 from warrantbook.core.summary import cap_summary, open_items, option_summary, reserve_summary
+from warrantbook.core.summary import lineage as lineage_of
 from warrantbook.core.terms import PaymentMethod
 from warrantbook.describe import describe
 from warrantbook.sources import Source
@@ -32,7 +33,7 @@ from warrantbook.web import roles
 from warrantbook.web.auth import Principal
 
 STATE_CACHE = 64
-FRESH_SECONDS = float(os.environ.get("WARRANTBOOK_WEB_FRESH_MS", "50")) / 1000
+FRESH_SECONDS = float(os.environ.get("WARRANTBOOK_WEB_FRESH_MS", "50")) / 1000  # float-ok: a time, not a figure
 
 
 def event_json(e: ev.Event) -> dict[str, Any]:
@@ -209,23 +210,6 @@ def terms_view(book: Book, p: Principal, option_no: str, day: date) -> dict[str,
     roles.option_for(book.state(), p, option_no)
     option = book.state(day).option(option_no)
     return encode(option.terms, keep_defaults=True)  # type: ignore[no-any-return]
-
-
-def lineage_of(state: BookState, option: str) -> list[str]:
-    """The option, the options it came from and the options that came from it (ancestors first)."""
-    chain: list[str] = []
-    no: str = option
-    while no:
-        chain.insert(0, no)
-        parent = state.options[no].parent
-        no = parent if parent in state.options else ""
-    todo = list(state.options[option].children)
-    while todo:
-        child = todo.pop(0)
-        if child in state.options and child not in chain:
-            chain.append(child)
-            todo.extend(state.options[child].children)
-    return chain
 
 
 def _touches(e: ev.Event, options: set[str], companies: set[str]) -> bool:
