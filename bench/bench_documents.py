@@ -29,19 +29,10 @@ from warrantbook.core.decide import replay
 from warrantbook.documents.data import Ledger, gather
 from warrantbook.documents.issue import issue
 from warrantbook.documents.render import Record, render
-from warrantbook.documents.sample import paperwork_life
+from warrantbook.documents.sample import SAMPLE_CASES, paperwork_life
 from warrantbook.sources import BookSource
 
-CASES = [
-    ("exercise-notice", "notice-2", None),
-    ("transfer-form", "transfer-1", None),
-    ("adjustment-certificate", "split-2006-11", "ATG-3"),
-    ("option-certificate", None, "ATG-4"),
-    ("notice", "cert-split-3-gssf", None),
-    ("notice-register", None, None),
-    ("acknowledgment", "ack-1", None),
-    ("delivery-statement", "delivery-2", None),
-]
+CASES = SAMPLE_CASES
 
 
 def ms(seconds: float) -> str:

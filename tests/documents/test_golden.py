@@ -14,20 +14,12 @@ from pathlib import Path
 import pytest
 
 from tests.documents.conftest import needs_poppler
+from warrantbook.documents.sample import SAMPLE_CASES
 
 pytestmark = needs_poppler
 
 GOLDEN = Path(__file__).parent / "golden"
-CASES = [
-    ("exercise-notice", "notice-1", None),
-    ("transfer-form", "transfer-1", None),
-    ("adjustment-certificate", "split-2006-11", "ATG-3"),
-    ("option-certificate", None, "ATG-4"),
-    ("notice", "cert-split-3-gssf", None),
-    ("notice-register", None, None),
-    ("acknowledgment", "ack-1", None),
-    ("delivery-statement", "delivery-2", None),
-]
+CASES = SAMPLE_CASES
 
 
 def normalized(text: str) -> str:

@@ -122,8 +122,7 @@ def loads(text: str, path: str | None = None) -> Book:
     def on_error(event: Event, exc: Exception) -> None:
         assert isinstance(exc, (BadInput, Refusal))
         base = where.get(id(event), "events")
-        errors.append(type(exc)(exc.message, field=exc.field, clause=exc.clause, line=_line_for(lines, base, exc.field))
-                      if isinstance(exc, BadInput) else _with_line(exc, _line_for(lines, base, exc.field)))
+        errors.append(exc.at_line(_line_for(lines, base, exc.field)))
 
     state, decided = replay(events, on_error=on_error)
     if errors:
@@ -131,12 +130,6 @@ def loads(text: str, path: str | None = None) -> Book:
         raise BookErrors(errors)
     # keep the recorded order of the file for export, derived events after what entailed them
     return Book(tuple(decided), state, path)
-
-
-def _with_line(exc: Refusal, line: int | None) -> Refusal:
-    out = Refusal(exc.clause or "", exc.reason, field=exc.field)
-    out.line = line
-    return out
 
 
 def load(path: str | Path) -> Book:

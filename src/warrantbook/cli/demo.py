@@ -9,10 +9,9 @@ from warrantbook.book.io import dumps
 from warrantbook.cli.common import console, emit
 from warrantbook.cli.main import print_quote, quote_json
 from warrantbook.core import events as ev
-from warrantbook.core.decide import decide, exercise_quote
+from warrantbook.core.decide import decide, exercise_quote, request_of
 from warrantbook.core.explain import Trace
 from warrantbook.core.rules.adjustment import adjust
-from warrantbook.core.rules.exercise import ExerciseRequest
 from warrantbook.core.rules.transfer import split_remaining
 from warrantbook.core.state import BookState, apply, ordered
 from warrantbook.core.summary import cap_summary, option_summary
@@ -49,8 +48,7 @@ def run_demo(out: str | None = None, as_json: bool = False) -> None:
         quote_block = None
         if isinstance(e, ev.ExerciseNoticeReceived):
             trace = Trace()
-            request = ExerciseRequest(shares=e.shares, method=e.method, cash=e.cash, cancel_shares=e.cancel_shares,
-                                      stock_shares=e.stock_shares, tranche=e.tranche)
+            request = request_of(e)
             result = exercise_quote(state, e.option_no, request, e.on, determination=e.on, trace=trace)
             quote_block = (result, trace)
         decided = decide(state, e)

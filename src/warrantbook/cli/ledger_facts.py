@@ -36,7 +36,7 @@ from warrantbook.cli.ledger_common import (
     show_recorded,
 )
 from warrantbook.core import events as ev
-from warrantbook.core.errors import BadInput, BookErrors, Refusal, WarrantbookError
+from warrantbook.core.errors import BadInput, BookErrors, WarrantbookError
 from warrantbook.core.numbers import exact
 from warrantbook.core.terms import Company, Holder, Venue
 
@@ -386,11 +386,7 @@ def prices_import(
         raise BadInput(f"file: {file} has no rows", field="file", line=2)
 
     def on_error(i: int, exc: WarrantbookError) -> WarrantbookError:
-        if isinstance(exc, Refusal):
-            refused = Refusal(exc.clause or "", exc.reason, field=exc.field)
-            refused.line = lines[i]
-            return refused
-        return BadInput(exc.message, field=exc.field, clause=exc.clause, line=lines[i])
+        return exc.at_line(lines[i])
 
     with progress_bar(f"importing {file.name}", len(quotes), as_json) as advance:
         try:

@@ -178,7 +178,7 @@ def reservation(state: BookState, company: str, on: date, trace: Trace | None = 
 # ---------------------------------------------------------------- decide
 
 
-def _request_of(notice: ev.ExerciseNoticeReceived, ratio: Fraction = Fraction(1)) -> ExerciseRequest:
+def request_of(notice: ev.ExerciseNoticeReceived, ratio: Fraction = Fraction(1)) -> ExerciseRequest:
     """The notice's election; a §4 event since it was given scales its share numbers (§2.2(a))."""
     def scaled(value: Fraction | None) -> Fraction | None:
         return None if value is None else value * ratio
@@ -263,7 +263,7 @@ def _check_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
     if e.shares is None and e.method is not PaymentMethod.CASHLESS:
         raise BadInput("shares: required unless the cashless maximum is elected (Exhibit A)", field="shares", clause="Exhibit A")
     # The notice is irrevocable once received: check now that it can be honoured on today's facts.
-    exercise_quote(state, option.option_no, _request_of(e), e.on, determination=e.on)
+    exercise_quote(state, option.option_no, request_of(e), e.on, determination=e.on)
 
 
 def _completes(state: BookState, option: OptionState, p: PendingExercise, on: date) -> ev.ExerciseEffected | None:
@@ -272,7 +272,7 @@ def _completes(state: BookState, option: OptionState, p: PendingExercise, on: da
         return None
     notice = p.notice
     det = determination_date(option, notice, on)
-    result = exercise_quote(state, option.option_no, _request_of(notice, p.ratio), on, determination=det, check_status=False)
+    result = exercise_quote(state, option.option_no, request_of(notice, p.ratio), on, determination=det, check_status=False)
     if notice.method is not PaymentMethod.CASHLESS:
         if p.cash_paid < result.cash_due or p.stock_paid < result.stock_due:
             return None

@@ -19,6 +19,10 @@ class WarrantbookError(Exception):
         self.clause = clause
         self.line = line
 
+    def at_line(self, line: int | None) -> WarrantbookError:
+        """The same error, pointing at a line of the file it came from."""
+        return type(self)(self.message, field=self.field, clause=self.clause, line=line)
+
     def as_json(self) -> dict[str, object]:
         data: dict[str, object] = {"error": self.message, "field": self.field, "clause": self.clause}
         if self.line is not None:
@@ -44,6 +48,11 @@ class Refusal(WarrantbookError):
     def __init__(self, clause: str, message: str, *, field: str | None = None):
         super().__init__(f"{message} ({clause})", field=field, clause=clause)
         self.reason = message
+
+    def at_line(self, line: int | None) -> Refusal:
+        out = Refusal(self.clause or "", self.reason, field=self.field)
+        out.line = line
+        return out
 
 
 class Conflict(WarrantbookError):

@@ -19,12 +19,12 @@ from fractions import Fraction
 from typing import Any, TypeVar
 
 from warrantbook.core import events as ev
-from warrantbook.core.decide import determination_date, exercise_quote
+from warrantbook.core.decide import determination_date, exercise_quote, request_of
 from warrantbook.core.errors import BadInput
 from warrantbook.core.explain import Trace
 from warrantbook.core.numbers import fmt, money
 from warrantbook.core.rules.adjustment import adjust, ratio
-from warrantbook.core.rules.exercise import ExerciseRequest, ExerciseResult
+from warrantbook.core.rules.exercise import ExerciseResult
 from warrantbook.core.rules.transfer import split_remaining
 from warrantbook.core.state import BookState, OptionState, fold, ordered
 from warrantbook.core.summary import cap_summary
@@ -190,11 +190,6 @@ _METHOD = {PaymentMethod.CASH: "cash or certified or official bank check (§2.2(
            PaymentMethod.COMBINATION: "a combination of methods (§2.2(a)(iv))"}
 
 
-def _request(notice: ev.ExerciseNoticeReceived) -> ExerciseRequest:
-    return ExerciseRequest(shares=notice.shares, method=notice.method, cash=notice.cash, cancel_shares=notice.cancel_shares,
-                           stock_shares=notice.stock_shares, tranche=notice.tranche)
-
-
 def _fmv_text(result: ExerciseResult) -> str:
     f = result.fair_market_value
     return f"{money(f.value)} ({f.clause}: {f.source})" if f else "not needed for this exercise"
@@ -214,7 +209,7 @@ def exercise_notice(ledger: Ledger, event_id: str, made_on: date, signatory: Sig
     before = ledger.before(notice.id)
     option = before.option(notice.option_no)
     holder = before.holders[option.holder]
-    result = exercise_quote(before, option.option_no, _request(notice), notice.on,
+    result = exercise_quote(before, option.option_no, request_of(notice), notice.on,
                             determination=determination_date(option, notice, notice.on))
     method = notice.method
     fmv = result.fair_market_value
@@ -651,7 +646,7 @@ def delivery_statement(ledger: Ledger, event_id: str, made_on: date, signatory: 
     notice_event = before.by_id[notice_id]
     assert isinstance(notice_event, ev.ExerciseNoticeReceived)
     trace = Trace()
-    result = exercise_quote(before, option.option_no, _request(notice_event), x.on,
+    result = exercise_quote(before, option.option_no, request_of(notice_event), x.on,
                             determination=determination_date(option, notice_event, x.on), trace=trace, check_status=False)
     reproduced = (result.shares_issued, result.whole_shares, result.cash_in_lieu_paid) == (x.shares_issued, x.whole_shares,
                                                                                           x.cash_in_lieu_paid)

@@ -80,3 +80,16 @@ def paperwork_life() -> list[ev.Event]:
                       regarding="merger-1"),
     ]
     return seed_life() + extra
+
+
+# One event (or option) of the sample life for each kind of document: (kind, event id, option number).
+SAMPLE_CASES: list[tuple[str, str | None, str | None]] = [
+    ("exercise-notice", "notice-1", None),
+    ("transfer-form", "transfer-1", None),
+    ("adjustment-certificate", "split-2006-11", "ATG-3"),
+    ("option-certificate", None, "ATG-4"),
+    ("notice", "cert-split-3-gssf", None),
+    ("notice-register", None, None),
+    ("acknowledgment", "ack-1", None),
+    ("delivery-statement", "delivery-2", None),
+]

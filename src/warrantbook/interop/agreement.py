@@ -27,7 +27,7 @@ from typing import Any
 
 from warrantbook.core import events as ev
 from warrantbook.core.codec import encode
-from warrantbook.core.numbers import exact, fmt, to_text
+from warrantbook.core.numbers import exact, fmt
 from warrantbook.core.terms import (
     Cap,
     Company,
@@ -91,21 +91,11 @@ class Reading:
 
 
 def plain(value: Any) -> Any:
-    """A reading's value as JSON data: exact numbers as text, dates ISO, enums by value."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, Fraction):
-        return to_text(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, (tuple, list, frozenset)):
-        items = [plain(v) for v in value]
-        return sorted(items, key=str) if isinstance(value, frozenset) else items
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    """A reading's value as JSON data, by the codec (exact numbers as text, dates ISO, enums by value)."""
+    try:
         return encode(value)
-    return str(value)
+    except TypeError:
+        return str(value)
 
 
 @dataclass

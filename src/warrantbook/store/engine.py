@@ -90,13 +90,10 @@ def make_engine(url: str | URL, *, busy_timeout: float | None = None) -> Engine:
 
 
 @contextmanager
-def writing(engine: Engine) -> Iterator[Connection]:
-    """A writing transaction: BEGIN IMMEDIATE on SQLite; database errors of a lost race become Conflict."""
+def _lost_race_is_conflict() -> Iterator[None]:
+    """Database errors of a lost race (locked, serialization, deadlock, unique) become Conflict; others pass."""
     try:
-        with engine.connect() as conn:
-            conn.execution_options(**{WRITE: True})
-            with conn.begin():
-                yield conn
+        yield
     except sa.exc.DBAPIError as exc:
         conflict = conflict_of(exc)
         if conflict is None:
@@ -105,15 +102,18 @@ def writing(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
-def reading(engine: Engine) -> Iterator[Connection]:
-    try:
-        with engine.connect() as conn, conn.begin():
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A writing transaction: BEGIN IMMEDIATE on SQLite; database errors of a lost race become Conflict."""
+    with _lost_race_is_conflict(), engine.connect() as conn:
+        conn.execution_options(**{WRITE: True})
+        with conn.begin():
             yield conn
-    except sa.exc.DBAPIError as exc:
-        conflict = conflict_of(exc)
-        if conflict is None:
-            raise
-        raise conflict from None
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    with _lost_race_is_conflict(), engine.connect() as conn, conn.begin():
+        yield conn
 
 
 @contextmanager
@@ -126,13 +126,8 @@ def writing_raw(engine: Engine) -> Iterator[Any]:
     any other database error is raised as SQLAlchemy's own exception for it, as `writing` does.
     """
     dbapi_error = engine.dialect.loaded_dbapi.Error
-    try:
+    with _lost_race_is_conflict():
         raw = engine.raw_connection()
-    except sa.exc.DBAPIError as exc:
-        conflict = conflict_of(exc)
-        if conflict is None:
-            raise
-        raise conflict from None
     try:
         cur = raw.cursor()
         try:

@@ -28,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from warrantbook.cli.main import quote_json
 from warrantbook.core import events as ev
-from warrantbook.core.errors import BadInput, BookErrors, Refusal, WarrantbookError
+from warrantbook.core.errors import BadInput, BookErrors, WarrantbookError
 from warrantbook.core.numbers import exact
 from warrantbook.core.terms import PaymentMethod
 from warrantbook.web import roles, schema, service
@@ -452,11 +452,7 @@ def import_prices(b: service.Book, p: Principal, company: str, text: str, source
         raise BadInput("file: no rows", field="file", line=2)
 
     def on_error(i: int, exc: WarrantbookError) -> WarrantbookError:
-        if isinstance(exc, Refusal):
-            refused = Refusal(exc.clause or "", exc.reason, field=exc.field)
-            refused.line = lines[i]
-            return refused
-        return BadInput(exc.message, field=exc.field, clause=exc.clause, line=lines[i])
+        return exc.at_line(lines[i])
 
     return b.record_batch(p, list(quotes), idempotency_key=idem, on_error=on_error)
 
