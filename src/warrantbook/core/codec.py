@@ -95,15 +95,28 @@ def _set(value: Any) -> Any:
     return sorted(_full(v) for v in value)
 
 
+def late_fields(cls: type) -> dict[str, Any]:
+    """Fields a class gained after its first schema version (`SCHEMA`), with their defaults.
+
+    The canonical text keeps every field of version 1, and a later field only when it differs from its
+    default: an event stored before the field existed hashes exactly as it did (docs/ledger.md)."""
+    late = getattr(cls, "LATE_FIELDS", ())
+    defaults = _defaults(cls)
+    return {name: defaults[name] for name in late}
+
+
 def _dataclass_encoder(cls: type) -> Callable[[Any], Any]:
     names = tuple(name for name, _hint, _required in _fields(cls))
     is_event = issubclass(cls, Event)
     encoders = _ENCODERS
+    late = late_fields(cls)
 
     def encode_dataclass(value: Any) -> Any:
         out: dict[str, Any] = {"type": value.kind} if is_event else {}
         for name in names:
             item = getattr(value, name)
+            if late and name in late and late[name] == item:
+                continue
             enc = encoders.get(type(item))
             out[name] = enc(item) if enc is not None else _encoder_of(type(item))(item)
         return out

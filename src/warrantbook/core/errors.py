@@ -18,6 +18,8 @@ class WarrantbookError(Exception):
         self.field = field
         self.clause = clause
         self.line = line
+        self.all_problems: list[WarrantbookError] = [self]
+        self.fatal = False  # set when nothing further about the same event can be checked
 
     def at_line(self, line: int | None) -> WarrantbookError:
         """The same error, pointing at a line of the file it came from."""
@@ -71,3 +73,20 @@ class BookErrors(BadInput):
     def as_json(self) -> dict[str, object]:
         return {"error": f"{len(self.errors)} problem(s) in the book", "field": None, "clause": None,
                 "problems": [e.as_json() for e in self.errors]}
+
+
+def combine(problems: list[WarrantbookError]) -> WarrantbookError:
+    """One error for every problem of an event: a refusal if the agreement forbids any part (exit 1), else bad
+    input (exit 2). The first problem names the field and clause; the message lists them all."""
+    if len(problems) == 1:
+        return problems[0]
+    first = next((p for p in problems if isinstance(p, Refusal)), problems[0])
+    text = "; ".join(p.message for p in problems)
+    out: WarrantbookError
+    if isinstance(first, Refusal):
+        out = Refusal(first.clause or "", text, field=first.field)
+        out.message = text
+    else:
+        out = BadInput(text, field=first.field, clause=first.clause)
+    out.all_problems = list(problems)
+    return out

@@ -295,6 +295,18 @@ class Dissolved(Event):
 
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DissolutionDelivered(Event):
+    """§3.2: what the holder is owed on a dissolution, delivered to it or to its trustee; closes the item."""
+
+    option_no: str
+    to_trustee: bool = False
+    description: str = ""
+    kind: ClassVar[str] = "dissolution-delivery"
+    clause: ClassVar[str] = "§3.2"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TrusteeDesignated(Event):
     """§3.2, §1.4: the holder names a bank or trust company in New York City as trustee."""
 
@@ -663,6 +675,85 @@ class DocumentIssued(Event):
     regarding: str = ""
     kind: ClassVar[str] = "document"
     clause: ClassVar[str] = "record"
+
+
+# ---------------------------------------------------------------- who may give each event
+
+
+class Party(Enum):
+    """Who may give an event: the role part of an actor ("holder:gssf", "company:atg", "system")."""
+
+    HOLDER = "holder"  # the registered holder of the option concerned (§12), acting for itself only
+    COMPANY = "company"  # the issuer of the option concerned (or the company the fact is about)
+    AGENT = "agent"  # the §11 agent, after its appointment and only within its functions
+    TRUSTEE = "trustee"  # the §3.2 trustee, which §1.4 gives an agent's powers (it may receive payments)
+    ARBITRATOR = "arbitrator"  # the single AAA arbitrator of §1.2(c)
+    KEEPER = "system"  # whoever keeps the book: registrations and public market data, never a party's act
+
+
+@dataclass(frozen=True, slots=True)
+class Authority:
+    """Which parties may give a kind of event, and why (the clause)."""
+
+    parties: frozenset[Party]
+    clause: str
+    agent_function: AgentFunction | None = None  # the §11 function an agent needs for it
+    joint: bool = False  # needs the signatures of both the holder and the company (§1.2(c), §14)
+    computed: bool = False  # entailed by the agreement, never given by anyone (§2.1's effected exercise)
+
+
+def _by(*parties: Party, clause: str, function: AgentFunction | None = None, joint: bool = False) -> Authority:
+    return Authority(frozenset(parties), clause, function, joint)
+
+
+_H, _C, _A, _T, _K = Party.HOLDER, Party.COMPANY, Party.AGENT, Party.TRUSTEE, Party.KEEPER
+
+# The one table of authority. The CLI's default actors, the API and the web's lanes read it; decide enforces it.
+GIVEN_BY: dict[type[Event], Authority] = {
+    CompanyRegistered: _by(_K, _C, clause="preamble"),
+    HolderRegistered: _by(_K, _H, clause="preamble"),
+    OptionIssued: _by(_C, clause="§1.1"),
+    ExerciseNoticeReceived: _by(_H, clause="§1.1, Exhibit A"),
+    OptionSurrendered: _by(_C, _A, clause="§2.1", function=AgentFunction.EXERCISE),
+    PaymentReceived: _by(_C, _A, _T, clause="§2.2(a)", function=AgentFunction.EXERCISE),
+    ExerciseEffected: Authority(frozenset(), "§2.1", computed=True),
+    SharesDelivered: _by(_C, _A, clause="§2.1", function=AgentFunction.EXERCISE),
+    StockEvent: _by(_C, clause="§4"),
+    Reorganized: _by(_C, clause="§3.1"),
+    Dissolved: _by(_C, clause="§3.2"),
+    DissolutionDelivered: _by(_C, _A, _T, clause="§3.2", function=AgentFunction.EXERCISE),
+    TrusteeDesignated: _by(_H, clause="§3.2"),
+    TransferRequested: _by(_H, clause="§7, Exhibit B"),
+    TransferRegistered: _by(_C, _A, clause="§7", function=AgentFunction.EXCHANGE),
+    ReplacementRequested: _by(_H, clause="§8"),
+    ReplacementIssued: _by(_C, _A, clause="§8", function=AgentFunction.REPLACEMENT),
+    VoidInstrumentPresented: _by(_C, _A, clause="§8, §12"),
+    WaiverNoticeReceived: _by(_H, clause="§10"),
+    DefaultNoticeReceived: _by(_H, clause="§10"),
+    DefaultCured: _by(_H, _C, clause="§10"),  # the company alone only with the holder's signature (Readings.cure_by)
+    AgentAppointed: _by(_C, clause="§11"),
+    AddressFurnished: _by(_H, clause="§13"),
+    NoticeSent: _by(_C, _A, clause="§13"),
+    Amended: _by(_H, _C, clause="§14", joint=True),
+    AcknowledgmentRequested: _by(_H, clause="§1.3"),
+    AcknowledgmentGiven: _by(_C, clause="§1.3"),
+    SharesOutstanding: _by(_K, _C, _A, clause="§4, §10"),
+    AuthorizedShares: _by(_K, _C, clause="§6"),
+    BeneficialOwnership: _by(_H, clause="§10"),
+    Listed: _by(_K, _C, clause="§1.2"),
+    Quote: _by(_K, clause="§1.2(a), §1.2(b)"),
+    FmvAgreed: _by(_H, _C, clause="§1.2(c)", joint=True),
+    FmvAwarded: _by(Party.ARBITRATOR, _K, clause="§1.2(c)"),
+    LiquidationAmount: _by(_K, _C, clause="§1.2(d)"),
+    CapTableFact: _by(_K, _C, _H, clause="record"),
+    Correction: _by(_K, _H, _C, _A, clause="record"),  # and only the party the corrected event bound (records.py)
+    DocumentIssued: _by(_K, _C, _H, _A, clause="record"),
+}
+
+
+def authority(kind: type[Event]) -> Authority:
+    """The parties that may give `kind`; KeyError for a kind nobody declared (decide refuses it)."""
+    return GIVEN_BY[kind]
 
 
 def sort_key(event: Event, sequence: int) -> tuple[date, int, int]:

@@ -23,8 +23,6 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.rules.adjustment import adjust_tranches
-from warrantbook.core.rules.transfer import split_remaining
 from warrantbook.core.terms import Address, Company, Holder, Terms, Tranche, Venue
 
 
@@ -207,8 +205,10 @@ class BookState:
             return self.options[option_no]
         except KeyError:
             known = ", ".join(sorted(self.options)) or "none"
-            raise BadInput(f"option: no option numbered {option_no!r} has been issued by then (known: {known})",
-                           field="option", clause="§1.1") from None
+            error = BadInput(f"option: no option numbered {option_no!r} has been issued by then (known: {known})",
+                             field="option", clause="§1.1")
+            error.fatal = True
+            raise error from None
 
     def holder_group(self, holder_id: str) -> str:
         holder = self.holders.get(holder_id)
@@ -277,7 +277,7 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None) -> BookState:
         by_id = state.by_id
         append = state.events.append
         corrections = state.corrections
-        handlers = _HANDLERS
+        handlers = _effects()
         for e in ordered(all_events):
             if as_of is not None and e.on > as_of:
                 continue
@@ -326,7 +326,7 @@ def _company_options(state: BookState, company: str) -> list[OptionState]:
     return [state.options[no] for no in state.by_company.get(company, ())]
 
 
-def _basket_options(state: BookState, issuer: str) -> list[OptionState]:
+def basket_options(state: BookState, issuer: str) -> list[OptionState]:
     return [o for o in state.options.values() if o.basket is not None and any(i.issuer == issuer for i in o.basket)]
 
 
@@ -343,7 +343,7 @@ def apply(state: BookState, e: ev.Event) -> None:
     state.events.append(e)
     if e.id in state.corrections:
         return  # recorded and shown, but corrected: it has no effect
-    handler = _HANDLERS.get(type(e))
+    handler = _effects().get(type(e))
     if handler is not None:
         handler(state, e)
 
@@ -355,161 +355,7 @@ def _company(state: BookState, company_id: str) -> CompanyState:
     return cs
 
 
-def _on_company(state: BookState, e: ev.CompanyRegistered) -> None:
-    existing = state.companies.get(e.company.id)
-    if existing is None:
-        state.companies[e.company.id] = CompanyState(e.company)
-    else:
-        existing.company = e.company
-
-
-def _on_holder(state: BookState, e: ev.HolderRegistered) -> None:
-    state.holders[e.holder.id] = e.holder
-    if e.holder.address is not None:
-        state.addresses.append((e.on, e.holder.id, e.holder.address))
-
-
-def _on_issue(state: BookState, e: ev.OptionIssued) -> None:
-    company = _company(state, e.terms.company)
-    _put(state, OptionState(option_no=e.option_no, holder=e.holder, company=e.terms.company, obligor=company.name,
-                            terms=e.terms, terms_history=((e.on, e.terms),), tranches=e.terms.tranches, issued_on=e.on, exists_from=e.on,
-                            status_since=e.on))
-
-
 _set = object.__setattr__  # frozen values are changed in place only while `fold` builds a state no one else sees
-
-
-def _new_pending(notice: ev.ExerciseNoticeReceived) -> PendingExercise:
-    """`PendingExercise(notice)` with every other field at its default, without the __init__ round trip."""
-    p = object.__new__(PendingExercise)
-    _set(p, "notice", notice)
-    _set(p, "surrender", None)
-    _set(p, "payments", ())
-    _set(p, "ratio", _ONE)
-    return p
-
-
-_ONE = Fraction(1)
-
-
-def _on_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
-    o = state.options[e.option_no]
-    pending = o.pending + (_new_pending(e),)
-    if state.folding:
-        _set(o, "pending", pending)
-    else:
-        _put(state, _evolve_option(o, pending=pending))
-
-
-def _replace_pending(o: OptionState, new: PendingExercise) -> tuple[PendingExercise, ...]:
-    return tuple(new if p.notice.id == new.notice.id else p for p in o.pending)
-
-
-def _on_surrender(state: BookState, e: ev.OptionSurrendered) -> None:
-    o = state.options[e.option_no]
-    p = o.pending_notice(e.notice)
-    if p is None:
-        return
-    _update(state, o, pending=_replace_pending(o, replace(p, surrender=e)), original_at=e.place)
-
-
-def _on_payment(state: BookState, e: ev.PaymentReceived) -> None:
-    o = state.options[e.option_no]
-    p = o.pending_notice(e.notice)
-    if p is None:
-        return
-    _update(state, o, pending=_replace_pending(o, replace(p, payments=p.payments + (e,))))
-
-
-def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
-    o = state.options[e.option_no]
-    old = o.tranches
-    i = e.tranche
-    t = old[i]
-    changed = Tranche(t.shares - e.shares_exercised, t.exercise_price)
-    if i < 0:
-        i += len(old)  # a negative index names the same tranche, as list assignment does
-    tranches = old[:i] + (changed,) + old[i + 1:]
-    status = o.status if changed.shares or any(x.shares for x in tranches) else Status.EXERCISED
-    pending = o.pending
-    notice = e.notice
-    if len(pending) == 1:
-        pending = () if pending[0].notice.id == notice else pending
-    else:
-        pending = tuple(p for p in pending if p.notice.id != notice)
-    status_since = e.on if status is not o.status else o.status_since
-    # after a partial exercise the company holds the surrendered paper until it issues one for the balance
-    if state.folding:
-        _set(o, "tranches", tranches)
-        _set(o, "pending", pending)
-        _set(o, "deliveries_due", o.deliveries_due + (e,))
-        _set(o, "status", status)
-        _set(o, "status_since", status_since)
-    else:
-        _put(state, _evolve_option(o, tranches=tranches, pending=pending, deliveries_due=o.deliveries_due + (e,), status=status,
-                                   status_since=status_since))
-    if o.basket is None:
-        company = _company(state, o.company)
-        current = company.current_outstanding
-        if current is not None:
-            _push(company.outstanding, e.on, current + e.whole_shares)
-        key = (state.holder_group(o.holder), o.company)
-        history = state.owned.get(key)
-        if history:
-            _push(history, e.on, history[-1][1] + e.whole_shares)
-
-
-def _on_delivery(state: BookState, e: ev.SharesDelivered) -> None:
-    o = state.options[e.option_no]
-    due = o.deliveries_due
-    notice = e.notice
-    if len(due) == 1:
-        due = () if due[0].notice == notice else due
-    else:
-        due = tuple(d for d in due if d.notice != notice)
-    if state.folding:
-        _set(o, "deliveries_due", due)
-    else:
-        _put(state, _evolve_option(o, deliveries_due=due))
-
-
-def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
-    company = state.companies.get(e.issuer)
-    if company is not None:
-        company.stock_events.append(e)
-        _push(company.outstanding, e.on, e.outstanding_after)
-        for (_group, company_id), history in state.owned.items():
-            if company_id == e.issuer and history:
-                _push(history, e.on, history[-1][1] * e.outstanding_after / e.outstanding_before)
-    options = state.options
-    affected = [options[no] for no in state.by_company.get(e.issuer, ())]
-    if state.reorganizations:  # after a §3 transaction, an issuer's events may reach other options' baskets (§3.3)
-        affected = affected + [o for o in _basket_options(state, e.issuer) if o.company != e.issuer]
-    for o in affected:
-        if o.status is not Status.ACTIVE:
-            continue
-        if o.basket is None and o.company == e.issuer:
-            tranches = adjust_tranches(o.tranches, e.outstanding_before, e.outstanding_after, o.terms.readings.adjustment)
-        elif o.basket is not None and any(i.issuer == e.issuer for i in o.basket):
-            tranches = o.tranches
-            r = e.outstanding_after / e.outstanding_before
-            basket = tuple(replace(i, quantity=i.quantity * r) if i.issuer == e.issuer and i.item is ev.ItemKind.SECURITY else i
-                           for i in o.basket)
-            o = replace(o, basket=basket)  # §3.3: the successor's events adjust the basket
-        else:
-            continue
-        recipients = _WITH_AGENT if company is not None and company.agent else _HOLDER_ONLY
-        pending = o.pending
-        if pending and o.basket is None:
-            r = e.outstanding_after / e.outstanding_before
-            pending = tuple(replace(p, ratio=p.ratio * r) for p in pending)
-        due = o.certificates_due + (_new_certificate(e.id, e.on, recipients),)
-        if state.folding and options.get(o.option_no) is o:
-            _set(o, "tranches", tranches)
-            _set(o, "pending", pending)
-            _set(o, "certificates_due", due)
-        else:
-            _update(state, o, tranches=tranches, pending=pending, certificates_due=due)
 
 
 def _new_certificate(event: str, on: date, to: frozenset[str]) -> CertificateDue:
@@ -521,197 +367,15 @@ def _new_certificate(event: str, on: date, to: frozenset[str]) -> CertificateDue
     return c
 
 
-_HOLDER_ONLY = frozenset({"holder"})
-_WITH_AGENT = frozenset({"holder", "agent"})
+# The effects of each kind of event live with their clause (core/clauses/); the table is filled from there
+# on first use.
+_HANDLERS: dict[type, Callable[[BookState, Any], None]] = {}
 
 
-def _on_reorganized(state: BookState, e: ev.Reorganized) -> None:
-    company = _company(state, e.company)
-    company.reorganized = e
-    state.reorganizations += 1
-    for o in _company_options(state, e.company):
-        if o.active and o.basket is None:
-            recipients = {"holder"} | ({"agent"} if company.agent else set())
-            _update(state, o, basket=e.basket, obligor=e.successor,
-                                certificates_due=o.certificates_due + (CertificateDue(e.id, e.on, frozenset(recipients)),))
+def _effects() -> dict[type, Callable[[BookState, Any], None]]:
+    """The table of effects, filled on first use (the clauses import this module, so not at import time)."""
+    if not _HANDLERS:
+        from warrantbook.core.clauses import EFFECTS
 
-
-def _on_dissolved(state: BookState, e: ev.Dissolved) -> None:
-    _company(state, e.company).dissolved = e.on
-    for o in _company_options(state, e.company):
-        if o.active:
-            _update(state, o, dissolution_delivery_due=True)
-
-
-def _on_trustee(state: BookState, e: ev.TrusteeDesignated) -> None:
-    o = state.options[e.option_no]
-    _update(state, o, trustee=e.name)
-
-
-def _on_transfer_request(state: BookState, e: ev.TransferRequested) -> None:
-    o = state.options[e.option_no]
-    _update(state, o, pending_transfer=e, original_at="company" if e.original_surrendered else o.original_at)
-
-
-def _child(parent: OptionState, number: str, holder: str, tranches: tuple[Tranche, ...], origin: str, on: date) -> OptionState:
-    terms = replace(parent.terms, option_no=number, option_no_on_instrument=False)
-    return replace(parent, option_no=number, holder=holder, terms=terms, terms_history=((on, terms),), tranches=tranches, exists_from=on,
-                   status=Status.ACTIVE, status_since=on, parent=parent.option_no, origin=origin, children=(),
-                   original_at="holder", pending=(), deliveries_due=(), pending_transfer=None, pending_replacement=None,
-                   certificates_due=(), acknowledgments_due=(), claims=())
-
-
-def _scale(tranches: tuple[Tranche, ...], share: Fraction, whole: Fraction) -> tuple[Tranche, ...]:
-    """A piece of `share` shares out of `whole`, taken from every tranche pro rata (exact)."""
-    return tuple(Tranche(t.shares * share / whole, t.exercise_price) for t in tranches)
-
-
-def _on_transfer_registered(state: BookState, e: ev.TransferRegistered) -> None:
-    o = state.options[e.option_no]
-    request = state.by_id[e.request]
-    assert isinstance(request, ev.TransferRequested)
-    split = split_remaining(o.remaining, [(p.holder, p.percent, p.shares) for p in request.pieces])
-    children = []
-    whole = o.remaining
-    allotted = [Tranche(Fraction(0), t.exercise_price) for t in o.tranches]
-    for piece, number in zip(split.pieces, e.new_options):
-        tranches = _scale(o.tranches, piece.shares, whole)
-        allotted = [Tranche(a.shares + t.shares, a.exercise_price) for a, t in zip(allotted, tranches)]
-        children.append(_child(o, number, piece.holder, tranches, "transfer", e.on))
-    if split.balance:
-        # the transferor's balance gets exactly what is left of each tranche, so the sum is the whole
-        tranches = tuple(Tranche(t.shares - a.shares, t.exercise_price) for t, a in zip(o.tranches, allotted))
-        children.append(_child(o, e.new_options[len(split.pieces)], o.holder, tranches, "transfer", e.on))
-    for child in children:
-        _put(state, child)
-    _update(state, o, status=Status.SUPERSEDED, status_since=e.on, pending_transfer=None, original_at="company",
-                        children=o.children + tuple(c.option_no for c in children))
-
-
-def _on_replacement_request(state: BookState, e: ev.ReplacementRequested) -> None:
-    o = state.options[e.option_no]
-    _update(state, o, pending_replacement=e, original_at="company" if e.original_surrendered else o.original_at)
-
-
-def _on_replacement(state: BookState, e: ev.ReplacementIssued) -> None:
-    o = state.options[e.option_no]
-    child = _child(o, e.new_option, o.holder, o.tranches, "replacement", e.on)
-    child = replace(child, basket=o.basket, waiver_received=o.waiver_received, default_since=o.default_since,
-                    default_cured=o.default_cured, trustee=o.trustee)
-    _put(state, child)
-    _update(state, o, status=Status.REPLACED, status_since=e.on, pending_replacement=None,
-                        children=o.children + (e.new_option,))
-
-
-def _on_void_presented(state: BookState, e: ev.VoidInstrumentPresented) -> None:
-    o = state.options[e.option_no]
-    _update(state, o, claims=o.claims + (e.id,))
-
-
-def _on_waiver(state: BookState, e: ev.WaiverNoticeReceived) -> None:
-    o = state.options[e.option_no]
-    _update(state, o, waiver_received=o.waiver_received or e.on)
-
-
-def _on_default(state: BookState, e: ev.DefaultNoticeReceived) -> None:
-    o = state.options[e.option_no]
-    _update(state, o, default_since=e.on, default_cured=None)
-
-
-def _on_cure(state: BookState, e: ev.DefaultCured) -> None:
-    o = state.options[e.option_no]
-    _update(state, o, default_cured=e.on)
-
-
-def _on_agent(state: BookState, e: ev.AgentAppointed) -> None:
-    company = _company(state, e.company)
-    company.agent = e
-    company.agent_history.append(e)
-
-
-def _on_address(state: BookState, e: ev.AddressFurnished) -> None:
-    state.addresses.append((e.on, e.holder, e.address))
-
-
-def _on_notice_sent(state: BookState, e: ev.NoticeSent) -> None:
-    o = state.options.get(e.option_no)
-    if o is None or not e.regarding:
-        return
-    due = []
-    for c in o.certificates_due:
-        if c.event == e.regarding:
-            c = replace(c, to=c.to - {e.recipient_role})
-        if c.to:
-            due.append(c)
-    _update(state, o, certificates_due=tuple(due))
-
-
-def _on_amended(state: BookState, e: ev.Amended) -> None:
-    o = state.options[e.option_no]
-    tranches = e.terms.tranches if e.terms.tranches != o.terms.tranches else o.tranches
-    _update(state, o, terms=e.terms, terms_history=o.terms_history + ((e.on, e.terms),), tranches=tranches)
-
-
-def _on_ack_request(state: BookState, e: ev.AcknowledgmentRequested) -> None:
-    o = state.options[e.option_no]
-    _update(state, o, acknowledgments_due=o.acknowledgments_due + (e.id,))
-
-
-def _on_ack(state: BookState, e: ev.AcknowledgmentGiven) -> None:
-    o = state.options[e.option_no]
-    remaining = tuple(r for r in o.acknowledgments_due if r != e.request) if e.request else o.acknowledgments_due[1:]
-    _update(state, o, acknowledgments_due=remaining)
-
-
-def _on_outstanding(state: BookState, e: ev.SharesOutstanding) -> None:
-    _push(_company(state, e.company).outstanding, e.on, e.shares)
-
-
-def _on_authorized(state: BookState, e: ev.AuthorizedShares) -> None:
-    _push(_company(state, e.company).authorized, e.on, e.shares)
-
-
-def _on_ownership(state: BookState, e: ev.BeneficialOwnership) -> None:
-    _push(state.owned.setdefault((state.holder_group(e.holder), e.company), []), e.on, e.shares)
-
-
-def _on_listed(state: BookState, e: ev.Listed) -> None:
-    company = _company(state, e.company)
-    company.listings.append((e.on, e.venue))
-
-
-def _on_quote(state: BookState, e: ev.Quote) -> None:
-    _company(state, e.company).quotes[(e.venue, e.on)] = e
-
-
-def _on_fmv_agreed(state: BookState, e: ev.FmvAgreed) -> None:
-    _company(state, e.company).fmv_values.append((e.on, e.value, f"agreed by {', '.join(e.agreed_by) or 'the parties'} on {e.on}"))
-
-
-def _on_fmv_awarded(state: BookState, e: ev.FmvAwarded) -> None:
-    _company(state, e.company).fmv_values.append((e.on, e.value, f"arbitration award {e.case} ({e.arbitrator}) on {e.on}".replace(" ()", "")))
-
-
-def _on_liquidation(state: BookState, e: ev.LiquidationAmount) -> None:
-    _company(state, e.company).liquidations[e.on] = (e.amount, e.source)
-
-
-def _on_document(state: BookState, e: ev.DocumentIssued) -> None:
-    state.documents.append(e)
-
-
-_HANDLERS: dict[type, Callable[[BookState, Any], None]] = {
-    ev.CompanyRegistered: _on_company, ev.HolderRegistered: _on_holder, ev.OptionIssued: _on_issue,
-    ev.ExerciseNoticeReceived: _on_notice, ev.OptionSurrendered: _on_surrender, ev.PaymentReceived: _on_payment,
-    ev.ExerciseEffected: _on_exercise, ev.SharesDelivered: _on_delivery, ev.StockEvent: _on_stock_event,
-    ev.Reorganized: _on_reorganized, ev.Dissolved: _on_dissolved, ev.TrusteeDesignated: _on_trustee,
-    ev.TransferRequested: _on_transfer_request, ev.TransferRegistered: _on_transfer_registered,
-    ev.ReplacementRequested: _on_replacement_request, ev.ReplacementIssued: _on_replacement,
-    ev.VoidInstrumentPresented: _on_void_presented, ev.WaiverNoticeReceived: _on_waiver,
-    ev.DefaultNoticeReceived: _on_default, ev.DefaultCured: _on_cure, ev.AgentAppointed: _on_agent,
-    ev.AddressFurnished: _on_address, ev.NoticeSent: _on_notice_sent, ev.Amended: _on_amended,
-    ev.AcknowledgmentRequested: _on_ack_request, ev.AcknowledgmentGiven: _on_ack,
-    ev.SharesOutstanding: _on_outstanding, ev.AuthorizedShares: _on_authorized, ev.BeneficialOwnership: _on_ownership,
-    ev.Listed: _on_listed, ev.Quote: _on_quote, ev.FmvAgreed: _on_fmv_agreed, ev.FmvAwarded: _on_fmv_awarded,
-    ev.LiquidationAmount: _on_liquidation, ev.DocumentIssued: _on_document,
-}
+        _HANDLERS.update(EFFECTS)
+    return _HANDLERS

@@ -1,0 +1,86 @@
+"""§4 Extraordinary events regarding common stock (stock dividends, subdivisions, combinations) and the §5
+certificate each adjustment calls for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from warrantbook.core import events as ev
+from warrantbook.core.errors import BadInput
+from warrantbook.core.rules.adjustment import adjust_tranches
+from warrantbook.core.state import (
+    BookState,
+    Status,
+    _new_certificate,
+    _push,
+    _set,
+    _update,
+    basket_options,
+)
+
+_WITH_AGENT = frozenset({"holder", "agent"})
+
+
+_HOLDER_ONLY = frozenset({"holder"})
+
+
+def _check_stock_event(state: BookState, e: ev.StockEvent) -> None:
+    if e.outstanding_before <= 0 or e.outstanding_after <= 0:
+        raise BadInput("outstanding_before and outstanding_after: more than zero", field="outstanding_before", clause="§4")
+    if e.outstanding_before.denominator != 1 or e.outstanding_after.denominator != 1:
+        raise BadInput("outstanding counts are whole shares", field="outstanding_after", clause="§4")
+    grows = e.outstanding_after > e.outstanding_before
+    if e.event is ev.StockEventKind.COMBINATION and grows:
+        raise BadInput("a combination reduces the shares outstanding (§4(c))", field="outstanding_after", clause="§4(c)")
+    if e.event is not ev.StockEventKind.COMBINATION and not grows:
+        raise BadInput(f"a {e.event.value} increases the shares outstanding (§4(a), (b))", field="outstanding_after", clause="§4")
+
+
+def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
+    company = state.companies.get(e.issuer)
+    if company is not None:
+        company.stock_events.append(e)
+        _push(company.outstanding, e.on, e.outstanding_after)
+        for (_group, company_id), history in state.owned.items():
+            if company_id == e.issuer and history:
+                _push(history, e.on, history[-1][1] * e.outstanding_after / e.outstanding_before)
+    options = state.options
+    affected = [options[no] for no in state.by_company.get(e.issuer, ())]
+    if state.reorganizations:  # after a §3 transaction, an issuer's events may reach other options' baskets (§3.3)
+        affected = affected + [o for o in basket_options(state, e.issuer) if o.company != e.issuer]
+    for o in affected:
+        if o.status is not Status.ACTIVE:
+            continue
+        if o.basket is None and o.company == e.issuer:
+            tranches = adjust_tranches(o.tranches, e.outstanding_before, e.outstanding_after, o.terms.readings.adjustment)
+        elif o.basket is not None and any(i.issuer == e.issuer for i in o.basket):
+            tranches = o.tranches
+            r = e.outstanding_after / e.outstanding_before
+            basket = tuple(replace(i, quantity=i.quantity * r) if i.issuer == e.issuer and i.item is ev.ItemKind.SECURITY else i
+                           for i in o.basket)
+            o = replace(o, basket=basket)  # §3.3: the successor's events adjust the basket
+        else:
+            continue
+        recipients = _WITH_AGENT if company is not None and company.agent else _HOLDER_ONLY
+        pending = o.pending
+        if pending and o.basket is None:
+            r = e.outstanding_after / e.outstanding_before
+            pending = tuple(replace(p, ratio=p.ratio * r) for p in pending)
+        due = o.certificates_due + (_new_certificate(e.id, e.on, recipients),)
+        if state.folding and options.get(o.option_no) is o:
+            _set(o, "tranches", tranches)
+            _set(o, "pending", pending)
+            _set(o, "certificates_due", due)
+        else:
+            _update(state, o, tranches=tranches, pending=pending, certificates_due=due)
+
+
+CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
+    ev.StockEvent: (_check_stock_event,),
+}
+
+EFFECTS: dict[type[ev.Event], Any] = {
+    ev.StockEvent: _on_stock_event,
+}
