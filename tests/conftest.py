@@ -31,6 +31,7 @@ events:
     type: holder
     actor: holder:affiliate
     holder: {id: affiliate, name: "GSSF Affiliate Fund", group: gssf-group}
+    consented_by: [holder:gssf]
   - id: other
     on: 2005-09-07
     type: holder

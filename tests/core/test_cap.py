@@ -105,6 +105,7 @@ def test_cap_is_per_holder_group_across_options() -> None:
     book = make_book("""
     - {id: issue-2, on: 2005-09-07, type: issue, actor: company:atg, option_no: ATG-9, holder: affiliate,
        terms: {company: atg, issue_date: 2005-09-07, tranches: [{shares: 50000000, exercise_price: "0.00001"}]}}
+    - {id: own-aff, on: 2005-09-07, type: ownership, actor: holder:affiliate, holder: affiliate, company: atg, shares: 0}
     - {id: n1, on: 2005-10-03, type: exercise-notice, actor: holder:affiliate, option_no: ATG-9, shares: 40000000, method: cash}
     - {id: s1, on: 2005-10-03, type: surrender, actor: company:atg, option_no: ATG-9, notice: n1}
     - {id: p1, on: 2005-10-03, type: payment, actor: company:atg, option_no: ATG-9, notice: n1, cash: "400"}
@@ -117,6 +118,7 @@ def test_cap_is_per_holder_group_across_options() -> None:
         make_book(book_extra := """
     - {id: issue-2, on: 2005-09-07, type: issue, actor: company:atg, option_no: ATG-9, holder: affiliate,
        terms: {company: atg, issue_date: 2005-09-07, tranches: [{shares: 50000000, exercise_price: "0.00001"}]}}
+    - {id: own-aff, on: 2005-09-07, type: ownership, actor: holder:affiliate, holder: affiliate, company: atg, shares: 0}
     - {id: n1, on: 2005-10-03, type: exercise-notice, actor: holder:affiliate, option_no: ATG-9, shares: 40000000, method: cash}
     - {id: s1, on: 2005-10-03, type: surrender, actor: company:atg, option_no: ATG-9, notice: n1}
     - {id: p1, on: 2005-10-03, type: payment, actor: company:atg, option_no: ATG-9, notice: n1, cash: "400"}

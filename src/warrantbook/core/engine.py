@@ -76,7 +76,17 @@ def cap_limit(state: BookState, option: OptionState, on: date, *, outstanding: F
     if O is None:
         raise Refusal("§10", f"the cap needs the shares outstanding of {option.company!r} on or before {on}: record an "
                       "'outstanding' fact or pass --outstanding", field="outstanding")
+    if owned is None:
+        missing = state.uncertified_members(option.holder, option.company, on)
+        if missing:
+            raise Refusal("§10", f"the cap needs the certified holdings of every member of the holder's group; {', '.join(missing)} "
+                          f"holds options of {option.company!r} but has certified none on or before {on}: record its 'ownership' fact "
+                          "or pass --owned", field="owned")
     H = owned if owned is not None else state.owned_on(option.holder, option.company, on)
+    if owned is None and H is not None and trace is not None:
+        parts = [f"{m}: {fmt(f)}" for m in state.group_members(option.holder)
+                 if (f := state.certified_on(m, option.company, on)) is not None]
+        trace.note("§10", "H, the group's holdings (Rule 13d-3, 13d-5)", "sum of each member's own certificate: " + "; ".join(parts))
     if H is None:
         raise Refusal("§10", f"the cap needs the holder's beneficial ownership on or before {on} (as the holder certifies it, "
                       "this option's unexercised shares excluded): record an 'ownership' fact or pass --owned", field="owned")

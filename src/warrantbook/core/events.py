@@ -80,7 +80,11 @@ class CompanyRegistered(Event):
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HolderRegistered(Event):
+    """A holder on the company's books (§12), with its notice address (§13) and its §10 group of affiliates."""
+
     holder: Holder
+    consented_by: tuple[str, ...] = ()  # a member's consent to join a group that already has members (§10, Rule 13d-5)
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("consented_by",)
     kind: ClassVar[str] = "holder"
     clause: ClassVar[str] = "preamble"
     phase: ClassVar[Phase] = Phase.OPENING
@@ -433,7 +437,11 @@ class DefaultNoticeReceived(Event):
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DefaultCured(Event):
+    """§10: the Event of Default no longer continues; the cap is back (if `cure_restores_cap`)."""
+
     option_no: str
+    signed_by: tuple[str, ...] = ()  # countersignatures, e.g. the holder's when the company records the cure
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("signed_by",)
     kind: ClassVar[str] = "default-cure"
     clause: ClassVar[str] = "§10"
 
@@ -711,7 +719,7 @@ _H, _C, _A, _T, _K = Party.HOLDER, Party.COMPANY, Party.AGENT, Party.TRUSTEE, Pa
 # The one table of authority. The CLI's default actors, the API and the web's lanes read it; decide enforces it.
 GIVEN_BY: dict[type[Event], Authority] = {
     CompanyRegistered: _by(_K, _C, clause="preamble"),
-    HolderRegistered: _by(_K, _H, clause="preamble"),
+    HolderRegistered: _by(_K, _H, _C, clause="preamble"),  # the company only for a holder new to its books (issue.py)
     OptionIssued: _by(_C, clause="§1.1"),
     ExerciseNoticeReceived: _by(_H, clause="§1.1, Exhibit A"),
     OptionSurrendered: _by(_C, _A, clause="§2.1", function=AgentFunction.EXERCISE),
@@ -739,9 +747,9 @@ GIVEN_BY: dict[type[Event], Authority] = {
     AcknowledgmentGiven: _by(_C, clause="§1.3"),
     SharesOutstanding: _by(_K, _C, _A, clause="§4, §10"),
     AuthorizedShares: _by(_K, _C, clause="§6"),
-    BeneficialOwnership: _by(_H, clause="§10"),
+    BeneficialOwnership: _by(_H, _C, _A, clause="§10"),  # only the holder's own certificate counts (cap.py)
     Listed: _by(_K, _C, clause="§1.2"),
-    Quote: _by(_K, clause="§1.2(a), §1.2(b)"),
+    Quote: _by(_K, _C, clause="§1.2(a), §1.2(b)"),  # public market data, with its source
     FmvAgreed: _by(_H, _C, clause="§1.2(c)", joint=True),
     FmvAwarded: _by(Party.ARBITRATOR, _K, clause="§1.2(c)"),
     LiquidationAmount: _by(_K, _C, clause="§1.2(d)"),

@@ -187,7 +187,8 @@ class BookState:
     by_company: dict[str, list[str]] = field(default_factory=dict)  # company id -> its option numbers, in issue order
     companies: dict[str, CompanyState] = field(default_factory=dict)
     holders: dict[str, Holder] = field(default_factory=dict)
-    owned: dict[tuple[str, str], list[tuple[date, Fraction]]] = field(default_factory=dict)  # (group, company)
+    owned: dict[tuple[str, str], list[tuple[date, Fraction]]] = field(default_factory=dict)  # (holder, company): its own certificates
+    ownership_reports: list[ev.BeneficialOwnership] = field(default_factory=list)  # a company's or agent's figures: compared, never used
     addresses: list[tuple[date, str, Address]] = field(default_factory=list)  # furnished, in order
     events: list[ev.Event] = field(default_factory=list)  # applied, in order
     by_id: dict[str, ev.Event] = field(default_factory=dict)
@@ -214,9 +215,28 @@ class BookState:
         holder = self.holders.get(holder_id)
         return holder.cap_group if holder else holder_id
 
-    def owned_on(self, holder_id: str, company: str, day: date) -> Fraction | None:
-        history = self.owned.get((self.holder_group(holder_id), company))
+    def group_members(self, holder_id: str) -> list[str]:
+        """Every registered holder of `holder_id`'s cap group (affiliates under Rule 13d-3, 13d-5), itself included."""
+        group = self.holder_group(holder_id)
+        members = [h for h, holder in self.holders.items() if holder.cap_group == group]
+        return members if holder_id in members else [holder_id, *members]
+
+    def certified_on(self, holder_id: str, company: str, day: date) -> Fraction | None:
+        """One holder's own certified holdings of `company` on `day` (with the shares its exercises issued since)."""
+        history = self.owned.get((holder_id, company))
         return CompanyState._latest(history, day) if history else None
+
+    def owned_on(self, holder_id: str, company: str, day: date) -> Fraction | None:
+        """§10's H for the holder's group: the sum of every member's own certified holdings, or None when no
+        member has certified. Members without a certificate are reported by `uncertified_members`."""
+        figures = [f for m in self.group_members(holder_id) if (f := self.certified_on(m, company, day)) is not None]
+        return sum(figures, Fraction(0)) if figures else None
+
+    def uncertified_members(self, holder_id: str, company: str, day: date) -> list[str]:
+        """Members of the group that hold (or held) an option of `company` but have certified no holdings by `day`:
+        their holdings are unknown, so the group's H is too (§10)."""
+        with_options = {o.holder for o in self.options.values() if o.company == company}
+        return [m for m in self.group_members(holder_id) if m in with_options and self.certified_on(m, company, day) is None]
 
     def last_address(self, holder_id: str) -> tuple[str, Address] | None:
         """§13: the holder's last furnished address, else the last holder who furnished one."""

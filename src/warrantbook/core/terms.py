@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from fractions import Fraction
+from typing import ClassVar
 
 
 class Venue(Enum):
@@ -74,6 +75,13 @@ class BasketValuation(Enum):
     SUM_OF_PARTS = "sum-of-parts"  # each security at its own §1.2 FMV, plus cash, plus property value
 
 
+class CureBy(Enum):
+    """§10: who must sign the end of an Event of Default (which brings the cap back against the holder)."""
+
+    HOLDER = "holder"  # the holder's word suffices, alone or countersigning the company's record
+    BOTH = "both"  # the holder and the company both sign
+
+
 @dataclass(frozen=True, slots=True)
 class Readings:
     """The named choices where reasonable lawyers differ. Defaults are the careful readings."""
@@ -85,6 +93,9 @@ class Readings:
     fmv_determination: FmvDetermination = FmvDetermination.NOTICE_DATE
     unnamed_venue: UnnamedVenueRule = UnnamedVenueRule.AS_BULLETIN_BOARD
     basket_valuation: BasketValuation = BasketValuation.SUM_OF_PARTS
+    # -- added after the first schema: listed in LATE_FIELDS so terms stored before hash as they did
+    cure_by: CureBy = CureBy.HOLDER
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("cure_by",)
 
 
 @dataclass(frozen=True, slots=True)

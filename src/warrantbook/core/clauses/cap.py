@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.engine import option_of
+from warrantbook.core.engine import check_active, option_of
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.state import (
     BookState,
@@ -15,27 +16,52 @@ from warrantbook.core.state import (
     _push,
     _update,
 )
+from warrantbook.core.terms import CureBy
+
+# ---------------------------------------------------------------- §10: H, the holder's beneficial ownership
 
 
-def _check_holder_notice(state: BookState, e: ev.Event, what: str) -> OptionState:
+def _check_ownership(state: BookState, e: ev.BeneficialOwnership) -> None:
+    """A holder certifies its own holdings only (the authority table); a company or agent may report a figure it
+    sees, which is kept beside the certificate and never replaces it (an open item when they differ)."""
+    if e.shares < 0 or e.shares.denominator != 1:
+        raise BadInput("shares: a whole number, zero or more", field="shares", clause="§10")
+    if e.holder not in state.holders:
+        raise BadInput(f"holder: {e.holder!r} is not a registered holder", field="holder", clause="§10")
+
+
+def _on_ownership(state: BookState, e: ev.BeneficialOwnership) -> None:
+    if e.role == "holder":
+        _push(state.owned.setdefault((e.holder, e.company), []), e.on, e.shares)
+    else:
+        state.ownership_reports.append(e)
+
+
+def ownership_discrepancies(state: BookState, holder: str, company: str, day: date) -> list[tuple[ev.BeneficialOwnership, Fraction | None]]:
+    """A company's or agent's latest report for `holder` that differs from the holder's own certificate on its day."""
+    latest: ev.BeneficialOwnership | None = None
+    for r in state.ownership_reports:
+        if r.holder == holder and r.company == company and r.on <= day:
+            latest = r
+    if latest is None:
+        return []
+    certified = state.certified_on(holder, company, latest.on)
+    return [] if certified == latest.shares else [(latest, certified)]
+
+
+# ---------------------------------------------------------------- §10: the holder's notices
+
+
+def _check_holder_notice(state: BookState, e: ev.Event) -> OptionState:
     option = option_of(state, e)
+    check_active(option, e.on, "§10")  # a notice on an option no longer active belongs on the option that replaced it
     if option.terms.cap is None:
         raise Refusal("§10", f"option {option.option_no} has no cap", field="option")
     return option
 
 
-def _check_positive_fact(state: BookState, e: ev.Event) -> None:
-    shares: Fraction = getattr(e, "shares")  # noqa: B009 - facts with a share count
-    if shares < 0 or shares.denominator != 1:
-        raise BadInput("shares: a whole number, zero or more", field="shares")
-
-
-def _on_ownership(state: BookState, e: ev.BeneficialOwnership) -> None:
-    _push(state.owned.setdefault((state.holder_group(e.holder), e.company), []), e.on, e.shares)
-
-
 def _check_waiver(state: BookState, e: ev.WaiverNoticeReceived) -> None:
-    option = _check_holder_notice(state, e, "a waiver notice")
+    option = _check_holder_notice(state, e)
     assert option.terms.cap is not None
     if option.terms.cap.waiver_notice_days is None:
         raise Refusal("§10", "these terms allow no waiver of the cap by notice", field="option")
@@ -49,7 +75,7 @@ def _on_waiver(state: BookState, e: ev.WaiverNoticeReceived) -> None:
 
 
 def _check_default(state: BookState, e: ev.DefaultNoticeReceived) -> None:
-    option = _check_holder_notice(state, e, "a notice of an Event of Default")
+    option = _check_holder_notice(state, e)
     assert option.terms.cap is not None
     if not option.terms.cap.void_on_default:
         raise Refusal("§10", "under these terms an Event of Default does not void the cap", field="option")
@@ -62,10 +88,23 @@ def _on_default(state: BookState, e: ev.DefaultNoticeReceived) -> None:
     _update(state, o, default_since=e.on, default_cured=None)
 
 
+# ---------------------------------------------------------------- §10: the end of an Event of Default
+
+
 def _check_cure(state: BookState, e: ev.DefaultCured) -> None:
+    """A cure brings the cap back against the holder, so it binds the holder only with the holder's word: the holder
+    records it, or the company with the holder's signature; under `CureBy.BOTH` both must sign (interpretations.md)."""
     option = option_of(state, e)
+    check_active(option, e.on, "§10")
     if option.default_since is None or option.default_cured is not None:
         raise BadInput("no continuing Event of Default to cure", field="option", clause="§10")
+    holder, company = f"holder:{option.holder}", f"company:{option.company}"
+    signers = {e.actor, *e.signed_by}
+    if holder not in signers:
+        raise Refusal("§10", f"a cure ends the holder's release from the cap, so it needs the holder's signature ({holder}); "
+                      f"signed by {', '.join(sorted(signers))}", field="signed_by")
+    if option.terms.readings.cure_by is CureBy.BOTH and company not in signers:
+        raise Refusal("§10", f"under the reading cure_by=both a cure is signed by the holder and the company ({company})", field="signed_by")
 
 
 def _on_cure(state: BookState, e: ev.DefaultCured) -> None:
@@ -74,7 +113,7 @@ def _on_cure(state: BookState, e: ev.DefaultCured) -> None:
 
 
 CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
-    ev.BeneficialOwnership: (_check_positive_fact,),
+    ev.BeneficialOwnership: (_check_ownership,),
     ev.WaiverNoticeReceived: (_check_waiver,),
     ev.DefaultNoticeReceived: (_check_default,),
     ev.DefaultCured: (_check_cure,),

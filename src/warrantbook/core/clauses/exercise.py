@@ -173,7 +173,7 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
         current = company.current_outstanding
         if current is not None:
             _push(company.outstanding, e.on, current + e.whole_shares)
-        key = (state.holder_group(o.holder), o.company)
+        key = (o.holder, o.company)  # the exercising holder's own holdings grow (§10 sums the group's members)
         history = state.owned.get(key)
         if history:
             _push(history, e.on, history[-1][1] + e.whole_shares)

@@ -64,6 +64,27 @@ def _on_company(state: BookState, e: ev.CompanyRegistered) -> None:
         existing.company = e.company
 
 
+def _check_holder(state: BookState, e: ev.HolderRegistered) -> None:
+    """A holder's record: the company may put a new holder on its books (§12), but only the holder changes its own
+    notice address (§13) or group; joining a group that has other members needs one of them to consent (§10)."""
+    h = e.holder
+    if not h.id.strip() or not h.name.strip():
+        raise BadInput("holder: an id and a name", field="holder.id")
+    existing = state.holders.get(h.id)
+    if existing is not None and e.role == "company":
+        raise Refusal("§13", f"holder {h.id!r} is already registered; its address and group are its own to change", field="actor")
+    group = h.cap_group
+    others = [m for m, x in state.holders.items() if x.cap_group == group and m != h.id]
+    if group != h.id and group in state.holders and group not in others:
+        others.append(group)  # a group named after a holder is that holder's group
+    joining = others and (existing is None or existing.cap_group != group)
+    if joining and e.role != "system":
+        members = {f"holder:{m}" for m in others}
+        if not members & set(e.consented_by):
+            raise Refusal("§10", f"joining group {group!r} (members: {', '.join(sorted(others))}) puts their holdings together under "
+                          "Rule 13d-5; it needs the consent of one of them (consented_by)", field="holder.group")
+
+
 def _on_holder(state: BookState, e: ev.HolderRegistered) -> None:
     state.holders[e.holder.id] = e.holder
     if e.holder.address is not None:
@@ -112,7 +133,7 @@ def _on_ack(state: BookState, e: ev.AcknowledgmentGiven) -> None:
 CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
     ev.OptionIssued: (_check_issue,),
     ev.CompanyRegistered: (),
-    ev.HolderRegistered: (),
+    ev.HolderRegistered: (_check_holder,),
     ev.Amended: (_check_amended,),
     ev.AcknowledgmentRequested: (_check_ack_request,),
     ev.AcknowledgmentGiven: (_check_ack,),
