@@ -23,7 +23,9 @@ class WarrantbookError(Exception):
 
     def at_line(self, line: int | None) -> WarrantbookError:
         """The same error, pointing at a line of the file it came from."""
-        return type(self)(self.message, field=self.field, clause=self.clause, line=line)
+        out = type(self)(self.message, field=self.field, clause=self.clause, line=line)
+        out.all_problems = [out] if self.all_problems == [self] else self.all_problems
+        return out
 
     def as_json(self) -> dict[str, object]:
         data: dict[str, object] = {"error": self.message, "field": self.field, "clause": self.clause}
@@ -53,7 +55,9 @@ class Refusal(WarrantbookError):
 
     def at_line(self, line: int | None) -> Refusal:
         out = Refusal(self.clause or "", self.reason, field=self.field)
+        out.message = self.message
         out.line = line
+        out.all_problems = [out] if self.all_problems == [self] else self.all_problems
         return out
 
 
@@ -85,7 +89,7 @@ def combine(problems: list[WarrantbookError]) -> WarrantbookError:
     out: WarrantbookError
     if isinstance(first, Refusal):
         out = Refusal(first.clause or "", text, field=first.field)
-        out.message = text
+        out.message = text  # each part already cites its clause
     else:
         out = BadInput(text, field=first.field, clause=first.clause)
     out.all_problems = list(problems)

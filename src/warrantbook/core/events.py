@@ -504,8 +504,10 @@ class Amended(Event):
 
     option_no: str
     terms: Terms
-    binds: tuple[str, ...]  # actors bound, e.g. ("holder:gssf",)
+    binds: tuple[str, ...]  # actors the writing says it binds, e.g. ("holder:gssf",); those the change burdens are added (§14)
     signed_by: tuple[str, ...]
+    restores_exercised: bool = False  # the new share numbers count from scratch, bringing back shares already exercised
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("restores_exercised",)
     kind: ClassVar[str] = "amendment"
     clause: ClassVar[str] = "§14"
 

@@ -9,6 +9,7 @@ from warrantbook.core import events as ev
 from warrantbook.core.engine import check_active, option_of, reservation
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.numbers import fmt
+from warrantbook.core.rules.amendment import COMPANY, HOLDER, burdens
 from warrantbook.core.state import (
     BookState,
     CompanyState,
@@ -17,6 +18,7 @@ from warrantbook.core.state import (
     _put,
     _update,
 )
+from warrantbook.core.terms import Tranche
 
 _HOLDER_ONLY = frozenset({"holder"})
 
@@ -91,21 +93,59 @@ def _on_holder(state: BookState, e: ev.HolderRegistered) -> None:
         state.addresses.append((e.on, e.holder.id, e.holder.address))
 
 
+# ---------------------------------------------------------------- §14: changes in a writing signed by the party bound
+
+
 def _check_amended(state: BookState, e: ev.Amended) -> None:
     option = option_of(state, e)
-    if not e.binds:
-        raise BadInput("binds: the parties the change binds", field="binds", clause="§14")
-    unsigned = [party for party in e.binds if party not in e.signed_by]
-    if unsigned:
-        raise Refusal("§14", f"the amendment binds {', '.join(unsigned)} but is not signed by them", field="signed_by")
+    check_active(option, e.on, "§14")
     if e.terms.company != option.terms.company:
-        raise BadInput("terms.company: an amendment does not change the issuer (§3 does)", field="terms.company")
+        raise BadInput("terms.company: an amendment does not change the issuer (§3 does)", field="terms.company", clause="§14")
+    parties = {HOLDER: f"holder:{option.holder}", COMPANY: f"company:{option.company}"}
+    burdened = burdens(option.terms, e.terms)
+    if not burdened:
+        raise BadInput("terms: the amendment changes nothing", field="terms", clause="§14")
+    required = {parties[b.party] for b in burdened} | set(e.binds)
+    stray = sorted(set(e.binds) - set(parties.values()))
+    if stray:
+        raise BadInput(f"binds: {', '.join(stray)} is not a party to option {option.option_no}", field="binds", clause="§14")
+    if e.actor not in e.signed_by:
+        raise Refusal("§14", f"the amendment is recorded by {e.actor}, who has not signed it", field="signed_by")
+    unsigned = sorted(required - set(e.signed_by))
+    if unsigned:
+        why = "; ".join(f"{b.reason} burdens the {b.party}" for b in burdened if parties[b.party] in unsigned)
+        raise Refusal("§14", f"not signed by {', '.join(unsigned)}, against whom it would be enforced ({why or 'named in binds'})",
+                      field="signed_by")
+    _amended_tranches(option, e)  # refuses a change that would bring back exercised shares unless it says so
+
+
+def _amended_tranches(option: OptionState, e: ev.Amended) -> tuple[Tranche, ...]:
+    """The remaining shares and prices after the change. A change of share numbers applies as a difference to what
+    remains, on the basis of any §4 adjustment since issue; only `restores_exercised` starts over from the new numbers."""
+    old, new = option.terms.tranches, e.terms.tranches
+    if old == new:
+        return option.tranches
+    if e.restores_exercised:
+        return new
+    if len(old) != len(new):
+        if option.tranches == old:
+            return new  # nothing exercised or adjusted yet: the new tranches stand as written
+        raise Refusal("§14", "a change in the number of tranches after an exercise or adjustment would reset what remains; "
+                      "say so explicitly (restores_exercised) or keep the tranches", field="terms.tranches")
+    out = []
+    for i, (o, n, now) in enumerate(zip(old, new, option.tranches)):
+        ratio = now.exercise_price / o.exercise_price  # §4 scales shares by the inverse of the price ratio
+        shares = now.shares + (n.shares - o.shares) / ratio
+        if shares < 0:
+            raise Refusal("§14", f"tranche {i}: the new number ({n.shares}) is below the shares already exercised from it",
+                          field=f"terms.tranches[{i}].shares")
+        out.append(Tranche(shares, n.exercise_price * ratio))
+    return tuple(out)
 
 
 def _on_amended(state: BookState, e: ev.Amended) -> None:
     o = state.options[e.option_no]
-    tranches = e.terms.tranches if e.terms.tranches != o.terms.tranches else o.tranches
-    _update(state, o, terms=e.terms, terms_history=o.terms_history + ((e.on, e.terms),), tranches=tranches)
+    _update(state, o, terms=e.terms, terms_history=o.terms_history + ((e.on, e.terms),), tranches=_amended_tranches(o, e))
 
 
 def _check_ack_request(state: BookState, e: ev.AcknowledgmentRequested) -> None:

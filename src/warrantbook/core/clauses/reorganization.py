@@ -62,14 +62,28 @@ def _on_trustee(state: BookState, e: ev.TrusteeDesignated) -> None:
     _update(state, o, trustee=e.name)
 
 
+def _check_dissolution_delivery(state: BookState, e: ev.DissolutionDelivered) -> None:
+    option = option_of(state, e)
+    if not option.dissolution_delivery_due:
+        raise Refusal("§3.2", f"nothing is owed on dissolution for option {option.option_no} (or it was already delivered)", field="option_no")
+    if e.to_trustee and not option.trustee:
+        raise Refusal("§3.2", "no trustee was designated by the holder; deliver to the holder", field="to_trustee")
+
+
+def _on_dissolution_delivery(state: BookState, e: ev.DissolutionDelivered) -> None:
+    _update(state, state.options[e.option_no], dissolution_delivery_due=False)
+
+
 CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
     ev.Reorganized: (_check_reorganized,),
     ev.Dissolved: (),
     ev.TrusteeDesignated: (_check_trustee,),
+    ev.DissolutionDelivered: (_check_dissolution_delivery,),
 }
 
 EFFECTS: dict[type[ev.Event], Any] = {
     ev.Reorganized: _on_reorganized,
     ev.Dissolved: _on_dissolved,
     ev.TrusteeDesignated: _on_trustee,
+    ev.DissolutionDelivered: _on_dissolution_delivery,
 }
