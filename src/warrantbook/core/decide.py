@@ -73,9 +73,7 @@ def replay(events: list[ev.Event], *, on_error: Callable[[ev.Event, Exception], 
             if isinstance(e, ev.Correction):
                 if e.corrects not in ids:
                     raise BadInput(f"corrects: no event {e.corrects!r}", field="corrects")
-                if not e.reason.strip():
-                    raise BadInput("reason: say why the event is wrong", field="reason")
-                decided: list[ev.Event] = [e]
+                decided: list[ev.Event] = decide(state, e)  # who may correct it is checked like any event
             elif e.id in state.corrections:
                 decided = [e]  # apply() records it without effect
             else:

@@ -670,6 +670,8 @@ class Correction(Event):
 
     corrects: str
     reason: str
+    signed_by: tuple[str, ...] = ()  # the other parties' signatures where the corrected act bound them too
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("signed_by",)
     kind: ClassVar[str] = "correction"
     clause: ClassVar[str] = "record"
 

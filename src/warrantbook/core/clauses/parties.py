@@ -24,6 +24,9 @@ class Subject:
 
 
 def subject_of(state: BookState, e: ev.Event) -> Subject:
+    if isinstance(e, ev.Correction):
+        original = state.by_id.get(e.corrects)
+        return subject_of(state, original) if original is not None else Subject()
     option_no = getattr(e, "option_no", "")
     if isinstance(e, ev.OptionIssued):
         return Subject(e.holder, e.terms.company)
@@ -31,7 +34,9 @@ def subject_of(state: BookState, e: ev.Event) -> Subject:
         o = state.options[option_no]
         return Subject(o.holder, o.company, o)
     if isinstance(e, ev.HolderRegistered):
-        return Subject(holder=e.holder.id)
+        # a holder goes on the books of any company registered here (§12); which company is the one recording it
+        on_books = e.actor_id if e.role == "company" and e.actor_id in state.companies else ""
+        return Subject(holder=e.holder.id, company=on_books)
     if isinstance(e, ev.CompanyRegistered):
         return Subject(company=e.company.id)
     if isinstance(e, ev.StockEvent):

@@ -6,19 +6,55 @@ from __future__ import annotations
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.errors import BadInput
+from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.state import (
     BookState,
 )
 
 
+def bound_by(state: BookState, original: ev.Event) -> tuple[set[str], str]:
+    """Who must sign a correction of `original`, and the clause that says so.
+
+    An act binds the party that gave it, so that party signs its correction. An exercise notice is irrevocable
+    (Exhibit A): withdrawing it by a correction needs the company it was given to as well. An exercise effected
+    (§2.1) binds both sides: both sign. A writing signed by several
+    (an amendment, an agreed value) is corrected by all who signed it. The receipt of a surrender or payment records
+    the holder's performance, so it is corrected only with the holder's signature too."""
+    giver = {original.actor}
+    option = state.options.get(getattr(original, "option_no", ""))
+    holder = f"holder:{option.holder}" if option else ""
+    company = f"company:{option.company}" if option else ""
+    if isinstance(original, ev.ExerciseNoticeReceived):
+        return giver | {company}, "Exhibit A"
+    if isinstance(original, ev.ExerciseEffected):
+        return {holder, company}, "§2.1"
+    if isinstance(original, (ev.OptionSurrendered, ev.PaymentReceived)):
+        return giver | {holder}, "§2.1"  # a receipt records the holder's own performance, which it must not lose alone
+    if isinstance(original, ev.Amended):
+        return giver | set(original.signed_by), "§14"
+    if isinstance(original, ev.FmvAgreed):
+        return giver | set(original.agreed_by), "§1.2(c)"
+    return giver, "record"
+
+
 def _check_correction(state: BookState, e: ev.Correction) -> None:
-    if e.corrects not in state.by_id:
-        raise BadInput(f"corrects: no event {e.corrects!r}", field="corrects")
-    if e.corrects in state.corrections:
-        raise BadInput(f"corrects: {e.corrects!r} was already corrected", field="corrects")
+    original = state.by_id.get(e.corrects)
+    if original is None:
+        error = BadInput(f"corrects: no event {e.corrects!r}", field="corrects")
+        error.fatal = True
+        raise error
+    prior = state.corrections.get(e.corrects)
+    if prior is not None and prior.id != e.id:
+        raise BadInput(f"corrects: {e.corrects!r} was already corrected by {prior.id}", field="corrects")
+    if isinstance(original, ev.Correction):
+        raise BadInput("corrects: a correction is not corrected; record the right event instead", field="corrects")
     if not e.reason.strip():
         raise BadInput("reason: say why the event is wrong", field="reason")
+    required, clause = bound_by(state, original)
+    missing = sorted(required - {e.actor, *e.signed_by})
+    if missing:
+        raise Refusal(clause, f"{original.kind} {original.id} bound {', '.join(sorted(required))}; its correction is not signed by "
+                      f"{', '.join(missing)}", field="signed_by")
 
 
 def _on_document(state: BookState, e: ev.DocumentIssued) -> None:

@@ -1,0 +1,63 @@
+"""Corrections: nothing is edited; a correction needs the party the corrected act bound, and irrevocable acts stay so."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_book
+from warrantbook.core.errors import BookErrors
+
+NOTICE = "- {id: n, on: 2006-01-03, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 1000, method: cash}"
+EFFECTED = NOTICE + """
+- {id: s, on: 2006-01-03, type: surrender, actor: company:atg, option_no: ATG-1, notice: n}
+- {id: p, on: 2006-01-03, type: payment, actor: company:atg, option_no: ATG-1, notice: n, cash: '0.01'}
+"""
+
+
+def fix(corrects: str, actor: str, signed: str = "[]") -> str:
+    return f"- {{id: fix, on: 2006-01-05, type: correction, actor: {actor}, corrects: {corrects}, reason: wrong, signed_by: {signed}}}"
+
+
+@pytest.mark.parametrize(
+    ("setup", "correction", "clause", "field"),
+    [
+        # Exhibit A: the holder cannot withdraw its irrevocable notice by a correction alone
+        (NOTICE, fix("n", "holder:gssf"), "Exhibit A", "signed_by"),
+        # nor can the company erase it alone
+        (NOTICE, fix("n", "company:atg"), "Exhibit A", "signed_by"),
+        # §2.1: a receipt of payment records the holder's performance: the holder signs its correction too
+        (EFFECTED, fix("p", "company:atg"), "§2.1", "signed_by"),
+        # another holder cannot correct this holder's certificate
+        ("", fix("own", "holder:other"), "record", "actor"),
+        # the keeper cannot erase a party's act
+        ("", fix("own", "system"), "record", "signed_by"),
+    ],
+)
+def test_a_correction_needs_the_party_the_act_bound(setup: str, correction: str, clause: str, field: str) -> None:
+    with pytest.raises(BookErrors) as info:
+        make_book(setup, correction)
+    err = info.value.errors[0]
+    assert (err.clause, err.field) == (clause, field), err.message
+
+
+@pytest.mark.parametrize(
+    ("setup", "correction"),
+    [
+        (NOTICE, fix("n", "holder:gssf", "[company:atg]")),  # both sides: a clerical error they agree on
+        (EFFECTED, fix("p", "company:atg", "[holder:gssf]")),
+        ("", fix("own", "holder:gssf")),  # the holder corrects its own certificate
+        ("", fix("own", "system", "[holder:gssf]")),
+    ],
+)
+def test_signed_by_the_parties_bound_it_stands(setup: str, correction: str) -> None:
+    state = make_book(setup, correction).state
+    assert "fix" in state.by_id and state.corrections
+
+
+def test_the_same_event_is_not_corrected_twice_and_a_correction_is_not_corrected() -> None:
+    with pytest.raises(BookErrors) as info:
+        make_book(fix("own", "holder:gssf"), "- {id: fix2, on: 2006-01-06, type: correction, actor: holder:gssf, corrects: own, reason: again}")
+    assert info.value.errors[0].field == "corrects"
+    with pytest.raises(BookErrors) as info:
+        make_book(fix("own", "holder:gssf"), "- {id: fix2, on: 2006-01-06, type: correction, actor: holder:gssf, corrects: fix, reason: undo}")
+    assert info.value.errors[0].field == "corrects"
