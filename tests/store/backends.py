@@ -77,7 +77,7 @@ def base_events() -> list[ev.Event]:
         ev.HolderRegistered(id="gssf", on=D0, actor=holder, holder=Holder("gssf", "GSSF Master Fund, L.P.",
                                                                           Address(("1 Fund Street", "New York, NY 10022")), "gssf-group")),
         ev.HolderRegistered(id="affiliate", on=D0, actor="holder:affiliate", holder=Holder("affiliate", "GSSF Affiliate Fund", None,
-                                                                                           "gssf-group")),
+                                                                                           "gssf-group"), consented_by=("holder:gssf",)),
         ev.HolderRegistered(id="other", on=D0, actor="holder:other", holder=Holder("other", "Other Capital LLC",
                                                                                    Address(("9 Other Road", "Boston, MA 02110")))),
         ev.Listed(id="listing", on=D0, actor=company, company="atg", venue=Venue.OTCBB),

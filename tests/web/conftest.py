@@ -43,7 +43,7 @@ def life() -> list[ev.Event]:
 
     events = seed_life()
     events.append(ev.HolderRegistered(id="gssf-aff", on=date(2006, 2, 1), actor="holder:gssf-aff", holder=Holder(
-        id="gssf-aff", name="GSSF Affiliate Fund", address=Address(("c/o Illustrative Fund Services", "New York, NY 10022")), group="gssf")))
+        id="gssf-aff", name="GSSF Affiliate Fund", address=Address(("c/o Illustrative Fund Services", "New York, NY 10022")), group="gssf"), consented_by=("holder:gssf",)))
     return events
 
 

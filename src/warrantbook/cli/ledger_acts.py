@@ -45,12 +45,10 @@ acknowledge_app = typer.Typer(help="The §1.3 acknowledgment of continuing oblig
                               no_args_is_help=True, rich_markup_mode=None)
 
 
-def _holder_actor(c: Ctx, no: str, actor: str | None) -> str:
-    return actor_of(actor, f"holder:{c.state.option(no).holder}")
-
-
-def _company_actor(c: Ctx, no: str, actor: str | None) -> str:
-    return actor_of(actor, f"company:{c.state.option(no).company}")
+def _actor_for(c: Ctx, kind: type[ev.Event], no: str, actor: str | None) -> str:
+    """The actor given, else the party events.GIVEN_BY names first for this kind of event on option `no`."""
+    o = c.state.option(no)
+    return actor_of(actor, ev.default_actor(kind, holder=o.holder, company=o.company))
 
 
 def _tranches(values: list[str] | None, shares: str | None, price: str | None) -> tuple[Tranche, ...]:
@@ -128,7 +126,7 @@ def issue(
                   expiration=Expiration(_day(expiration, "expiration"), "stated in the terms") if expiration else Expiration(),
                   cap=_cap(no_cap, cap, waiver_days, no_waiver, hard_ceiling, default_voids, None), delivery_days=delivery_days,
                   payment_methods=_methods(method))
-    e = ev.OptionIssued(id=new_id("issue", c.day, event_id), on=c.day, actor=actor_of(actor, f"company:{company_id}"), note=note,
+    e = ev.OptionIssued(id=new_id("issue", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.OptionIssued, company=company_id)), note=note,
                         option_no=option, holder=holder, terms=terms)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -164,7 +162,7 @@ def exercise_notice(
     no = c.option(option)
     y = None if shares.strip().lower() == "max" else exact(shares, "shares")
     delivery = ev.Delivery(deliver_to, address_of(deliver_address)) if deliver_to else None
-    e = ev.ExerciseNoticeReceived(id=new_id("notice", c.day, event_id), on=c.day, actor=_holder_actor(c, no, actor), note=note,
+    e = ev.ExerciseNoticeReceived(id=new_id("notice", c.day, event_id), on=c.day, actor=_actor_for(c, ev.ExerciseNoticeReceived, no, actor), note=note,
                                   option_no=no, channel=channel, shares=y, method=method, cash=number(cash, "cash"),
                                   cancel_shares=number(cancel, "cancel"), stock_shares=number(stock_shares, "stock_shares"),
                                   stated_fmv=number(stated_fmv, "stated_fmv"), deliver_to=delivery, tranche=tranche)
@@ -199,7 +197,7 @@ def exercise_surrender(
     """
     c = ctx(book, db, on)
     no = c.option(option)
-    e = ev.OptionSurrendered(id=new_id("surrender", c.day, event_id), on=c.day, actor=_company_actor(c, no, actor), note=note,
+    e = ev.OptionSurrendered(id=new_id("surrender", c.day, event_id), on=c.day, actor=_actor_for(c, ev.OptionSurrendered, no, actor), note=note,
                              option_no=no, notice=_notice(c, no, notice), place=place)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -221,7 +219,7 @@ def exercise_pay(
     """
     c = ctx(book, db, on)
     no = c.option(option)
-    e = ev.PaymentReceived(id=new_id("payment", c.day, event_id), on=c.day, actor=_company_actor(c, no, actor), note=note,
+    e = ev.PaymentReceived(id=new_id("payment", c.day, event_id), on=c.day, actor=_actor_for(c, ev.PaymentReceived, no, actor), note=note,
                            option_no=no, notice=_notice(c, no, notice), cash=number(cash, "cash") or Fraction(0),
                            stock_shares=number(stock_shares, "stock_shares") or Fraction(0), instrument=instrument)
     record(c, e, idem=idempotency_key, as_json=as_json)
@@ -252,7 +250,7 @@ def deliver(
             raise BadInput(f"--notice: required, option {no} has {len(due)} deliveries due ({', '.join(d.notice for d in due) or 'none'})",
                            field="notice", clause="§2.1")
         notice = due[0].notice
-    e = ev.SharesDelivered(id=new_id("delivery", c.day, event_id), on=c.day, actor=_company_actor(c, no, actor), note=note,
+    e = ev.SharesDelivered(id=new_id("delivery", c.day, event_id), on=c.day, actor=_actor_for(c, ev.SharesDelivered, no, actor), note=note,
                            option_no=no, notice=notice, certificates=tuple(certificate or ()), book_entry=book_entry,
                            issued_in_name=issued_in_name, cash_paid=exact(cash_paid, "cash_paid"), transfer_taxes_paid=transfer_taxes_paid)
     record(c, e, idem=idempotency_key, as_json=as_json)
@@ -275,7 +273,7 @@ def stock_event(
     """
     c = ctx(book, db, on)
     issuer = pick_company(c.state, company)
-    e = ev.StockEvent(id=new_id("stock-event", c.day, event_id), on=c.day, actor=actor_of(actor, f"company:{issuer}"), note=note,
+    e = ev.StockEvent(id=new_id("stock-event", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.StockEvent, company=issuer)), note=note,
                       issuer=issuer, event=kind, outstanding_before=exact(before, "before"), outstanding_after=exact(after, "after"),
                       consideration=consideration)
     record(c, e, idem=idempotency_key, as_json=as_json)
@@ -322,7 +320,7 @@ def reorganize(
     """
     c = ctx(book, db, on)
     company_id = pick_company(c.state, company)
-    e = ev.Reorganized(id=new_id("reorganization", c.day, event_id), on=c.day, actor=actor_of(actor, f"company:{company_id}"), note=note,
+    e = ev.Reorganized(id=new_id("reorganization", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.Reorganized, company=company_id)), note=note,
                        company=company_id, transaction=transaction, successor=successor, basket=_basket(security, cash, prop),
                        continues=not ends)
     record(c, e, idem=idempotency_key, as_json=as_json)
@@ -340,7 +338,7 @@ def dissolve(
     """
     c = ctx(book, db, on)
     company_id = pick_company(c.state, company)
-    e = ev.Dissolved(id=new_id("dissolution", c.day, event_id), on=c.day, actor=actor_of(actor, f"company:{company_id}"), note=note,
+    e = ev.Dissolved(id=new_id("dissolution", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.Dissolved, company=company_id)), note=note,
                      company=company_id)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -361,7 +359,7 @@ def trustee(
     no = c.option(option)
     office_address = address_of(office, "office", required=True)
     assert office_address is not None
-    e = ev.TrusteeDesignated(id=new_id("trustee", c.day, event_id), on=c.day, actor=_holder_actor(c, no, actor), note=note, option_no=no,
+    e = ev.TrusteeDesignated(id=new_id("trustee", c.day, event_id), on=c.day, actor=_actor_for(c, ev.TrusteeDesignated, no, actor), note=note, option_no=no,
                              name=name, principal_office=office_address, bank_or_trust_company=bank)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -402,7 +400,7 @@ def transfer_request(
     """
     c = ctx(book, db, on)
     no = c.option(option)
-    e = ev.TransferRequested(id=new_id("transfer", c.day, event_id), on=c.day, actor=_holder_actor(c, no, actor), note=note, option_no=no,
+    e = ev.TransferRequested(id=new_id("transfer", c.day, event_id), on=c.day, actor=_actor_for(c, ev.TransferRequested, no, actor), note=note, option_no=no,
                              pieces=_pieces(piece), endorsement_signed=endorsed, witnessed_by=witness,
                              original_surrendered=original_surrendered, opinion_received=opinion, transfer_taxes_paid=taxes_paid)
     record(c, e, idem=idempotency_key, as_json=as_json)
@@ -428,7 +426,7 @@ def transfer_register(
         if pending is None:
             raise BadInput(f"--request: option {no} has no pending transfer", field="request", clause="§7")
         request = pending.id
-    e = ev.TransferRegistered(id=new_id("transfer-registration", c.day, event_id), on=c.day, actor=_company_actor(c, no, actor), note=note,
+    e = ev.TransferRegistered(id=new_id("transfer-registration", c.day, event_id), on=c.day, actor=_actor_for(c, ev.TransferRegistered, no, actor), note=note,
                               option_no=no, request=request, new_options=tuple(new_option))
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -450,7 +448,7 @@ def replace_request(
     """
     c = ctx(book, db, on)
     no = c.option(option)
-    e = ev.ReplacementRequested(id=new_id("replacement-request", c.day, event_id), on=c.day, actor=_holder_actor(c, no, actor), note=note,
+    e = ev.ReplacementRequested(id=new_id("replacement-request", c.day, event_id), on=c.day, actor=_actor_for(c, ev.ReplacementRequested, no, actor), note=note,
                                 option_no=no, cause=cause, evidence=evidence, indemnity=number(indemnity, "indemnity"),
                                 indemnity_form=indemnity_form, original_surrendered=original_surrendered)
     record(c, e, idem=idempotency_key, as_json=as_json)
@@ -476,7 +474,7 @@ def replace_issue(
         if pending is None:
             raise BadInput(f"--request: option {no} has no pending replacement request", field="request", clause="§8")
         request = pending.id
-    e = ev.ReplacementIssued(id=new_id("replacement", c.day, event_id), on=c.day, actor=_company_actor(c, no, actor), note=note,
+    e = ev.ReplacementIssued(id=new_id("replacement", c.day, event_id), on=c.day, actor=_actor_for(c, ev.ReplacementIssued, no, actor), note=note,
                              option_no=no, request=request, new_option=new_option)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -492,7 +490,7 @@ def waiver_notice(
     """
     c = ctx(book, db, on)
     no = c.option(option)
-    e = ev.WaiverNoticeReceived(id=new_id("waiver", c.day, event_id), on=c.day, actor=_holder_actor(c, no, actor), note=note, option_no=no)
+    e = ev.WaiverNoticeReceived(id=new_id("waiver", c.day, event_id), on=c.day, actor=_actor_for(c, ev.WaiverNoticeReceived, no, actor), note=note, option_no=no)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
 
@@ -508,7 +506,7 @@ def default_notice(
     """
     c = ctx(book, db, on)
     no = c.option(option)
-    e = ev.DefaultNoticeReceived(id=new_id("default", c.day, event_id), on=c.day, actor=_holder_actor(c, no, actor), note=note,
+    e = ev.DefaultNoticeReceived(id=new_id("default", c.day, event_id), on=c.day, actor=_actor_for(c, ev.DefaultNoticeReceived, no, actor), note=note,
                                  option_no=no, default=default)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -524,7 +522,7 @@ def default_cure(
     """
     c = ctx(book, db, on)
     no = c.option(option)
-    e = ev.DefaultCured(id=new_id("cure", c.day, event_id), on=c.day, actor=_company_actor(c, no, actor), note=note, option_no=no)
+    e = ev.DefaultCured(id=new_id("cure", c.day, event_id), on=c.day, actor=_actor_for(c, ev.DefaultCured, no, actor), note=note, option_no=no)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
 
@@ -555,7 +553,7 @@ def notice_send(
             raise BadInput("--address: no address has been furnished (§13); give --addressee and --address", field="address", clause="§13")
         to = to or last[0]
         lines = lines or last[1]
-    e = ev.NoticeSent(id=new_id("notice-sent", c.day, event_id), on=c.day, actor=_company_actor(c, no, actor), note=note, option_no=no,
+    e = ev.NoticeSent(id=new_id("notice-sent", c.day, event_id), on=c.day, actor=_actor_for(c, ev.NoticeSent, no, actor), note=note, option_no=no,
                       subject=subject, addressee=to, address=lines, mail_class=mail, tracking=tracking, regarding=regarding,
                       recipient_role=recipient)
     record(c, e, idem=idempotency_key, as_json=as_json)
@@ -597,7 +595,7 @@ def amend(
     if terms == o.terms:
         raise BadInput("amend: no change given (--expiration, --cap, --no-cap, --waiver-days, --hard-ceiling, --delivery-days, --tranche)",
                        field="terms", clause="§14")
-    e = ev.Amended(id=new_id("amendment", c.day, event_id), on=c.day, actor=actor_of(actor, f"company:{o.company}"), note=note,
+    e = ev.Amended(id=new_id("amendment", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.Amended, company=o.company)), note=note,
                    option_no=no, terms=terms, binds=tuple(binds or (f"holder:{o.holder}", f"company:{o.company}")),
                    signed_by=tuple(signed_by))
     record(c, e, idem=idempotency_key, as_json=as_json)
@@ -615,7 +613,7 @@ def acknowledge_request(
     """
     c = ctx(book, db, on)
     no = c.option(option)
-    e = ev.AcknowledgmentRequested(id=new_id("ack-request", c.day, event_id), on=c.day, actor=_holder_actor(c, no, actor), note=note,
+    e = ev.AcknowledgmentRequested(id=new_id("ack-request", c.day, event_id), on=c.day, actor=_actor_for(c, ev.AcknowledgmentRequested, no, actor), note=note,
                                    option_no=no)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -633,7 +631,7 @@ def acknowledge_give(
     """
     c = ctx(book, db, on)
     no = c.option(option)
-    e = ev.AcknowledgmentGiven(id=new_id("ack", c.day, event_id), on=c.day, actor=_company_actor(c, no, actor), note=note, option_no=no,
+    e = ev.AcknowledgmentGiven(id=new_id("ack", c.day, event_id), on=c.day, actor=_actor_for(c, ev.AcknowledgmentGiven, no, actor), note=note, option_no=no,
                                request=request)
     record(c, e, idem=idempotency_key, as_json=as_json)
 

@@ -73,7 +73,7 @@ def company_add(
     c = ctx(book, db, on)
     company = Company(company_id, name, state, address_of(office, "office"), attention,
                       exact(par_value, "par_value") if par_value is not None else None)
-    e = ev.CompanyRegistered(id=new_id(f"company-{company_id}", c.day, event_id), on=c.day, actor=actor_of(actor, f"company:{company_id}"),
+    e = ev.CompanyRegistered(id=new_id(f"company-{company_id}", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.CompanyRegistered, company=company_id)),
                              note=note, company=company)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -93,7 +93,7 @@ def holder_add(
     Example: warrantbook holder add gssf --name "GSSF Master Fund, L.P." --address "c/o Fund Services" --address "New York, NY 10022" --on 2005-09-07
     """
     c = ctx(book, db, on)
-    e = ev.HolderRegistered(id=new_id(f"holder-{holder_id}", c.day, event_id), on=c.day, actor=actor_of(actor, f"holder:{holder_id}"),
+    e = ev.HolderRegistered(id=new_id(f"holder-{holder_id}", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.HolderRegistered, holder=holder_id)),
                             note=note, holder=Holder(holder_id, name, address_of(address), group))
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -117,7 +117,7 @@ def agent_appoint(
     company_id = pick_company(c.state, company)
     office_address = address_of(office, "office", required=True)
     assert office_address is not None
-    e = ev.AgentAppointed(id=new_id("agent", c.day, event_id), on=c.day, actor=actor_of(actor, f"company:{company_id}"), note=note,
+    e = ev.AgentAppointed(id=new_id("agent", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.AgentAppointed, company=company_id)), note=note,
                           company=company_id, name=name, office=office_address,
                           functions=frozenset(function) if function else frozenset(ev.AgentFunction))
     record(c, e, idem=idempotency_key, as_json=as_json)
@@ -138,7 +138,7 @@ def address(
     holder_id = pick_holder(c.state, holder)
     lines = address_of(address, required=True)
     assert lines is not None
-    e = ev.AddressFurnished(id=new_id("address", c.day, event_id), on=c.day, actor=actor_of(actor, f"holder:{holder_id}"), note=note,
+    e = ev.AddressFurnished(id=new_id("address", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.AddressFurnished, holder=holder_id)), note=note,
                             holder=holder_id, address=lines)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -155,7 +155,7 @@ def outstanding(
     """
     c = ctx(book, db, on)
     company_id = pick_company(c.state, company)
-    e = ev.SharesOutstanding(id=new_id("outstanding", c.day, event_id), on=c.day, actor=actor_of(actor, f"company:{company_id}"), note=note,
+    e = ev.SharesOutstanding(id=new_id("outstanding", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.SharesOutstanding, company=company_id)), note=note,
                              company=company_id, shares=exact(shares, "shares"), source=source_)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -172,7 +172,7 @@ def authorized(
     """
     c = ctx(book, db, on)
     company_id = pick_company(c.state, company)
-    e = ev.AuthorizedShares(id=new_id("authorized", c.day, event_id), on=c.day, actor=actor_of(actor, f"company:{company_id}"), note=note,
+    e = ev.AuthorizedShares(id=new_id("authorized", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.AuthorizedShares, company=company_id)), note=note,
                             company=company_id, shares=exact(shares, "shares"), source=source_)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -190,7 +190,7 @@ def ownership(
     c = ctx(book, db, on)
     holder_id = pick_holder(c.state, holder)
     company_id = pick_company(c.state, company)
-    e = ev.BeneficialOwnership(id=new_id("ownership", c.day, event_id), on=c.day, actor=actor_of(actor, f"holder:{holder_id}"), note=note,
+    e = ev.BeneficialOwnership(id=new_id("ownership", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.BeneficialOwnership, holder=holder_id)), note=note,
                                holder=holder_id, company=company_id, shares=exact(shares, "shares"), source=source_)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -208,7 +208,7 @@ def listing(
     """
     c = ctx(book, db, on)
     company_id = pick_company(c.state, company)
-    e = ev.Listed(id=new_id("listing", c.day, event_id), on=c.day, actor=actor_of(actor, f"company:{company_id}"), note=note,
+    e = ev.Listed(id=new_id("listing", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.Listed, company=company_id)), note=note,
                   company=company_id, venue=venue)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -229,7 +229,7 @@ def fmv_agree(
     """
     c = ctx(book, db, on)
     company_id = pick_company(c.state, company)
-    e = ev.FmvAgreed(id=new_id("fmv-agreement", c.day, event_id), on=c.day, actor=actor_of(actor, f"company:{company_id}"), note=note,
+    e = ev.FmvAgreed(id=new_id("fmv-agreement", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.FmvAgreed, company=company_id)), note=note,
                      company=company_id, value=exact(value, "value"), agreed_by=tuple(agreed_by or ()))
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -250,7 +250,7 @@ def fmv_award(
     """
     c = ctx(book, db, on)
     company_id = pick_company(c.state, company)
-    default_actor = f"arbitrator:{arbitrator}" if arbitrator else f"company:{company_id}"
+    default_actor = f"arbitrator:{arbitrator}" if arbitrator else ev.default_actor(ev.FmvAwarded)
     e = ev.FmvAwarded(id=new_id("fmv-award", c.day, event_id), on=c.day, actor=actor_of(actor, default_actor), note=note,
                       company=company_id, value=exact(value, "value"), arbitrator=arbitrator, case=case)
     record(c, e, idem=idempotency_key, as_json=as_json)
@@ -269,7 +269,7 @@ def liquidation(
     """
     c = ctx(book, db, on)
     company_id = pick_company(c.state, company)
-    e = ev.LiquidationAmount(id=new_id("liquidation", c.day, event_id), on=c.day, actor=actor_of(actor, f"company:{company_id}"), note=note,
+    e = ev.LiquidationAmount(id=new_id("liquidation", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.LiquidationAmount, company=company_id)), note=note,
                              company=company_id, amount=exact(amount, "amount"), source=source_)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -356,7 +356,7 @@ def read_prices(path: Path, company: str, source: str) -> tuple[list[ev.Quote], 
         for fld, message in problems:
             errors.append(BadInput(f"{fld}: {message}", field=fld, line=line, clause="§1.2"))
         if not problems and day is not None and venue is not None:
-            quotes.append(ev.Quote(id=f"quote-{company}-{venue.value}-{day.isoformat()}", on=day, actor=f"company:{company}",
+            quotes.append(ev.Quote(id=f"quote-{company}-{venue.value}-{day.isoformat()}", on=day, actor=ev.default_actor(ev.Quote, company=company),
                                    company=company, venue=venue, close=prices["close"], bid=bid, ask=ask,
                                    source=source or path.name))
             lines.append(line)

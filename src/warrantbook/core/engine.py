@@ -84,9 +84,8 @@ def cap_limit(state: BookState, option: OptionState, on: date, *, outstanding: F
                           "or pass --owned", field="owned")
     H = owned if owned is not None else state.owned_on(option.holder, option.company, on)
     if owned is None and H is not None and trace is not None:
-        parts = [f"{m}: {fmt(f)}" for m in state.group_members(option.holder)
-                 if (f := state.certified_on(m, option.company, on)) is not None]
-        trace.note("§10", "H, the group's holdings (Rule 13d-3, 13d-5)", "sum of each member's own certificate: " + "; ".join(parts))
+        parts = [f"{m} {fmt(f)}" for m in state.group_members(option.holder) if (f := state.certified_on(m, option.company, on)) is not None]
+        record(trace, "§10", "H, the group's holdings (Rule 13d-3, 13d-5)", "each member's own certificate: " + " + ".join(parts), H)
     if H is None:
         raise Refusal("§10", f"the cap needs the holder's beneficial ownership on or before {on} (as the holder certifies it, "
                       "this option's unexercised shares excluded): record an 'ownership' fact or pass --owned", field="owned")

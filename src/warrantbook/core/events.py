@@ -707,7 +707,7 @@ class Party(Enum):
 class Authority:
     """Which parties may give a kind of event, and why (the clause)."""
 
-    parties: frozenset[Party]
+    parties: tuple[Party, ...]  # the first is who gives it when a command names no actor
     clause: str
     agent_function: AgentFunction | None = None  # the §11 function an agent needs for it
     joint: bool = False  # needs the signatures of both the holder and the company (§1.2(c), §14)
@@ -715,20 +715,20 @@ class Authority:
 
 
 def _by(*parties: Party, clause: str, function: AgentFunction | None = None, joint: bool = False) -> Authority:
-    return Authority(frozenset(parties), clause, function, joint)
+    return Authority(parties, clause, function, joint)
 
 
 _H, _C, _A, _T, _K = Party.HOLDER, Party.COMPANY, Party.AGENT, Party.TRUSTEE, Party.KEEPER
 
 # The one table of authority. The CLI's default actors, the API and the web's lanes read it; decide enforces it.
 GIVEN_BY: dict[type[Event], Authority] = {
-    CompanyRegistered: _by(_K, _C, clause="preamble"),
-    HolderRegistered: _by(_K, _H, _C, clause="preamble"),  # the company only for a holder new to its books (issue.py)
+    CompanyRegistered: _by(_C, _K, clause="preamble"),
+    HolderRegistered: _by(_H, _K, _C, clause="preamble"),  # the company only for a holder new to its books (issue.py)
     OptionIssued: _by(_C, clause="§1.1"),
     ExerciseNoticeReceived: _by(_H, clause="§1.1, Exhibit A"),
     OptionSurrendered: _by(_C, _A, clause="§2.1", function=AgentFunction.EXERCISE),
     PaymentReceived: _by(_C, _A, _T, clause="§2.2(a)", function=AgentFunction.EXERCISE),
-    ExerciseEffected: Authority(frozenset(), "§2.1", computed=True),
+    ExerciseEffected: Authority((), "§2.1", computed=True),
     SharesDelivered: _by(_C, _A, clause="§2.1", function=AgentFunction.EXERCISE),
     StockEvent: _by(_C, clause="§4"),
     Reorganized: _by(_C, clause="§3.1"),
@@ -746,26 +746,28 @@ GIVEN_BY: dict[type[Event], Authority] = {
     AgentAppointed: _by(_C, clause="§11"),
     AddressFurnished: _by(_H, clause="§13"),
     NoticeSent: _by(_C, _A, clause="§13"),
-    Amended: _by(_H, _C, clause="§14", joint=True),
+    Amended: _by(_C, _H, clause="§14", joint=True),
     AcknowledgmentRequested: _by(_H, clause="§1.3"),
     AcknowledgmentGiven: _by(_C, clause="§1.3"),
-    SharesOutstanding: _by(_K, _C, _A, clause="§4, §10"),
-    AuthorizedShares: _by(_K, _C, clause="§6"),
+    SharesOutstanding: _by(_C, _K, _A, clause="§4, §10"),
+    AuthorizedShares: _by(_C, _K, clause="§6"),
     BeneficialOwnership: _by(_H, _C, _A, clause="§10"),  # only the holder's own certificate counts (cap.py)
-    Listed: _by(_K, _C, clause="§1.2"),
-    Quote: _by(_K, _C, clause="§1.2(a), §1.2(b)"),  # public market data, with its source
-    FmvAgreed: _by(_H, _C, clause="§1.2(c)", joint=True),
-    FmvAwarded: _by(Party.ARBITRATOR, _K, clause="§1.2(c)"),
-    LiquidationAmount: _by(_K, _C, clause="§1.2(d)"),
+    Listed: _by(_C, _K, clause="§1.2"),
+    Quote: _by(_C, _K, clause="§1.2(a), §1.2(b)"),  # public market data, with its source
+    FmvAgreed: _by(_C, _H, clause="§1.2(c)", joint=True),
+    FmvAwarded: _by(_K, Party.ARBITRATOR, clause="§1.2(c)"),
+    LiquidationAmount: _by(_C, _K, clause="§1.2(d)"),
     CapTableFact: _by(_K, _C, _H, clause="record"),
-    Correction: _by(_K, _H, _C, _A, clause="record"),  # and only the party the corrected event bound (records.py)
-    DocumentIssued: _by(_K, _C, _H, _A, clause="record"),
+    Correction: _by(_C, _H, _K, _A, clause="record"),  # and only the party the corrected event bound (records.py)
+    DocumentIssued: _by(_C, _H, _A, _K, clause="record"),
 }
 
 
-def authority(kind: type[Event]) -> Authority:
-    """The parties that may give `kind`; KeyError for a kind nobody declared (decide refuses it)."""
-    return GIVEN_BY[kind]
+def default_actor(kind: type[Event], *, holder: str = "", company: str = "", agent: str = "") -> str:
+    """Who gives `kind` when a command names nobody: the first party of its GIVEN_BY entry, as "role:id"."""
+    party = GIVEN_BY[kind].parties[0]
+    ident = {Party.HOLDER: holder, Party.COMPANY: company, Party.AGENT: agent}.get(party, "")
+    return "system" if party is Party.KEEPER else f"{party.value}:{ident}"
 
 
 def sort_key(event: Event, sequence: int) -> tuple[date, int, int]:

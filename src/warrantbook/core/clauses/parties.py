@@ -41,6 +41,11 @@ def subject_of(state: BookState, e: ev.Event) -> Subject:
         return Subject(company=e.company.id)
     if isinstance(e, ev.StockEvent):
         return Subject(company=e.issuer)
+    if isinstance(e, ev.CapTableFact):  # its subject is an option number, a company id or a holder id
+        if e.subject in state.options:
+            o = state.options[e.subject]
+            return Subject(o.holder, o.company, o)
+        return Subject(holder=e.subject if e.subject in state.holders else "", company=e.subject if e.subject in state.companies else "")
     holder = getattr(e, "holder", "")
     company = getattr(e, "company", "")
     return Subject(holder if isinstance(holder, str) else "", company if isinstance(company, str) else "")
@@ -117,7 +122,7 @@ def _clause_of_refusal(e: ev.Event, auth: ev.Authority) -> str:
     """The clause that decides who may act: §12 when another holder tries a holder's act (only the registered
     holder counts), §11 for an agent, §1.4 for a trustee, else the kind's own clause."""
     on_option = bool(getattr(e, "option_no", ""))
-    if ev.Party.HOLDER in auth.parties and on_option and (e.role == "holder" or auth.parties == {ev.Party.HOLDER}):
+    if ev.Party.HOLDER in auth.parties and on_option and (e.role == "holder" or auth.parties == (ev.Party.HOLDER,)):
         return "§12"
     if e.role == "agent" and ev.Party.AGENT in auth.parties:
         return "§11"
