@@ -12,6 +12,7 @@ EFFECTED = NOTICE + """
 - {id: s, on: 2006-01-03, type: surrender, actor: company:atg, option_no: ATG-1, notice: n}
 - {id: p, on: 2006-01-03, type: payment, actor: company:atg, option_no: ATG-1, notice: n, cash: '0.01'}
 """
+WAIVER = "- {id: w, on: 2006-01-03, type: waiver-notice, actor: holder:gssf, option_no: ATG-1}"
 
 
 def fix(corrects: str, actor: str, signed: str = "[]") -> str:
@@ -31,6 +32,8 @@ def fix(corrects: str, actor: str, signed: str = "[]") -> str:
         ("", fix("own", "holder:other"), "record", "actor"),
         # the keeper cannot erase a party's act
         ("", fix("own", "system"), "record", "signed_by"),
+        # the company cannot withdraw the holder's waiver notice (interpretations 62)
+        (WAIVER, fix("w", "company:atg"), "record", "signed_by"),
     ],
 )
 def test_a_correction_needs_the_party_the_act_bound(setup: str, correction: str, clause: str, field: str) -> None:
@@ -47,6 +50,7 @@ def test_a_correction_needs_the_party_the_act_bound(setup: str, correction: str,
         (EFFECTED, fix("p", "company:atg", "[holder:gssf]")),
         ("", fix("own", "holder:gssf")),  # the holder corrects its own certificate
         ("", fix("own", "system", "[holder:gssf]")),
+        (WAIVER, fix("w", "holder:gssf")),  # the holder withdraws its own waiver notice
     ],
 )
 def test_signed_by_the_parties_bound_it_stands(setup: str, correction: str) -> None:

@@ -84,6 +84,7 @@ def base_events() -> list[ev.Event]:
         ev.SharesOutstanding(id="out", on=D0, actor=company, company="atg", shares=F(1_200_000_000)),
         ev.AuthorizedShares(id="auth", on=D0, actor=company, company="atg", shares=F(2_000_000_000)),
         ev.BeneficialOwnership(id="own", on=D0, actor=holder, holder="gssf", company="atg", shares=F(10_000_000)),
+        ev.BeneficialOwnership(id="own-aff", on=D0, actor="holder:affiliate", holder="affiliate", company="atg", shares=F(0)),
         ev.OptionIssued(id="issue-1", on=D0, actor=company, option_no="ATG-1", holder="gssf", terms=terms("ATG-1", 140_250_000)),
         ev.OptionIssued(id="issue-9", on=D0, actor=company, option_no="ATG-9", holder="affiliate", terms=terms("ATG-9", 50_000_000)),
         ev.OptionIssued(id="issue-5", on=D0, actor=company, option_no="ATG-5", holder="other", terms=terms("ATG-5", 100_000_000, None)),

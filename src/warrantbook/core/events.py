@@ -755,7 +755,7 @@ GIVEN_BY: dict[type[Event], Authority] = {
     Listed: _by(_C, _K, clause="§1.2"),
     Quote: _by(_C, _K, clause="§1.2(a), §1.2(b)"),  # public market data, with its source
     FmvAgreed: _by(_C, _H, clause="§1.2(c)", joint=True),
-    FmvAwarded: _by(_K, Party.ARBITRATOR, clause="§1.2(c)"),
+    FmvAwarded: _by(_K, Party.ARBITRATOR, _C, _H, clause="§1.2(c)"),  # either party presents the award it is bound by
     LiquidationAmount: _by(_C, _K, clause="§1.2(d)"),
     CapTableFact: _by(_K, _C, _H, clause="record"),
     Correction: _by(_C, _H, _K, _A, clause="record"),  # and only the party the corrected event bound (records.py)

@@ -46,24 +46,18 @@ class Unauthenticated(Denied):
     status = 401
 
 
-HOLDER_COMMANDS = frozenset({
-    "exercise-notice", "transfer-request", "replacement-request", "waiver-notice", "default-notice", "address", "trustee",
-    "acknowledgment-request", "ownership", "amendment", "fmv-agreement", "holder", "correction",
-})
-COMPANY_COMMANDS = frozenset({
-    "issue", "company", "holder", "listing", "quote", "outstanding", "authorized", "ownership", "stock-event", "reorganization",
-    "dissolution", "liquidation", "fmv-agreement", "fmv-award", "agent", "notice", "acknowledgment", "default-cure", "surrender",
-    "payment", "delivery", "transfer-registration", "replacement", "void-presented", "cap-table-fact", "amendment", "correction",
-})
-AGENT_COMMANDS = frozenset({"surrender", "payment", "delivery", "transfer-registration", "replacement"})
-ALLOWED: dict[str, frozenset[str]] = {"holder": HOLDER_COMMANDS, "company": COMPANY_COMMANDS, "agent": AGENT_COMMANDS,
-                                      "auditor": frozenset()}
 NEVER = frozenset({"exercise", "document"})  # decided by the engine (exercise) or recorded by the documents module
 
-_CLAUSE = {"exercise-notice": "§1.1, §12", "transfer-request": "§7, §12", "replacement-request": "§8", "waiver-notice": "§10",
-           "default-notice": "§10", "address": "§13", "trustee": "§3.2", "acknowledgment-request": "§1.3", "agent": "§11",
-           "surrender": "§2.1, §11", "payment": "§2.2(a), §11", "delivery": "§2.1, §11", "transfer-registration": "§7, §11, §12",
-           "replacement": "§8, §11", "issue": "§1.1", "stock-event": "§4", "notice": "§13", "acknowledgment": "§1.3"}
+
+def _lane(role: str) -> frozenset[str]:
+    """The commands a role's user may ask for: the kinds whose GIVEN_BY entry names its party (core.events)."""
+    party = ev.Party(role)
+    return frozenset(cls.kind for cls, a in ev.GIVEN_BY.items() if party in a.parties) - NEVER
+
+
+ALLOWED: dict[str, frozenset[str]] = {"holder": _lane("holder"), "company": _lane("company"), "agent": _lane("agent"),
+                                      "auditor": frozenset()}
+_CLAUSE = {cls.kind: a.clause for cls, a in ev.GIVEN_BY.items()}
 
 
 def appointed_companies(state: BookState, agent_name: str) -> set[str]:
@@ -166,11 +160,18 @@ def check_command(state: BookState, p: Principal, e: ev.Event) -> None:
     if isinstance(e, (ev.AddressFurnished, ev.BeneficialOwnership)) and p.role == "holder":
         if state.holder_group(e.holder) != state.holder_group(p.party):
             raise NotFound(f"holder: no holder {e.holder!r} that you act for", field="holder")
+        if e.holder != p.party:
+            raise Denied(f"a holder furnishes its own address and certifies its own holdings only ({p.party}), not an affiliate's",
+                         field="holder", clause=_CLAUSE.get(e.kind))
+    if isinstance(e, ev.FmvAgreed) and p.role == "holder" and not any(
+            o.holder == p.party and o.company == e.company for o in state.options.values()):
+        raise Denied(f"only a holder of an option of {e.company!r} agrees a value with it", field="actor", clause="§1.2(c)")
     if isinstance(e, ev.Correction):
         target = state.by_id.get(e.corrects)
         if target is None:
             return  # core says which id is unknown
-        if target.actor != actor and not (p.role == "company" and _concerns_company(state, target, p.party)):
+        theirs = target.role == "holder"  # a holder's act is corrected only by the holder (with others' signatures, core)
+        if target.actor != actor and not (p.role == "company" and not theirs and _concerns_company(state, target, p.party)):
             raise Denied(f"you may correct only what you recorded (or, for a company, what concerns it); {e.corrects!r} was "
                          f"recorded by {target.actor}", field="corrects")
 

@@ -41,11 +41,18 @@ def subject_of(state: BookState, e: ev.Event) -> Subject:
         return Subject(company=e.company.id)
     if isinstance(e, ev.StockEvent):
         return Subject(company=e.issuer)
+    if isinstance(e, (ev.FmvAgreed, ev.FmvAwarded)):  # the company's value; a holder of one of its options is a party to it
+        holds = e.role == "holder" and any(o.holder == e.actor_id and o.company == e.company for o in state.options.values())
+        return Subject(holder=e.actor_id if holds else "", company=e.company)
     if isinstance(e, ev.CapTableFact):  # its subject is an option number, a company id or a holder id
         if e.subject in state.options:
             o = state.options[e.subject]
             return Subject(o.holder, o.company, o)
-        return Subject(holder=e.subject if e.subject in state.holders else "", company=e.subject if e.subject in state.companies else "")
+        if e.subject in state.holders or e.subject in state.companies:
+            return Subject(holder=e.subject if e.subject in state.holders else "", company=e.subject if e.subject in state.companies else "")
+        # a subject not on the books yet (an option number recorded the morning of its issue): the issuer's records are
+        # the company's, so a registered company records facts of its own cap table
+        return Subject(company=e.actor_id if e.role == "company" and e.actor_id in state.companies else "")
     holder = getattr(e, "holder", "")
     company = getattr(e, "company", "")
     return Subject(holder if isinstance(holder, str) else "", company if isinstance(company, str) else "")
