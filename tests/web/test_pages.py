@@ -238,8 +238,10 @@ def test_every_form_post_is_denied_outside_its_lane(env: Env) -> None:
 
 
 # another user who may give the same command on the same page (the company also records ownership and amendments)
-_SAME_LANE = {("gssf", "amendment"): ("atg",), ("gssf", "ownership"): ("affiliate", "atg"), ("gssf", "correction"): ("atg",),
-              ("atg", "fmv-agreement"): ("gssf", "northbridge", "affiliate"), ("atg", "ownership"): ("northbridge",)}  # its own ownership
+# (a holder certifies only its own holdings, and corrects its own acts: core.events.GIVEN_BY and interpretations 56, 63)
+_SAME_LANE = {("gssf", "amendment"): ("atg",), ("gssf", "ownership"): ("atg",),
+              ("atg", "fmv-agreement"): ("gssf", "northbridge"), ("atg", "fmv-award"): ("gssf", "northbridge"),
+              ("atg", "ownership"): ("northbridge",)}  # its own ownership
 
 
 def test_company_steps_after_a_notice_and_the_agent_after_appointment(env: Env) -> None:

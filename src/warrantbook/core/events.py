@@ -749,7 +749,7 @@ GIVEN_BY: dict[type[Event], Authority] = {
     Amended: _by(_C, _H, clause="§14", joint=True),
     AcknowledgmentRequested: _by(_H, clause="§1.3"),
     AcknowledgmentGiven: _by(_C, clause="§1.3"),
-    SharesOutstanding: _by(_C, _K, _A, clause="§4, §10"),
+    SharesOutstanding: _by(_C, _K, clause="§4, §10"),
     AuthorizedShares: _by(_C, _K, clause="§6"),
     BeneficialOwnership: _by(_H, _C, _A, clause="§10"),  # only the holder's own certificate counts (cap.py)
     Listed: _by(_C, _K, clause="§1.2"),
