@@ -54,7 +54,16 @@ def test_a_computed_event_cannot_be_recorded_by_anyone() -> None:
                                    holder="gssf", company="atg")
     with pytest.raises(Refusal) as info:
         decide(state, effected)
-    assert info.value.clause == "§2.1"
+    assert (info.value.clause, info.value.field) == ("§2.1", "kind") and "computed" in info.value.message
+
+
+def test_a_kind_with_checks_but_no_authority_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checks alone never let an event through: who may give it must be declared too."""
+    monkeypatch.delitem(ev.GIVEN_BY, ev.WaiverNoticeReceived)
+    state = make_book().state
+    with pytest.raises(Refusal) as info:
+        decide(state, ev.WaiverNoticeReceived(id="w", on=state.options["ATG-1"].issued_on, actor="holder:gssf", option_no="ATG-1"))
+    assert info.value.field == "actor" and "no rule says who" in info.value.message
 
 
 @pytest.mark.parametrize(

@@ -112,6 +112,8 @@ def check_authority(state: BookState, e: ev.Event) -> None:
     option_no = getattr(e, "option_no", "")
     if option_no and option_no not in state.options and not isinstance(e, ev.OptionIssued):
         return  # the option's own check refuses it (no such option); there is no party to compare with
+    if isinstance(e, ev.Correction) and e.corrects not in state.by_id:
+        return  # likewise: records.py refuses a correction of nothing
     subject = subject_of(state, e)
     reasons = []
     for party in sorted(auth.parties, key=lambda p: p.value):

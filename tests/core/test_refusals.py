@@ -1,0 +1,85 @@
+"""One row per refusal branch of the clause checks (mutation testing switches each off; its row must then fail).
+
+Each row: events before, the event refused, the clause it cites and the field it names. Rows for §2, §3, §4, §6,
+§1.2 and §7 live beside their clauses' other tests; these are the branches of issue, §1.3, §10, §11, §13, §14
+and the record that no other table pins.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PREAMBLE, make_book
+from warrantbook.core.errors import BookErrors
+
+ISSUE = "- {{id: i2, on: 2005-09-07, type: issue, actor: company:atg, option_no: {no}, holder: {holder}, terms: {{company: {company}, issue_date: {date}, tranches: {tranches}{more}}}}}"
+
+
+def issue(no: str = "X-2", holder: str = "gssf", company: str = "atg", date: str = "2005-09-07",
+          tranches: str = "[{shares: 10, exercise_price: '1'}]", more: str = "") -> str:
+    return ISSUE.format(no=no, holder=holder, company=company, date=date, tranches=tranches, more=more)
+
+
+NO_CAP = PREAMBLE.replace('exercise_price: "0.00001"}]}', 'exercise_price: "0.00001"}], cap: null}')
+NO_WAIVER = PREAMBLE.replace('exercise_price: "0.00001"}]}', 'exercise_price: "0.00001"}], cap: {waiver_notice_days: null, void_on_default: false}}')
+
+
+@pytest.mark.parametrize(
+    ("preamble", "setup", "event", "clause", "field"),
+    [
+        # §1.1 issue
+        (PREAMBLE, "", issue(no="ATG-1"), None, "option_no"),  # the number is taken
+        (PREAMBLE, "", issue(holder="nobody"), None, "holder"),  # not a registered holder
+        (PREAMBLE, "", issue(company="zzz").replace("actor: company:atg", "actor: company:zzz"), None, "terms.company"),
+        (PREAMBLE, "", issue(tranches="[]"), None, "terms.tranches"),
+        (PREAMBLE, "", issue(tranches="[{shares: '10.5', exercise_price: '1'}]"), "§1.1", "terms.tranches[0].shares"),
+        (PREAMBLE, "", issue(tranches="[{shares: 10, exercise_price: '0'}]"), "§1(c)", "terms.tranches[0].exercise_price"),
+        (PREAMBLE, "", issue(more=", cap: {percent: '100%'}"), "§10", "terms.cap.percent"),
+        (PREAMBLE, "", issue(date="2005-09-08"), "§1.1", "on"),
+        # preamble: a holder has an id and a name
+        (PREAMBLE, "", "- {id: h9, on: 2005-09-08, type: holder, actor: holder:h9, holder: {id: h9, name: ' '}}", None, "holder.id"),
+        # §14: the issuer is changed by §3, never by an amendment
+        (PREAMBLE, "", "- {id: a, on: 2006-01-03, type: amendment, actor: company:atg, option_no: ATG-1, binds: [], signed_by: [company:atg, holder:gssf],"
+         " terms: {company: other, issue_date: 2005-09-07, tranches: [{shares: 140250000, exercise_price: '0.00001'}]}}", "§14", "terms.company"),
+        # §1.3: an acknowledgment answers an open request
+        (PREAMBLE, "", "- {id: k, on: 2006-01-03, type: acknowledgment, actor: company:atg, option_no: ATG-1, request: nothing}", "§1.3", "request"),
+        # §11: an agent for a company not on the books
+        (PREAMBLE, "", "- {id: ag, on: 2006-01-02, type: agent, actor: company:zzz, company: zzz, name: X, office: {lines: [y]}}", None, "company"),
+        # §10: ownership of an unregistered holder
+        (PREAMBLE, "", "- {id: o9, on: 2006-01-03, type: ownership, actor: company:atg, holder: nobody, company: atg, shares: 1}", "§10", "holder"),
+        # §10: notices on an option with no cap, or terms with no waiver or no release on default
+        (NO_CAP, "", "- {id: w, on: 2006-01-03, type: waiver-notice, actor: holder:gssf, option_no: ATG-1}", "§10", "option"),
+        (NO_WAIVER, "", "- {id: w, on: 2006-01-03, type: waiver-notice, actor: holder:gssf, option_no: ATG-1}", "§10", "option"),
+        (NO_WAIVER, "", "- {id: d, on: 2006-01-03, type: default-notice, actor: holder:gssf, option_no: ATG-1}", "§10", "option"),
+        # §10: a second waiver notice; a second default notice while the first continues
+        (PREAMBLE, "- {id: w, on: 2006-01-03, type: waiver-notice, actor: holder:gssf, option_no: ATG-1}",
+         "- {id: w2, on: 2006-01-04, type: waiver-notice, actor: holder:gssf, option_no: ATG-1}", "§10", "option"),
+        (PREAMBLE, "- {id: d, on: 2006-01-03, type: default-notice, actor: holder:gssf, option_no: ATG-1}",
+         "- {id: d2, on: 2006-01-04, type: default-notice, actor: holder:gssf, option_no: ATG-1}", "§10", "option"),
+    ],
+)
+def test_each_refusal_branch(preamble: str, setup: str, event: str, clause: str | None, field: str) -> None:
+    with pytest.raises(BookErrors) as info:
+        make_book(setup, event, preamble=preamble)
+    err = info.value.errors[0]
+    assert err.line is not None and err.line > preamble.count("\n")  # the refused event, not the preamble
+    assert err.field == field, err.message
+    if clause is not None:
+        assert err.clause == clause, err.message
+
+
+def test_a_correction_of_nothing_or_without_a_reason() -> None:
+    """Straight through decide (a ledger's path): the book's loader catches an unknown id before decide does."""
+    from datetime import date
+
+    from warrantbook.core import events as ev
+    from warrantbook.core.decide import decide
+    from warrantbook.core.errors import BadInput
+
+    state = make_book().state
+    with pytest.raises(BadInput) as info:
+        decide(state, ev.Correction(id="c", on=date(2006, 1, 3), actor="holder:gssf", corrects="nothing", reason="x"))
+    assert info.value.field == "corrects"
+    with pytest.raises(BookErrors) as book_info:
+        make_book("- {id: c, on: 2006-01-03, type: correction, actor: holder:gssf, corrects: own, reason: ' '}")
+    assert book_info.value.errors[0].field == "reason"
