@@ -45,6 +45,14 @@ NO_WAIVER = PREAMBLE.replace('exercise_price: "0.00001"}]}', 'exercise_price: "0
         (PREAMBLE, "", "- {id: k, on: 2006-01-03, type: acknowledgment, actor: company:atg, option_no: ATG-1, request: nothing}", "§1.3", "request"),
         # §11: an agent for a company not on the books
         (PREAMBLE, "", "- {id: ag, on: 2006-01-02, type: agent, actor: company:zzz, company: zzz, name: X, office: {lines: [y]}}", None, "company"),
+        # §11: an appointment names at least one function
+        (PREAMBLE, "", "- {id: ag, on: 2006-01-02, type: agent, actor: company:atg, company: atg, name: X, office: {lines: [y]}, functions: []}", "§11", "functions"),
+        # §13: an address for a holder not on the books; an address with no lines
+        (PREAMBLE, "", "- {id: ad, on: 2006-01-03, type: address, actor: holder:nobody, holder: nobody, address: {lines: [x]}}", None, "holder"),
+        (PREAMBLE, "", "- {id: ad, on: 2006-01-03, type: address, actor: holder:gssf, holder: gssf, address: {lines: []}}", None, "address"),
+        # §13: a notice regarding an event that does not exist
+        (PREAMBLE, "", "- {id: ns, on: 2006-01-03, type: notice, actor: company:atg, option_no: ATG-1, subject: s, addressee: gssf, regarding: nothing,"
+         " address: {lines: ['1 Fund Street', 'New York, NY 10022']}}", None, "regarding"),
         # §10: ownership of an unregistered holder
         (PREAMBLE, "", "- {id: o9, on: 2006-01-03, type: ownership, actor: company:atg, holder: nobody, company: atg, shares: 1}", "§10", "holder"),
         # §10: notices on an option with no cap, or terms with no waiver or no release on default
