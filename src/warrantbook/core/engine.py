@@ -20,15 +20,20 @@ from warrantbook.core.rules.exercise import ExerciseRequest, ExerciseResult, Lim
 from warrantbook.core.rules.fmv import Fmv, fair_market_value
 from warrantbook.core.rules.reorganization import basket_fmv
 from warrantbook.core.rules.reservation import Reserve, reserve
-from warrantbook.core.state import BookState, OptionState, Status
+from warrantbook.core.state import BookState, CompanyState, OptionState, Status
 from warrantbook.core.terms import FmvDetermination, PaymentMethod
 
 # ---------------------------------------------------------------- facts for the rules
 
 
 def fmv_source(state: BookState, option: OptionState, determination_date: date,
-               override: Fraction | None = None) -> Callable[[Trace | None], Fmv]:
-    """A function giving the FMV of what one option share delivers on the determination date."""
+               override: Fraction | None = None, *, later_value: bool = False,
+               new_value: tuple[date, Fraction, str] | None = None) -> Callable[[Trace | None], Fmv]:
+    """A function giving the FMV of what one option share delivers on the determination date, on the share basis
+    of the option's current price and shares (§4 events after the value's day convert it, `on_basis`).
+
+    `later_value`: a notice held while a §1.2(c) value was pending is priced by the first value agreed or awarded
+    on or after its determination date (docs/interpretations-9a.md)."""
 
     def security_fmv(issuer: str, trace: Trace | None) -> Fmv:
         market = state.companies.get(issuer)
@@ -45,9 +50,84 @@ def fmv_source(state: BookState, option: OptionState, determination_date: date,
         market = state.companies.get(option.company)
         if market is None:
             raise Refusal("§1.2", f"no market data for {option.company!r}", field="quote")
-        return fair_market_value(market, determination_date, option.terms.readings, trace, option_shares=option.remaining)
+        try:
+            value = fair_market_value(market, determination_date, option.terms.readings, trace, option_shares=option.remaining)
+        except Refusal as exc:
+            held = (held_value(state, option.company, determination_date, new_value)
+                    if later_value and exc.clause == "§1.2(c)" else None)
+            if held is None:
+                raise
+            day, amount, how = held
+            record(trace, "§1.2(c)", "FMV agreed or awarded after the notice was held for it (stock not publicly traded)",
+                   "value as agreed or awarded, as of the determination date", amount, source=how, determination_date=determination_date)
+            value = Fmv(amount, "§1.2(c)", f"{how}, for the determination date {determination_date}", None)
+            return on_basis(state, option.company, value, determination_date, trace)
+        return on_basis(state, option.company, value, _value_day(market, value, determination_date), trace)
 
     return source
+
+
+def held_value(state: BookState, company: str, determination: date,
+               new_value: tuple[date, Fraction, str] | None = None) -> tuple[date, Fraction, str] | None:
+    """§1.2(c): the first value agreed or awarded on or after `determination` (a held notice waits for it);
+    `new_value` is one being recorded now (decide sees it before the state does)."""
+    cs = state.companies.get(company)
+    values = list(cs.fmv_values) if cs is not None else []
+    if new_value is not None:
+        values.append(new_value)
+    for day, value, how in values:
+        if day >= determination:
+            return day, value, how
+    return None
+
+
+def fmv_pending(state: BookState, option: OptionState, determination: date) -> bool:
+    """True while the FMV of `option`'s stock on `determination` awaits a §1.2(c) value (not publicly traded, none
+    agreed or awarded yet), so a notice that needs it is recorded and held (docs/interpretations-9a.md)."""
+    if option.basket is not None:
+        return False
+    try:
+        fmv_source(state, option, determination, later_value=True)(None)
+    except Refusal as exc:
+        return exc.clause == "§1.2(c)"
+    return False
+
+
+def _value_day(market: CompanyState, value: Fmv, determination: date) -> date:
+    """The day whose share basis a value is on: its market day; the day it was agreed or awarded (§1.2(c)); else the
+    determination date (§1.2(d))."""
+    if value.market_day is not None:
+        return value.market_day
+    if value.clause == "§1.2(c)":
+        days = [day for day, _v, _how in market.fmv_values if day <= determination]
+        if days:
+            return days[-1]
+    return determination
+
+
+def basis_ratio(state: BookState, company: str, value_day: date) -> Fraction:
+    """The product of the §4 ratios (after / before) of `company`'s stock events recorded so far that came after the
+    close of `value_day`: events on later days, and a dividend whose record date is that day (after the close)."""
+    cs = state.companies.get(company)
+    r = Fraction(1)
+    if cs is None:
+        return r
+    for e in cs.stock_events:
+        if e.on > value_day or (e.on == value_day and e.phase is ev.Phase.AFTER_CLOSE):
+            r *= e.outstanding_after / e.outstanding_before
+    return r
+
+
+def on_basis(state: BookState, company: str, value: Fmv, value_day: date, trace: Trace | None) -> Fmv:
+    """§2.2(b), §4: A on the basis of B and Y. A value per share of a day before a §4 event is divided by the event's
+    ratio, as the option's price was: the same exercise gives the same economics either side of the event."""
+    r = basis_ratio(state, company, value_day)
+    if r == 1:
+        return value
+    converted = value.value / r
+    record(trace, "§2.2(b), §4", "FMV put on the share basis of B and Y (a §4 event came after the value's day)",
+           "A / (outstanding_after / outstanding_before of each event since)", converted, A=value.value, ratio=r, value_day=value_day)
+    return Fmv(converted, value.clause, f"{value.source}, / {fmt(r)} for §4 events after {value_day}", value.market_day)
 
 
 def outstanding_on(state: BookState, company: str, day: date) -> Fraction | None:
@@ -139,7 +219,8 @@ def determination_date(option: OptionState, notice: ev.ExerciseNoticeReceived | 
 
 def exercise_quote(state: BookState, option_no: str, request: ExerciseRequest, on: date, *,
                    fmv: Fraction | None = None, outstanding: Fraction | None = None, owned: Fraction | None = None,
-                   determination: date | None = None, trace: Trace | None = None, check_status: bool = True) -> ExerciseResult:
+                   determination: date | None = None, trace: Trace | None = None, check_status: bool = True,
+                   later_value: bool = False, new_value: tuple[date, Fraction, str] | None = None) -> ExerciseResult:
     """What an exercise of `option_no` deemed on `on` gives, from the state's facts unless overridden."""
     option = state.option(option_no)
     if check_status:
@@ -157,7 +238,7 @@ def exercise_quote(state: BookState, option_no: str, request: ExerciseRequest, o
         record(trace, "§1.1", "exercisable through the Expiration Date", terms.expiration.source, terms.expiration.on)
     t = _tranche(option, request)
     det = determination or on
-    source = fmv_source(state, option, det, fmv)
+    source = fmv_source(state, option, det, fmv, later_value=later_value, new_value=new_value)
     limit = cap_limit(state, option, on, outstanding=outstanding, owned=owned, trace=trace)
     return compute_exercise(request=request, tranche=t, remaining=option.tranches[t].shares,
                             exercise_price=option.tranches[t].exercise_price, fmv=source, limit=limit,
@@ -172,12 +253,13 @@ def reservation(state: BookState, company: str, on: date, trace: Trace | None = 
 
 
 def request_of(notice: ev.ExerciseNoticeReceived, ratio: Fraction = Fraction(1)) -> ExerciseRequest:
-    """The notice's election; a §4 event since it was given scales its share numbers (§2.2(a))."""
+    """The notice's election; a §4 event since it was given scales its share numbers (§2.2(a)): the option shares
+    asked and cancelled, and the common stock offered in payment (the holder's shares split too). Cash is dollars."""
     def scaled(value: Fraction | None) -> Fraction | None:
         return None if value is None else value * ratio
 
     return ExerciseRequest(shares=scaled(notice.shares), method=notice.method, cash=notice.cash, cancel_shares=scaled(notice.cancel_shares),
-                           stock_shares=notice.stock_shares, tranche=notice.tranche, whole_only=ratio == 1)
+                           stock_shares=scaled(notice.stock_shares), tranche=notice.tranche, whole_only=ratio == 1)
 
 
 

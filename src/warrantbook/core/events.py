@@ -187,6 +187,9 @@ class ExerciseEffected(Event):
     delivery_due: date
     holder: str
     company: str
+    refund_cash: Fraction = Fraction(0)  # paid beyond the cash due: the company owes it back
+    refund_stock: Fraction = Fraction(0)  # common stock delivered beyond the stock due
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("refund_cash", "refund_stock")
     kind: ClassVar[str] = "exercise"
     clause: ClassVar[str] = "§2.1, §2.2"
     phase: ClassVar[Phase] = Phase.CLOSE
@@ -207,6 +210,19 @@ class SharesDelivered(Event):
     transfer_taxes_paid: bool = False  # by the holder, when issued in another name
     kind: ClassVar[str] = "delivery"
     clause: ClassVar[str] = "§2.1"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RefundPaid(Event):
+    """§2.2(a): what the company returns of a payment beyond the price (an overpayment, or a lapsed exercise's)."""
+
+    option_no: str
+    notice: str
+    cash: Fraction = Fraction(0)
+    stock_shares: Fraction = Fraction(0)
+    kind: ClassVar[str] = "refund"
+    clause: ClassVar[str] = "§2.2(a)"
 
 
 # ---------------------------------------------------------------- §3 reorganization, §4 stock events
@@ -748,6 +764,7 @@ GIVEN_BY: dict[type[Event], Authority] = {
     CapTableFact: _by(_K, _C, _H, clause="record"),
     Correction: _by(_K, _H, _C, _A, clause="record"),  # and only the party the corrected event bound (records.py)
     DocumentIssued: _by(_K, _C, _H, _A, clause="record"),
+    RefundPaid: _by(_C, _A, _T, clause="§2.2(a)", function=AgentFunction.EXERCISE),
 }
 
 

@@ -41,6 +41,7 @@ class PendingExercise:
     surrender: ev.OptionSurrendered | None = None
     payments: tuple[ev.PaymentReceived, ...] = ()
     ratio: Fraction = Fraction(1)  # §2.2(a): a §4 event while the notice is open adjusts its share numbers
+    stock_now: Fraction = Fraction(0)  # common stock paid so far, in shares of today's basis (§4 events since scale it)
 
     @property
     def cash_paid(self) -> Fraction:
@@ -49,6 +50,16 @@ class PendingExercise:
     @property
     def stock_paid(self) -> Fraction:
         return sum((p.stock_shares for p in self.payments), Fraction(0))
+
+
+@dataclass(frozen=True, slots=True)
+class RefundDue:
+    """§2.2(a): what the company holds beyond the price of an exercise (or of one that lapsed), owed back."""
+
+    notice: str
+    cash: Fraction
+    stock_shares: Fraction
+    reason: str  # "overpayment" or "lapsed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +101,7 @@ class OptionState:
     acknowledgments_due: tuple[str, ...] = ()
     claims: tuple[str, ...] = ()
     dissolution_delivery_due: bool = False
+    refunds_due: tuple[RefundDue, ...] = ()  # §2.2(a): payments beyond the price, or of a lapsed exercise, to return
 
     @property
     def remaining(self) -> Fraction:

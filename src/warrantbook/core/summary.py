@@ -13,9 +13,11 @@ from typing import Any
 
 from warrantbook.core.codec import encode
 from warrantbook.core.decide import reservation
+from warrantbook.core.engine import determination_date, fmv_pending, request_of
 from warrantbook.core.events import ExerciseEffected
 from warrantbook.core.numbers import to_text
 from warrantbook.core.rules.cap import cap_status
+from warrantbook.core.rules.exercise import needs_fmv
 from warrantbook.core.state import BookState, OptionState
 
 
@@ -40,10 +42,23 @@ def open_items(state: BookState, option: OptionState, as_of: date) -> list[OpenI
         missing = []
         if p.surrender is None:
             missing.append("surrender of the option")
-        if p.notice.method.value != "cashless":
+        held = False
+        det = determination_date(option, p.notice, as_of)
+        if needs_fmv(request_of(p.notice, p.ratio)) and option.active and fmv_pending(state, option, det):
+            held = True
+            items.append(OpenItem("exercise", "§1.2(c), §2.1", no, f"exercise notice {p.notice.id} of {p.notice.on} is held for the "
+                                  f"Fair Market Value as of {det} (stock not publicly traded: agreed by the holder and the company, "
+                                  "or awarded); it is priced when the value is recorded", None, p.notice.id))
+        if p.notice.method.value != "cashless" and not (held and p.payments):
             missing.append("payment")
-        items.append(OpenItem("exercise", "§2.1", no, f"exercise notice {p.notice.id} of {p.notice.on} awaits " + " and ".join(missing),
-                              None, p.notice.id))
+        if missing:
+            items.append(OpenItem("exercise", "§2.1", no, f"exercise notice {p.notice.id} of {p.notice.on} awaits "
+                                  + " and ".join(missing), None, p.notice.id))
+    for refund in option.refunds_due:
+        owed = " and ".join(x for x in (f"${to_text(refund.cash)}" if refund.cash else "",
+                                        f"{to_text(refund.stock_shares)} shares of common stock" if refund.stock_shares else "") if x)
+        why = "paid beyond the price" if refund.reason == "overpayment" else "paid for an exercise that lapsed"
+        items.append(OpenItem("refund", "§2.2(a)", no, f"return {owed} {why} on {refund.notice}", None, refund.notice))
     for d in option.deliveries_due:
         late = " (LATE)" if as_of > d.delivery_due else ""
         items.append(OpenItem("delivery", "§2.1", no, f"deliver {to_text(d.whole_shares)} shares and ${to_text(d.cash_in_lieu_paid)} "

@@ -646,8 +646,10 @@ def delivery_statement(ledger: Ledger, event_id: str, made_on: date, signatory: 
     notice_event = before.by_id[notice_id]
     assert isinstance(notice_event, ev.ExerciseNoticeReceived)
     trace = Trace()
-    result = exercise_quote(before, option.option_no, request_of(notice_event), x.on,
-                            determination=determination_date(option, notice_event, x.on), trace=trace, check_status=False)
+    held = option.pending_notice(notice_id)  # its §4 ratio since the notice (§2.2(a)); priced by a later §1.2(c) value if held
+    result = exercise_quote(before, option.option_no, request_of(notice_event, held.ratio if held else Fraction(1)), x.on,
+                            determination=determination_date(option, notice_event, x.on), trace=trace, check_status=False,
+                            later_value=True)
     reproduced = (result.shares_issued, result.whole_shares, result.cash_in_lieu_paid) == (x.shares_issued, x.whole_shares,
                                                                                           x.cash_in_lieu_paid)
     after = ledger.through(x.id)

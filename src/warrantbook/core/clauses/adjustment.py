@@ -67,7 +67,7 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
         pending = o.pending
         if pending and o.basket is None:
             r = e.outstanding_after / e.outstanding_before
-            pending = tuple(replace(p, ratio=p.ratio * r) for p in pending)
+            pending = tuple(replace(p, ratio=p.ratio * r, stock_now=p.stock_now * r) for p in pending)
         due = o.certificates_due + (_new_certificate(e.id, e.on, recipients),)
         if state.folding and options.get(o.option_no) is o:
             _set(o, "tranches", tranches)

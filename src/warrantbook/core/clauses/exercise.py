@@ -4,18 +4,22 @@ at the close of business (§2.1) and the delivery within the business days the t
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.engine import check_active, determination_date, exercise_quote, option_of, request_of
+from warrantbook.core.engine import check_active, determination_date, exercise_quote, fmv_pending, option_of, request_of
 from warrantbook.core.errors import BadInput, Refusal
+from warrantbook.core.numbers import fmt
+from warrantbook.core.rules.exercise import asked, needs_fmv
 from warrantbook.core.state import (
     BookState,
     OptionState,
     PendingExercise,
+    RefundDue,
     Status,
     _company,
     _evolve_option,
@@ -27,16 +31,27 @@ from warrantbook.core.state import (
 from warrantbook.core.terms import PaymentMethod, Tranche
 
 
-def _completes(state: BookState, option: OptionState, p: PendingExercise, on: date) -> ev.ExerciseEffected | None:
-    """The exercise effected once surrender and payment are both in, or None while one is missing."""
+def _completes(state: BookState, option: OptionState, p: PendingExercise, on: date,
+               new_value: tuple[date, Fraction, str] | None = None) -> ev.ExerciseEffected | None:
+    """The exercise effected once surrender and payment are both in, or None while one is missing or the notice is
+    held for a §1.2(c) value still pending (it is priced when the value is recorded: `_price_held`)."""
     if p.surrender is None:
         return None
     notice = p.notice
     det = determination_date(option, notice, on)
-    result = exercise_quote(state, option.option_no, request_of(notice, p.ratio), on, determination=det, check_status=False)
+    try:
+        result = exercise_quote(state, option.option_no, request_of(notice, p.ratio), on, determination=det, check_status=False,
+                                later_value=True, new_value=new_value)
+    except Refusal as exc:
+        if exc.clause == "§1.2(c)":
+            return None  # held: the value the price needs is pending
+        raise
+    refund_cash = refund_stock = Fraction(0)
     if notice.method is not PaymentMethod.CASHLESS:
-        if p.cash_paid < result.cash_due or p.stock_paid < result.stock_due:
+        if p.cash_paid < result.cash_due or p.stock_now < result.stock_due:
             return None
+        refund_cash = p.cash_paid - result.cash_due
+        refund_stock = p.stock_now - result.stock_due
     return ev.ExerciseEffected(
         id=f"{notice.id}.effected", on=on, actor="system", option_no=option.option_no, notice=notice.id,
         tranche=result.tranche, shares_exercised=result.shares_exercised, shares_issued=result.shares_issued,
@@ -44,7 +59,37 @@ def _completes(state: BookState, option: OptionState, p: PendingExercise, on: da
         fair_market_value=result.fair_market_value.value if result.fair_market_value else None,
         cash_in_lieu=result.cash_in_lieu, cash_in_lieu_paid=result.cash_in_lieu_paid,
         aggregate_exercise_price=result.aggregate_exercise_price, delivery_due=result.delivery_due,
-        holder=option.holder, company=option.company)
+        holder=option.holder, company=option.company, refund_cash=refund_cash, refund_stock=refund_stock)
+
+
+def _value_of(e: ev.FmvAgreed | ev.FmvAwarded) -> tuple[date, Fraction, str]:
+    if isinstance(e, ev.FmvAgreed):
+        return e.on, e.value, f"agreed by {', '.join(e.agreed_by) or 'the parties'} on {e.on}"
+    return e.on, e.value, f"arbitration award {e.case} ({e.arbitrator}) on {e.on}".replace(" ()", "")
+
+
+def _price_held(state: BookState, e: ev.FmvAgreed | ev.FmvAwarded) -> list[ev.Event]:
+    """§1.2(c), §2.1: a value agreed or awarded prices every notice held for it whose surrender and payment are in;
+    each is effected at the close of business of the day the value is recorded (docs/interpretations-9a.md)."""
+    candidates = [(no, p) for no in state.by_company.get(e.company, ()) if state.options[no].active
+                  for p in state.options[no].pending
+                  if p.surrender is not None and fmv_pending(state, state.options[no], determination_date(state.options[no], p.notice, e.on))]
+    if not candidates:
+        return []
+    from warrantbook.core.state import apply
+
+    scratch = copy.deepcopy(state)  # later exercises see the earlier ones (balance, outstanding, cap); the state is not touched
+    scratch.folding = False
+    apply(scratch, e)
+    out: list[ev.Event] = []
+    for no, p in candidates:
+        option = scratch.options[no]
+        held = option.pending_notice(p.notice.id)
+        effected = _completes(scratch, option, held, e.on) if held is not None else None
+        if effected is not None:
+            apply(scratch, effected)
+            out.append(effected)
+    return out
 
 
 def _pending(option: OptionState, notice_id: str) -> PendingExercise:
@@ -63,9 +108,11 @@ def _new_pending(notice: ev.ExerciseNoticeReceived) -> PendingExercise:
     _set(p, "surrender", None)
     _set(p, "payments", ())
     _set(p, "ratio", _ONE)
+    _set(p, "stock_now", _ZERO)
     return p
 
 
+_ZERO = Fraction(0)
 _ONE = Fraction(1)
 
 
@@ -80,8 +127,18 @@ def _check_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
         raise BadInput("a combination names its parts: cash, cancel_shares and/or stock_shares (§2.2(a)(iv))", field="method", clause="§2.2(a)")
     if e.shares is None and e.method is not PaymentMethod.CASHLESS:
         raise BadInput("shares: required unless the cashless maximum is elected (Exhibit A)", field="shares", clause="Exhibit A")
+    request = request_of(e)
+    if needs_fmv(request) and fmv_pending(state, option, determination_date(option, e, e.on)):
+        # §1.2(c): recorded and held for the value; what can be checked without it is checked now
+        terms = option.terms
+        if e.method not in terms.payment_methods:
+            allowed = ", ".join(sorted(m.value for m in terms.payment_methods))
+            raise Refusal("§2.2(a)", f"payment by {e.method.value} is not allowed by these terms (allowed: {allowed})", field="method")
+        tranche = option.tranches[e.tranche if e.tranche is not None and 0 <= e.tranche < len(option.tranches) else 0]
+        asked(request, tranche.shares, None)
+        return
     # The notice is irrevocable once received: check now that it can be honoured on today's facts.
-    exercise_quote(state, option.option_no, request_of(e), e.on, determination=e.on)
+    exercise_quote(state, option.option_no, request, e.on, determination=e.on)
 
 
 def _on_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
@@ -138,7 +195,7 @@ def _on_payment(state: BookState, e: ev.PaymentReceived) -> None:
     p = o.pending_notice(e.notice)
     if p is None:
         return
-    _update(state, o, pending=_replace_pending(o, replace(p, payments=p.payments + (e,))))
+    _update(state, o, pending=_replace_pending(o, replace(p, payments=p.payments + (e,), stock_now=p.stock_now + e.stock_shares)))
 
 
 def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
@@ -158,6 +215,10 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
     else:
         pending = tuple(p for p in pending if p.notice.id != notice)
     status_since = e.on if status is not o.status else o.status_since
+    if e.refund_cash or e.refund_stock:
+        refund = RefundDue(e.notice, e.refund_cash, e.refund_stock, "overpayment")
+        _update(state, o, refunds_due=o.refunds_due + (refund,))
+        o = state.options[e.option_no]
     # after a partial exercise the company holds the surrendered paper until it issues one for the balance
     if state.folding:
         _set(o, "tranches", tranches)
@@ -206,12 +267,43 @@ def _on_delivery(state: BookState, e: ev.SharesDelivered) -> None:
         _put(state, _evolve_option(o, deliveries_due=due))
 
 
+def _check_refund(state: BookState, e: ev.RefundPaid) -> None:
+    option = option_of(state, e)
+    due = [r for r in option.refunds_due if r.notice == e.notice]
+    if not due:
+        raise BadInput(f"notice: nothing is owed back on {e.notice!r} of option {option.option_no}", field="notice", clause="§2.2(a)")
+    owed = due[0]
+    if e.cash < 0 or e.stock_shares < 0 or (e.cash == 0 and e.stock_shares == 0):
+        raise BadInput("cash or stock_shares: a refund of more than zero", field="cash", clause="§2.2(a)")
+    if e.cash > owed.cash or e.stock_shares > owed.stock_shares:
+        raise Refusal("§2.2(a)", f"the company owes back ${fmt(owed.cash)} and {fmt(owed.stock_shares)} shares on {e.notice}, "
+                      "not more", field="cash" if e.cash > owed.cash else "stock_shares")
+
+
+def _on_refund(state: BookState, e: ev.RefundPaid) -> None:
+    o = state.options[e.option_no]
+    out = []
+    for r in o.refunds_due:
+        if r.notice == e.notice:
+            r = RefundDue(r.notice, r.cash - e.cash, r.stock_shares - e.stock_shares, r.reason)
+            if not r.cash and not r.stock_shares:
+                continue
+        out.append(r)
+    _update(state, o, refunds_due=tuple(out))
+
+
 CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
     ev.ExerciseNoticeReceived: (_check_notice,),
     ev.OptionSurrendered: (_check_surrender,),
     ev.PaymentReceived: (_check_payment,),
     ev.ExerciseEffected: (),
     ev.SharesDelivered: (_check_delivery,),
+    ev.RefundPaid: (_check_refund,),
+}
+
+ENTAILS: dict[type[ev.Event], tuple[Any, ...]] = {
+    ev.FmvAgreed: (_price_held,),
+    ev.FmvAwarded: (_price_held,),
 }
 
 EFFECTS: dict[type[ev.Event], Any] = {
@@ -220,4 +312,5 @@ EFFECTS: dict[type[ev.Event], Any] = {
     ev.PaymentReceived: _on_payment,
     ev.ExerciseEffected: _on_exercise,
     ev.SharesDelivered: _on_delivery,
+    ev.RefundPaid: _on_refund,
 }

@@ -27,7 +27,7 @@ from warrantbook.core.rules.exercise.common import Basis, ExerciseRequest, Exerc
 from warrantbook.core.rules.fmv import Fmv
 from warrantbook.core.terms import OverCapPolicy, PaymentMethod
 
-__all__ = ["ExerciseRequest", "ExerciseResult", "FmvSource", "Limit", "Priced", "compute_exercise", "METHODS"]
+__all__ = ["ExerciseRequest", "ExerciseResult", "FmvSource", "Limit", "Priced", "asked", "compute_exercise", "needs_fmv", "METHODS"]
 
 METHODS: dict[PaymentMethod, ModuleType] = {
     PaymentMethod.CASH: cash,
@@ -44,7 +44,7 @@ def _fmv_or_none(source: FmvSource, trace: Trace | None) -> Fmv | None:
         return None
 
 
-def _needs_fmv(request: ExerciseRequest) -> bool:
+def needs_fmv(request: ExerciseRequest) -> bool:
     if request.method in (PaymentMethod.STOCK, PaymentMethod.CASHLESS):
         return True
     if request.method is PaymentMethod.COMBINATION:
@@ -52,7 +52,7 @@ def _needs_fmv(request: ExerciseRequest) -> bool:
     return False
 
 
-def _asked(request: ExerciseRequest, remaining: Fraction, trace: Trace | None) -> Fraction:
+def asked(request: ExerciseRequest, remaining: Fraction, trace: Trace | None) -> Fraction:
     """Y (N for a combination) as the notice asks it, before the cap."""
     if request.shares is None:
         if request.method is not PaymentMethod.CASHLESS:
@@ -108,12 +108,12 @@ def compute_exercise(*, request: ExerciseRequest, tranche: int, remaining: Fract
     if remaining <= 0:
         raise Refusal("§1.1", "no shares remain under this option", field="shares")
 
-    fmv_value: Fmv | None = fmv(trace) if _needs_fmv(request) else None
+    fmv_value: Fmv | None = fmv(trace) if needs_fmv(request) else None
     basis = Basis(request, B, fmv_value.value if fmv_value else None, remaining)
     if method_kind is PaymentMethod.CASHLESS:
         cashless.check(basis)
 
-    y = _asked(request, remaining, trace)
+    y = asked(request, remaining, trace)
     priced = method.price(y, basis, None)
     y, cut = _within_cap(method, y, priced, basis, limit, trace)
     if cut or trace is not None:
