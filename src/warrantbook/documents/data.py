@@ -679,8 +679,17 @@ def delivery_statement(ledger: Ledger, event_id: str, made_on: date, signatory: 
         ("Delivery due", long_date(x.delivery_due), "§2.1"),
         ("Option shares remaining after", shares(after.option(x.option_no).remaining), "§1.1"),
     ]
+    # §2.1, §4, §6: what is owed follows a §4 event after the deemed issue; shares beyond the authorized are not delivered
+    at = ledger.before(d.id) if d is not None else ledger.as_of(made_on)
+    owed = at.options[x.option_no].owed_on(notice_id) if x.option_no in at.options else None
+    if owed is not None and owed.ratio != 1:
+        figures.append(("Shares owed after §4 events since the deemed issue", f"{shares(owed.total)} (x {shares(owed.ratio)})", "§2.1, §4"))
+    if owed is not None and owed.held:
+        figures.append(("Shares beyond the authorized shares, owed and not delivered", shares(owed.held), "§6"))
     if d is None:
         figures.append(("Delivered", "not yet", "§2.1"))
+    elif owed is not None and (owed.ratio != 1 or owed.held or owed.delivered):
+        figures.append(("Shares delivered now", shares(owed.deliverable), "§2.1, §6"))
     else:
         how = "book entry" if d.book_entry else ("certificate " if len(d.certificates) == 1 else "certificates ") + ", ".join(d.certificates)
         figures += [("Delivered as", how, "§2.1"), ("Issued in the name of", in_name, "§2.1"),

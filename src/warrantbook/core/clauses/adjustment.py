@@ -50,7 +50,13 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
     affected = [options[no] for no in state.by_company.get(e.issuer, ())]
     if state.reorganizations:  # after a §3 transaction, an issuer's events may reach other options' baskets (§3.3)
         affected = affected + [o for o in basket_options(state, e.issuer) if o.company != e.issuer]
+    r_event = e.outstanding_after / e.outstanding_before
     for o in affected:
+        if o.owed and o.basket is None and o.company == e.issuer:
+            # §2.1: the holder is the record owner from the deemed issue, so what is still to deliver follows the event
+            _update(state, o, owed=tuple(replace(d, ratio=d.ratio * r_event, delivered=d.delivered * r_event, held=d.held * r_event)
+                                         for d in o.owed))
+            o = options[o.option_no]
         if o.status is not Status.ACTIVE:
             continue
         if o.basket is None and o.company == e.issuer:

@@ -17,6 +17,7 @@ from warrantbook.core.numbers import fmt
 from warrantbook.core.rules.exercise import asked, needs_fmv
 from warrantbook.core.state import (
     BookState,
+    DeliveryOwed,
     OptionState,
     PendingExercise,
     RefundDue,
@@ -219,25 +220,33 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
         refund = RefundDue(e.notice, e.refund_cash, e.refund_stock, "overpayment")
         _update(state, o, refunds_due=o.refunds_due + (refund,))
         o = state.options[e.option_no]
+    held = Fraction(0)
+    company = _company(state, o.company) if o.basket is None else None
+    current = company.current_outstanding if company is not None else None
+    if company is not None and current is not None:
+        authorized = company.authorized_on(e.on)
+        if authorized is not None:  # §6: shares beyond the authorized are owed, never issued, until more are authorized
+            held = min(e.whole_shares, max(Fraction(0), current + e.whole_shares - authorized))
+    owed = DeliveryOwed(e.notice, e.whole_shares, held=held)
     # after a partial exercise the company holds the surrendered paper until it issues one for the balance
     if state.folding:
         _set(o, "tranches", tranches)
         _set(o, "pending", pending)
         _set(o, "deliveries_due", o.deliveries_due + (e,))
+        _set(o, "owed", o.owed + (owed,))
         _set(o, "status", status)
         _set(o, "status_since", status_since)
     else:
         _put(state, _evolve_option(o, tranches=tranches, pending=pending, deliveries_due=o.deliveries_due + (e,), status=status,
-                                   status_since=status_since))
-    if o.basket is None:
-        company = _company(state, o.company)
-        current = company.current_outstanding
+                                   status_since=status_since, owed=o.owed + (owed,)))
+    if company is not None:
+        issued = e.whole_shares - held
         if current is not None:
-            _push(company.outstanding, e.on, current + e.whole_shares)
+            _push(company.outstanding, e.on, current + issued)
         key = (state.holder_group(o.holder), o.company)
         history = state.owned.get(key)
         if history:
-            _push(history, e.on, history[-1][1] + e.whole_shares)
+            _push(history, e.on, history[-1][1] + issued)
 
 
 def _check_delivery(state: BookState, e: ev.SharesDelivered) -> None:
@@ -245,6 +254,10 @@ def _check_delivery(state: BookState, e: ev.SharesDelivered) -> None:
     due = [d for d in option.deliveries_due if d.notice == e.notice]
     if not due:
         raise BadInput(f"notice: no delivery is due for {e.notice!r} on option {option.option_no}", field="notice", clause="§2.1")
+    owed = option.owed_on(e.notice)
+    if owed is not None and owed.deliverable <= 0 and owed.cash_paid:
+        raise Refusal("§6", f"the {fmt(owed.held)} shares still owed on {e.notice} are beyond the company's authorized shares: "
+                      "record more authorized shares before delivering them", field="notice")
     if not e.certificates and not e.book_entry:
         raise BadInput("certificates: give the certificate numbers, or book_entry: true", field="certificates", clause="§2.1")
     holder = state.holders.get(option.holder)
@@ -254,17 +267,25 @@ def _check_delivery(state: BookState, e: ev.SharesDelivered) -> None:
 
 
 def _on_delivery(state: BookState, e: ev.SharesDelivered) -> None:
+    """Delivers what can be delivered: every share owed but those beyond the authorized shares (§6), which stay owed."""
     o = state.options[e.option_no]
-    due = o.deliveries_due
     notice = e.notice
+    owed = o.owed_on(notice)
+    if owed is not None and owed.held > 0:
+        after = replace(owed, delivered=owed.delivered + owed.deliverable, cash_paid=True)
+        _update(state, o, owed=tuple(after if d.notice == notice else d for d in o.owed))
+        return
+    due = o.deliveries_due
     if len(due) == 1:
         due = () if due[0].notice == notice else due
     else:
         due = tuple(d for d in due if d.notice != notice)
+    rest = tuple(d for d in o.owed if d.notice != notice) if o.owed else o.owed
     if state.folding:
         _set(o, "deliveries_due", due)
+        _set(o, "owed", rest)
     else:
-        _put(state, _evolve_option(o, deliveries_due=due))
+        _put(state, _evolve_option(o, deliveries_due=due, owed=rest))
 
 
 def _check_refund(state: BookState, e: ev.RefundPaid) -> None:
