@@ -249,6 +249,8 @@ class StockEvent(Event):
     outstanding_before: Fraction
     outstanding_after: Fraction
     consideration: str = "none"  # §5(a): a stock dividend or split brings the company nothing
+    distinct: bool = False  # a second event of the same kind and issuer that day, not the first recorded twice
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("distinct",)
 
     kind: ClassVar[str] = "stock-event"
     clause: ClassVar[str] = "§4"

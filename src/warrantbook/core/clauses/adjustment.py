@@ -8,7 +8,8 @@ from dataclasses import replace
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.errors import BadInput
+from warrantbook.core.errors import BadInput, Refusal
+from warrantbook.core.numbers import fmt
 from warrantbook.core.rules.adjustment import adjust_tranches
 from warrantbook.core.state import (
     BookState,
@@ -36,6 +37,29 @@ def _check_stock_event(state: BookState, e: ev.StockEvent) -> None:
         raise BadInput("a combination reduces the shares outstanding (§4(c))", field="outstanding_after", clause="§4(c)")
     if e.event is not ev.StockEventKind.COMBINATION and not grows:
         raise BadInput(f"a {e.event.value} increases the shares outstanding (§4(a), (b))", field="outstanding_after", clause="§4")
+
+
+def _check_against_ledger(state: BookState, e: ev.StockEvent) -> None:
+    """§4, §5(b): the count before the event is the ledger's count that day (facts, exercises, earlier events)."""
+    company = state.companies.get(e.issuer)
+    if company is None:
+        return
+    figure = company.outstanding_on(e.on)
+    if figure is not None and figure != e.outstanding_before:
+        raise Refusal("§4", f"outstanding_before is {fmt(e.outstanding_before)}, but the ledger counts {fmt(figure)} shares of "
+                      f"{e.issuer} outstanding on {e.on}; give {fmt(figure)}, or record an 'outstanding' fact first if the ledger "
+                      "is wrong", field="outstanding_before")
+
+
+def _check_not_twice(state: BookState, e: ev.StockEvent) -> None:
+    """The same stock event recorded twice would adjust the option twice: refused unless marked distinct."""
+    company = state.companies.get(e.issuer)
+    if company is None or e.distinct:
+        return
+    same = [x for x in company.stock_events if x.on == e.on and x.event is e.event]
+    if same:
+        raise Refusal("§4", f"a {e.event.value} of {e.issuer} on {e.on} is already recorded ({same[0].id}); if this is another "
+                      "event, mark it distinct: true", field="distinct")
 
 
 def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
@@ -84,7 +108,7 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
 
 
 CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
-    ev.StockEvent: (_check_stock_event,),
+    ev.StockEvent: (_check_stock_event, _check_against_ledger, _check_not_twice),
 }
 
 EFFECTS: dict[type[ev.Event], Any] = {
