@@ -7,6 +7,7 @@ and `decide` all call it, so a what-if and a real exercise cannot differ.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from fractions import Fraction
@@ -209,6 +210,31 @@ def check_active(option: OptionState, on: date, clause: str = "§1.1", *, allow_
     exp = option.terms.expiration.on
     if exp is not None and on > exp:
         raise Refusal("§1.1", f"option {option.option_no} expired after {exp} ({option.terms.expiration.source})", field="on")
+
+
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def after_expiration(option: OptionState, on: date, at: str, what: str) -> bool:
+    """§1.1: True when an act on `on` at `at` ("HH:MM", local time where the terms tell the expiration) comes after
+    the Expiration Date (and its time of day, when the terms give one). On a timed Expiration Date the time is
+    required: an act that cannot be shown to be in time is not taken to be (docs/interpretations-9a.md)."""
+    exp = option.terms.expiration
+    if at and not _CLOCK.fullmatch(at):
+        raise BadInput(f"at: {at!r} is not a time of day (HH:MM, 24-hour)", field="at", clause="§1.1")
+    if exp.on is None or on < exp.on:
+        return False
+    if on > exp.on:
+        return True
+    if not exp.time_of_day:
+        return False  # "through and including the Expiration Date"
+    if not _CLOCK.fullmatch(exp.time_of_day):
+        raise BadInput(f"terms.expiration.time_of_day: {exp.time_of_day!r} is not HH:MM", field="terms.expiration.time_of_day",
+                       clause="§1.1")
+    if not at:
+        raise BadInput(f"at: the option expires at {exp.describe()}; give the time the {what} came (HH:MM"
+                       + (f", {exp.city} time)" if exp.city else ")"), field="at", clause="§1.1")
+    return at > exp.time_of_day
 
 
 def determination_date(option: OptionState, notice: ev.ExerciseNoticeReceived | None, on: date) -> date:

@@ -134,6 +134,8 @@ class ExerciseNoticeReceived(Event):
     stated_fmv: Fraction | None = None  # the FMV the holder wrote in the form, if any
     deliver_to: Delivery | None = None
     tranche: int | None = None  # which price tranche; None: in the order the terms list them
+    at: str = ""  # "HH:MM" received, local time where the expiration is told (needed on a timed Expiration Date)
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("at",)
     kind: ClassVar[str] = "exercise-notice"
     clause: ClassVar[str] = "§1.1, Exhibit A"
 
@@ -146,6 +148,8 @@ class OptionSurrendered(Event):
     option_no: str
     notice: str
     place: str = "company"  # "company" (principal office) or "agent"
+    at: str = ""  # "HH:MM" surrendered, local time where the expiration is told
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("at",)
     kind: ClassVar[str] = "surrender"
     clause: ClassVar[str] = "§2.1"
 
@@ -160,6 +164,8 @@ class PaymentReceived(Event):
     cash: Fraction = Fraction(0)
     stock_shares: Fraction = Fraction(0)
     instrument: str = "cash"  # "cash", "certified check", "official bank check", "wire"
+    at: str = ""  # "HH:MM" received, local time where the expiration is told
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("at",)
     kind: ClassVar[str] = "payment"
     clause: ClassVar[str] = "§2.2(a)"
 

@@ -11,6 +11,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from warrantbook.core.clauses.exercise import lapsed
 from warrantbook.core.codec import encode
 from warrantbook.core.decide import reservation
 from warrantbook.core.engine import determination_date, fmv_pending, request_of
@@ -39,6 +40,16 @@ def open_items(state: BookState, option: OptionState, as_of: date) -> list[OpenI
     items: list[OpenItem] = []
     no = option.option_no
     for p in option.pending:
+        if lapsed(option, p, as_of):
+            items.append(OpenItem("exercise", "§1.1", no, f"exercise notice {p.notice.id} of {p.notice.on} lapsed at the expiration "
+                                  f"({option.terms.expiration.describe()}): notice, surrender and payment were not all complete",
+                                  None, p.notice.id))
+            if p.cash_paid or p.stock_now:
+                back = " and ".join(x for x in (f"${to_text(p.cash_paid)}" if p.cash_paid else "",
+                                                f"{to_text(p.stock_now)} shares of common stock" if p.stock_now else "") if x)
+                items.append(OpenItem("refund", "§1.1, §2.2(a)", no, f"return {back} paid for an exercise that lapsed on {p.notice.id}",
+                                      None, p.notice.id))
+            continue
         missing = []
         if p.surrender is None:
             missing.append("surrender of the option")

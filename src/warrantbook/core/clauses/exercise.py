@@ -11,7 +11,15 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.engine import check_active, determination_date, exercise_quote, fmv_pending, option_of, request_of
+from warrantbook.core.engine import (
+    after_expiration,
+    check_active,
+    determination_date,
+    exercise_quote,
+    fmv_pending,
+    option_of,
+    request_of,
+)
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.numbers import fmt
 from warrantbook.core.rules.exercise import asked, needs_fmv
@@ -121,9 +129,24 @@ def _replace_pending(o: OptionState, new: PendingExercise) -> tuple[PendingExerc
     return tuple(new if p.notice.id == new.notice.id else p for p in o.pending)
 
 
+def _lapse(option: OptionState, notice_id: str, at: str) -> Refusal:
+    return Refusal("§1.1", f"option {option.option_no} expired at {option.terms.expiration.describe()}"
+                   + (f"; this came at {at}" if at else "") + f": exercise notice {notice_id} lapsed, as notice, surrender "
+                   "and payment were not all complete by the expiration; any payment is owed back (record a 'refund')", field="on")
+
+
+def lapsed(option: OptionState, p: PendingExercise, day: date) -> bool:
+    """§1.1: a notice still open after the Expiration Date has lapsed (its payments are owed back)."""
+    exp = option.terms.expiration.on
+    return exp is not None and day > exp
+
+
 def _check_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
     option = option_of(state, e)
     check_active(option, e.on)
+    if after_expiration(option, e.on, e.at, "notice"):
+        raise Refusal("§1.1", f"option {option.option_no} expired at {option.terms.expiration.describe()}; the notice came at {e.at}",
+                      field="at")
     if e.method is PaymentMethod.COMBINATION and e.cash is None and e.cancel_shares is None and e.stock_shares is None:
         raise BadInput("a combination names its parts: cash, cancel_shares and/or stock_shares (§2.2(a)(iv))", field="method", clause="§2.2(a)")
     if e.shares is None and e.method is not PaymentMethod.CASHLESS:
@@ -158,6 +181,8 @@ def _check_surrender(state: BookState, e: ev.OptionSurrendered) -> list[ev.Event
         raise Refusal("§2.1", f"the option was already surrendered for notice {e.notice} on {p.surrender.on}", field="notice")
     if e.on < p.notice.on:
         raise Refusal("§2.1", "a surrender cannot precede its exercise notice", field="on")
+    if after_expiration(option, e.on, e.at, "surrender"):
+        raise _lapse(option, p.notice.id, e.at)
     if e.place not in ("company", "agent"):
         raise BadInput("place: 'company' (principal office) or 'agent' (§11 office)", field="place", clause="§2.2(b)")
     if e.place == "agent":
@@ -182,6 +207,8 @@ def _check_payment(state: BookState, e: ev.PaymentReceived) -> list[ev.Event]:
     p = _pending(option, e.notice)
     if e.on < p.notice.on:
         raise Refusal("§2.2(a)", "a payment cannot precede its exercise notice", field="on")
+    if after_expiration(option, e.on, e.at, "payment"):
+        raise _lapse(option, p.notice.id, e.at)
     if p.notice.method is PaymentMethod.CASHLESS:
         raise Refusal("§2.2(b)", "a cashless exercise is paid by the surrender itself; no payment is recorded", field="notice")
     if e.cash < 0 or e.stock_shares < 0 or (e.cash == 0 and e.stock_shares == 0):
@@ -288,9 +315,18 @@ def _on_delivery(state: BookState, e: ev.SharesDelivered) -> None:
         _put(state, _evolve_option(o, deliveries_due=due, owed=rest))
 
 
+def _refunds_owed(option: OptionState, on: date) -> list[RefundDue]:
+    """Refunds owed on `on`: overpayments, and what was paid on notices that lapsed at the expiration."""
+    owed = list(option.refunds_due)
+    for p in option.pending:
+        if lapsed(option, p, on) and (p.cash_paid or p.stock_now):
+            owed.append(RefundDue(p.notice.id, p.cash_paid, p.stock_now, "lapsed"))
+    return owed
+
+
 def _check_refund(state: BookState, e: ev.RefundPaid) -> None:
     option = option_of(state, e)
-    due = [r for r in option.refunds_due if r.notice == e.notice]
+    due = [r for r in _refunds_owed(option, e.on) if r.notice == e.notice]
     if not due:
         raise BadInput(f"notice: nothing is owed back on {e.notice!r} of option {option.option_no}", field="notice", clause="§2.2(a)")
     owed = due[0]
@@ -303,6 +339,12 @@ def _check_refund(state: BookState, e: ev.RefundPaid) -> None:
 
 def _on_refund(state: BookState, e: ev.RefundPaid) -> None:
     o = state.options[e.option_no]
+    lapsed_notice = [p for p in o.pending if p.notice.id == e.notice and lapsed(o, p, e.on)]
+    if lapsed_notice:  # the lapsed notice becomes what is still owed back on it
+        p = lapsed_notice[0]
+        _update(state, o, pending=tuple(x for x in o.pending if x is not p),
+                refunds_due=o.refunds_due + (RefundDue(p.notice.id, p.cash_paid, p.stock_now, "lapsed"),))
+        o = state.options[e.option_no]
     out = []
     for r in o.refunds_due:
         if r.notice == e.notice:
