@@ -22,7 +22,7 @@ from warrantbook.core.rules.fmv import Fmv, fair_market_value
 from warrantbook.core.rules.reorganization import basket_fmv
 from warrantbook.core.rules.reservation import Reserve, reserve
 from warrantbook.core.state import BookState, CompanyState, OptionState, Status
-from warrantbook.core.terms import FmvDetermination, PaymentMethod
+from warrantbook.core.terms import FmvDetermination, PaymentMethod, UnnamedVenueRule, Venue
 
 # ---------------------------------------------------------------- facts for the rules
 
@@ -51,8 +51,9 @@ def fmv_source(state: BookState, option: OptionState, determination_date: date,
         market = state.companies.get(option.company)
         if market is None:
             raise Refusal("§1.2", f"no market data for {option.company!r}", field="quote")
+        terms_market = _as_terms_allow(market, option, determination_date)
         try:
-            value = fair_market_value(market, determination_date, option.terms.readings, trace, option_shares=option.remaining)
+            value = fair_market_value(terms_market, determination_date, option.terms.readings, trace, option_shares=option.remaining)
         except Refusal as exc:
             held = (held_value(state, option.company, determination_date, new_value)
                     if later_value and exc.clause == "§1.2(c)" else None)
@@ -66,6 +67,37 @@ def fmv_source(state: BookState, option: OptionState, determination_date: date,
         return on_basis(state, option.company, value, _value_day(market, value, determination_date), trace)
 
     return source
+
+
+class _WithoutLiquidation:
+    """A company's market data with §1.2(d) left out, for terms that give no liquidation value (Terms.liquidation_fmv)."""
+
+    def __init__(self, market: CompanyState):
+        self._market = market
+        self.name = market.name
+        self.venue_on = market.venue_on
+        self.quote = market.quote
+        self.agreed_fmv = market.agreed_fmv
+        self.outstanding_on = market.outstanding_on
+
+    def liquidation_total(self, day: date) -> tuple[Fraction, str] | None:
+        return None
+
+
+def _as_terms_allow(market: CompanyState, option: OptionState, day: date) -> CompanyState | _WithoutLiquidation:
+    """Terms.fmv_venues and Terms.liquidation_fmv act: a venue whose §1.2 rule the terms do not give is refused (never a
+    guess), and without §1.2(d) a liquidation date is valued by the venue's own rule."""
+    terms = option.terms
+    venue = market.venue_on(day)
+    if venue is not None and not (terms.liquidation_fmv and market.liquidation_total(day) is not None):
+        rule = venue
+        if venue is Venue.PINK:
+            rule = Venue.NOT_TRADED if terms.readings.unnamed_venue is UnnamedVenueRule.AS_NOT_TRADED else Venue.OTCBB
+        if rule not in terms.fmv_venues:
+            given = ", ".join(sorted(v.value for v in terms.fmv_venues)) or "none"
+            raise Refusal("§1.2", f"the stock trades on {venue.value} on {day}, and these terms give no Fair Market Value rule for "
+                          f"it (they give: {given})", field="fmv_venues")
+    return market if terms.liquidation_fmv else _WithoutLiquidation(market)
 
 
 def held_value(state: BookState, company: str, determination: date,
