@@ -58,6 +58,8 @@ def test_complete_by_five_pm_on_the_expiration_date_is_effected() -> None:
         (DATED, notice() + surrender("2006-03-16") + payment("2006-03-18"), Refusal, "on"),
         # after the Expiration Date nothing can be noticed at all
         (DATED, notice("2006-03-18"), Refusal, "on"),
+        # terms whose time of day is not HH:MM are not guessed at
+        (TIMED.replace('"17:00"', '"5 pm"'), notice("2006-03-17", "16:00"), BadInput, "terms.expiration.time_of_day"),
     ],
 )
 def test_expiration_refusals(preamble: str, events: str, error: type, field: str) -> None:

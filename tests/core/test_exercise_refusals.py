@@ -40,7 +40,8 @@ ROWS = [
     # clause, error, field, events, preamble
     ("§2.1", BadInput, "notice", CASH_NOTICE + act("surrender", "notice: nope"), PREAMBLE),  # no such open notice
     ("§2.2(a)", BadInput, "method", notice("shares: 1000, method: combination"), PREAMBLE),  # a combination without parts
-    ("Exhibit A", BadInput, "shares", notice("method: cash"), PREAMBLE),  # the cashless maximum is the only unstated number
+    # the cashless maximum is the only unstated number (said before any FMV is looked for: there is no quote here)
+    ("Exhibit A", BadInput, "shares", notice("method: stock"), PREAMBLE),
     ("§2.2(a)", Refusal, "method", NOT_TRADED + notice("shares: 1000, method: stock"), CASH_ONLY),  # held, yet the method is barred
     ("§2.1", Refusal, "notice", CASH_NOTICE + act("surrender", "notice: n", id_="s1") + act("surrender", "notice: n", id_="s2"),
      PREAMBLE),  # surrendered twice
@@ -92,7 +93,7 @@ def compute(req: ExerciseRequest, *, remaining: F = F(140_250_000), fmv: F = F("
 
 COMPUTE_ROWS = [
     # clause, error, field, request, keyword arguments
-    ("§1.1", Refusal, "shares", ExerciseRequest(F(10), M.CASH), {"remaining": F(0)}),  # nothing remains
+    ("§1.1", Refusal, "no shares remain", ExerciseRequest(F(10), M.CASH), {"remaining": F(0)}),  # nothing remains
     ("Exhibit A", BadInput, "shares", ExerciseRequest(None, M.CASH), {}),  # only cashless may leave the number unstated
     ("§10", Refusal, "shares", ExerciseRequest(F(10), M.CASH), {"limit": Limit(F(0), OverCapPolicy.HONOUR_TO_CAP, "test")}),
     # a combination's cash falls short and no option shares can make it up (FMV below the price): the elected payment
@@ -110,7 +111,10 @@ COMPUTE_ROWS = [
 def test_computation_refusals(clause: str, error: type, field: str, req: ExerciseRequest, kw: dict) -> None:  # type: ignore[type-arg]
     with pytest.raises(error) as info:
         compute(req, **kw)
-    assert (info.value.clause, info.value.field) == (clause, field), info.value
+    if " " in field:  # a row that names the message (two branches share a clause and field)
+        assert info.value.clause == clause and field in str(info.value), info.value
+    else:
+        assert (info.value.clause, info.value.field) == (clause, field), info.value
 
 
 @pytest.mark.parametrize(
