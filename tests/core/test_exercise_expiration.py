@@ -93,3 +93,20 @@ def test_new_fields_keep_old_hashes() -> None:
     assert codec.encode(Expiration(), keep_defaults=True) == {"on": None, "source": "undefined in the agreement (§1.1)"}
     n = ev.ExerciseNoticeReceived(id="n", on=date(2006, 3, 15), option_no="ATG-1")
     assert "at" not in codec.encode(n, keep_defaults=True)
+
+
+def test_a_notice_complete_in_time_and_held_for_a_value_does_not_lapse() -> None:
+    """§1.1, §1.2(c): notice 3/15 and surrender 3/16 (cashless) before the 3/17 expiration, the value agreed only on 3/20:
+    the holder did its part in time, so the exercise is priced and effected on 3/20, never shown as lapsed."""
+    held = """
+    - {id: nt, on: 2006-01-02, type: listing, actor: company:atg, company: atg, venue: not-traded}
+    - {id: n, on: 2006-03-15, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 1000000, method: cashless}
+    - {id: sr, on: 2006-03-16, type: surrender, actor: company:atg, option_no: ATG-1, notice: n}
+    """
+    waiting = make_book(held, preamble=DATED)
+    texts = [i.text for i in open_items(waiting.state, waiting.state.options["ATG-1"], date(2006, 3, 18))]
+    assert not any("lapsed" in t for t in texts) and any("held for the Fair Market Value" in t for t in texts)
+    priced = make_book(held, """
+    - {id: v, on: 2006-03-20, type: fmv-agreement, actor: company:atg, company: atg, value: "0.04", agreed_by: [holder:gssf, company:atg]}
+    """, preamble=DATED)
+    assert [e.on for e in priced.events if isinstance(e, ev.ExerciseEffected)] == [date(2006, 3, 20)]

@@ -40,7 +40,7 @@ def open_items(state: BookState, option: OptionState, as_of: date) -> list[OpenI
     items: list[OpenItem] = []
     no = option.option_no
     for p in option.pending:
-        if lapsed(option, p, as_of):
+        if lapsed(state, option, p, as_of):
             items.append(OpenItem("exercise", "§1.1", no, f"exercise notice {p.notice.id} of {p.notice.on} lapsed at the expiration "
                                   f"({option.terms.expiration.describe()}): notice, surrender and payment were not all complete",
                                   None, p.notice.id))

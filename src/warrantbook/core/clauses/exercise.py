@@ -135,10 +135,16 @@ def _lapse(option: OptionState, notice_id: str, at: str) -> Refusal:
                    "and payment were not all complete by the expiration; any payment is owed back (record a 'refund')", field="on")
 
 
-def lapsed(option: OptionState, p: PendingExercise, day: date) -> bool:
-    """§1.1: a notice still open after the Expiration Date has lapsed (its payments are owed back)."""
+def lapsed(state: BookState, option: OptionState, p: PendingExercise, day: date) -> bool:
+    """§1.1: a notice still open after the Expiration Date has lapsed (its payments are owed back), unless the holder
+    did its part in time and the exercise only waits for a §1.2(c) value (it is priced when the value comes)."""
     exp = option.terms.expiration.on
-    return exp is not None and day > exp
+    if exp is None or day <= exp:
+        return False
+    waits_for_value = (p.surrender is not None and (p.notice.method is PaymentMethod.CASHLESS or bool(p.payments))
+                       and needs_fmv(request_of(p.notice, p.ratio))
+                       and fmv_pending(state, option, determination_date(option, p.notice, day)))
+    return not waits_for_value
 
 
 def _check_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
@@ -315,18 +321,18 @@ def _on_delivery(state: BookState, e: ev.SharesDelivered) -> None:
         _put(state, _evolve_option(o, deliveries_due=due, owed=rest))
 
 
-def _refunds_owed(option: OptionState, on: date) -> list[RefundDue]:
+def _refunds_owed(state: BookState, option: OptionState, on: date) -> list[RefundDue]:
     """Refunds owed on `on`: overpayments, and what was paid on notices that lapsed at the expiration."""
     owed = list(option.refunds_due)
     for p in option.pending:
-        if lapsed(option, p, on) and (p.cash_paid or p.stock_now):
+        if lapsed(state, option, p, on) and (p.cash_paid or p.stock_now):
             owed.append(RefundDue(p.notice.id, p.cash_paid, p.stock_now, "lapsed"))
     return owed
 
 
 def _check_refund(state: BookState, e: ev.RefundPaid) -> None:
     option = option_of(state, e)
-    due = [r for r in _refunds_owed(option, e.on) if r.notice == e.notice]
+    due = [r for r in _refunds_owed(state, option, e.on) if r.notice == e.notice]
     if not due:
         raise BadInput(f"notice: nothing is owed back on {e.notice!r} of option {option.option_no}", field="notice", clause="§2.2(a)")
     owed = due[0]
@@ -339,7 +345,7 @@ def _check_refund(state: BookState, e: ev.RefundPaid) -> None:
 
 def _on_refund(state: BookState, e: ev.RefundPaid) -> None:
     o = state.options[e.option_no]
-    lapsed_notice = [p for p in o.pending if p.notice.id == e.notice and lapsed(o, p, e.on)]
+    lapsed_notice = [p for p in o.pending if p.notice.id == e.notice and lapsed(state, o, p, e.on)]
     if lapsed_notice:  # the lapsed notice becomes what is still owed back on it
         p = lapsed_notice[0]
         _update(state, o, pending=tuple(x for x in o.pending if x is not p),
