@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from warrantbook.core import events as ev
 from warrantbook.core.decide import determination_date, exercise_quote, request_of
-from warrantbook.core.errors import BadInput
+from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.explain import Trace
 from warrantbook.core.numbers import fmt, money
 from warrantbook.core.rules.adjustment import adjust, ratio
@@ -209,8 +209,20 @@ def exercise_notice(ledger: Ledger, event_id: str, made_on: date, signatory: Sig
     before = ledger.before(notice.id)
     option = before.option(notice.option_no)
     holder = before.holders[option.holder]
-    result = exercise_quote(before, option.option_no, request_of(notice), notice.on,
-                            determination=determination_date(option, notice, notice.on))
+    try:
+        result = exercise_quote(before, option.option_no, request_of(notice), notice.on,
+                                determination=determination_date(option, notice, notice.on))
+    except Refusal as exc:
+        # §1.2(c): a notice held for a value is worked with the value that priced it, once there is one
+        priced = ledger.all(ev.ExerciseEffected, notice=notice.id)
+        if exc.clause != "§1.2(c)":
+            raise
+        if not priced:
+            raise BadInput(f"event: notice {notice.id!r} is held for a §1.2(c) value not yet agreed or awarded; its figures are made "
+                           "when the value is recorded", field="event", clause="§1.2(c)") from None
+        at = ledger.before(priced[-1].id)
+        result = exercise_quote(at, option.option_no, request_of(notice), notice.on,
+                                determination=determination_date(option, notice, notice.on), check_status=False, later_value=True)
     method = notice.method
     fmv = result.fair_market_value
     a = money(fmv.value) if fmv else ""
