@@ -15,7 +15,9 @@ from warrantbook.core.terms import AdjustmentReading as R
 
 
 def stock_event(kind: str, before: int, after: int, on: str = "2006-01-10", id_: str = "se") -> str:
-    return (f"- {{id: {id_}, on: {on}, type: stock-event, actor: company:atg, issuer: atg, event: {kind}, "
+    """The event, after an 'outstanding' fact of `before` that morning (§4 checks the count against the ledger's)."""
+    return (f"- {{id: {id_}-out, on: {on}, type: outstanding, actor: company:atg, company: atg, shares: {before}}}\n"
+            f"- {{id: {id_}, on: {on}, type: stock-event, actor: company:atg, issuer: atg, event: {kind}, "
             f"outstanding_before: {before}, outstanding_after: {after}}}\n")
 
 
@@ -60,12 +62,12 @@ def test_combination_then_split_gives_back_exact_numbers() -> None:
 def test_certificate_due_until_mailed_to_holder_and_agent() -> None:
     """§5: a certificate for each adjustment, open until mailed to the holder and to any §11 agent."""
     extra = """
-    - {id: ag, on: 2005-12-01, type: agent, actor: company:atg, company: atg, name: Illustrative Transfer Co, office: {lines: [5 Agent Way, "New York, NY 10004"]}}
-    """ + stock_event("subdivision", 1_200_000_000, 2_400_000_000)
+- {id: ag, on: 2005-12-01, type: agent, actor: company:atg, company: atg, name: Illustrative Transfer Co, office: {lines: [5 Agent Way, "New York, NY 10004"]}}
+""" + stock_event("subdivision", 1_200_000_000, 2_400_000_000)
     events = list(make_book(extra).events)
     option = fold(events).options["ATG-1"]
     assert [(c.event, sorted(c.to)) for c in option.certificates_due] == [("se", ["agent", "holder"])]
-    book = make_book(extra + """
+    book = make_book(extra, """
     - {id: m1, on: 2006-01-12, type: notice, actor: company:atg, option_no: ATG-1, subject: "§5 certificate", addressee: gssf,
        address: {lines: ["1 Fund Street", "New York, NY 10022"]}, regarding: se}
     - {id: m2, on: 2006-01-12, type: notice, actor: company:atg, option_no: ATG-1, subject: "§5 certificate", addressee: gssf,
@@ -95,3 +97,34 @@ def test_event_before_exercise_on_same_day_ordering() -> None:
                              outstanding_before=F(1), outstanding_after=F(2))
     notice = ev.ExerciseNoticeReceived(id="n", on=date(2006, 1, 10), option_no="ATG-1", shares=F(1))
     assert [e.id for e in ordered([dividend, notice, split])] == ["s", "n", "d"]
+
+
+def _split(id_: str, before: int, after: int, extra: str = "") -> str:
+    return (f"- {{id: {id_}, on: 2006-01-10, type: stock-event, actor: company:atg, issuer: atg, event: subdivision, "
+            f"outstanding_before: {before}, outstanding_after: {after}{extra}}}\n")
+
+
+@pytest.mark.parametrize(
+    ("events", "field", "named"),
+    [
+        # §4: the ledger counts 1,200,000,000 outstanding on 2006-01-10 (the preamble's fact), not 1,000,000,000
+        (_split("s1", 1_000_000_000, 2_000_000_000), "outstanding_before", "1,200,000,000"),
+        # the same split recorded twice on one day (the second's count matches the ledger after the first)
+        (_split("s1", 1_200_000_000, 2_400_000_000) + _split("s2", 2_400_000_000, 4_800_000_000), "distinct", "(s1)"),
+    ],
+)
+def test_stock_event_facts_checked_against_the_ledger(events: str, field: str, named: str) -> None:
+    """§4: one row per refusal branch of the ledger checks; each refusal names the ledger's figure or the event."""
+    from warrantbook.core.errors import Refusal
+
+    with pytest.raises(BookErrors) as info:
+        make_book(events)
+    err = info.value.errors[0]
+    assert isinstance(err, Refusal) and err.clause == "§4" and err.field == field and named in str(err)
+
+
+def test_a_second_event_marked_distinct_is_applied() -> None:
+    """Two 2-for-1 splits the same day, the second marked distinct: 140,250,000 x 4 = 561,000,000 at $0.0000025."""
+    option = make_book(_split("s1", 1_200_000_000, 2_400_000_000) + _split("s2", 2_400_000_000, 4_800_000_000, ", distinct: true")
+                       ).state.options["ATG-1"]
+    assert (option.remaining, option.exercise_price) == (F(561_000_000), F("0.0000025"))

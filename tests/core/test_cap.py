@@ -58,13 +58,18 @@ def test_over_cap_refused_by_default_and_honoured_by_switch() -> None:
 
 
 def test_cashless_cap_limits_x_not_y() -> None:
-    """Largest Y with X = Y(A-B)/A within the allowance: Y = floor(49,880,000 x A / (A - B))."""
+    """§10 limits the WHOLE shares issued (the fraction is paid in cash, §2.1): the largest Y with
+    floor(Y(A-B)/A) <= 49,880,000, i.e. Y = ceil(49,880,001 x A / (A - B)) - 1."""
+    import math
+
     state = make_book().state
     r = exercise_quote(state, "ATG-1", ExerciseRequest(None, M.CASHLESS), date(2005, 10, 3), fmv=F("0.02"))
     A, B = F("0.02"), F("0.00001")
-    y = int(F(49_880_000) * A / (A - B))
+    y = math.ceil(F(49_880_001) * A / (A - B)) - 1
+    assert y == 49_904_953  # one more than floor(allowance x A / (A - B)): the old rule left a share on the table
     assert r.shares_exercised == y
-    assert r.shares_issued <= 49_880_000 < (y + 1) * (A - B) / A
+    assert r.whole_shares == 49_880_000 and r.shares_issued > 49_880_000
+    assert math.floor((y + 1) * (A - B) / A) > 49_880_000
 
 
 @pytest.mark.parametrize(

@@ -140,3 +140,28 @@ def test_explanation_lets_a_user_check_by_hand() -> None:
     assert inputs["Y"] * (inputs["A"] - inputs["B"]) / inputs["A"] == x.result == result.shares_issued
     assert all(s.clause for s in trace.steps)
     assert [s["clause"] for s in trace.as_json()] == [s.clause for s in trace.steps]
+
+
+HONOUR = PREAMBLE.replace('exercise_price: "0.00001"}]}', 'exercise_price: "0.00001"}], readings: {over_cap: honour-to-cap}}')
+
+
+@pytest.mark.parametrize(
+    ("req", "cancelled", "cash_due"),
+    [
+        # W not stated: N = 60,000,000 is cut to the 49,880,000 allowance (4.99% x 1,200,000,000 - 10,000,000); W is worked
+        # for the cut N: ceil((49,880,000 x 0.00001 - 100) / (0.05 - 0.00001)) = ceil(398.8 / 0.04999) = 7,978 (not the
+        # 10,003 that paid for 60,000,000); cash due = 49,887,978 x 0.00001 - 7,978 x 0.05 = 498.87978 - 398.9 < 100 -> $99.98
+        (ExerciseRequest(F(60_000_000), M.COMBINATION, cash=F(100)), F(7_978), F("99.98")),
+        # W stated (20,000), no cash: cut to what the cut N needs, ceil(498.8 / 0.04999) = 9,978, never more than stated;
+        # 49,889,978 x 0.00001 = 498.89978 <= 9,978 x 0.05 = 498.90: no cash due
+        (ExerciseRequest(F(60_000_000), M.COMBINATION, cancel_shares=F(20_000)), F(9_978), F(0)),
+    ],
+)
+def test_combination_cut_to_the_cap_works_w_again(req: ExerciseRequest, cancelled: F, cash_due: F) -> None:
+    """§2.2(a)(iv), §10 (reading: honour to the cap): the option shares cancelled follow the number the cap allows."""
+    state = make_book(preamble=HONOUR).state
+    r = exercise_quote(state, "ATG-1", req, date(2005, 10, 3), fmv=F("0.05"))
+    assert r.shares_issued == 49_880_000
+    assert r.option_shares_cancelled == cancelled
+    assert r.shares_exercised == 49_880_000 + cancelled
+    assert r.cash_due == cash_due

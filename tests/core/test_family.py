@@ -32,7 +32,7 @@ def test_two_price_tranches_exercised_in_order_or_by_choice() -> None:
 
 def test_tranches_adjust_and_transfer_pro_rata() -> None:
     book = make_book("""
-    - {id: s, on: 2006-01-10, type: stock-event, actor: company:atg, issuer: atg, event: subdivision, outstanding_before: 100, outstanding_after: 300}
+    - {id: s, on: 2006-01-10, type: stock-event, actor: company:atg, issuer: atg, event: subdivision, outstanding_before: 1200000000, outstanding_after: 3600000000}
     - {id: t, on: 2006-02-01, type: transfer-request, actor: holder:gssf, option_no: ATG-1, pieces: [{holder: other, percent: "50%", shares: 4500000}],
        endorsement_signed: true, original_surrendered: true, opinion_received: true, transfer_taxes_paid: true}
     - {id: r, on: 2006-02-03, type: transfer-registration, actor: company:atg, option_no: ATG-1, request: t, new_options: [T-2, T-3]}

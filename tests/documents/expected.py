@@ -118,7 +118,8 @@ class Expected:
         self.cap2 = F(math.floor(self.cap * self.outstanding_aug - self.owned_aug))
         a2 = mean_quote(events, date(2006, 7, 31))
         b = self.price_after_split1
-        y_max = F(math.floor(self.cap2 * a2 / (a2 - b)))  # the most Y with Y(A - B)/A within the allowance
+        # the most Y whose WHOLE shares floor(Y(A - B)/A) stay within the allowance (§10 counts whole shares)
+        y_max = F(math.ceil((self.cap2 + 1) * a2 / (a2 - b)) - 1)
         self.ex2 = Cashless(min(y_max, self.balance), a2, b)
         self.after_ex2 = self.balance - self.ex2.Y
         # the 3-for-1 split of 2006-11-01 counts the shares outstanding after both exercises

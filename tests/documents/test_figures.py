@@ -188,7 +188,7 @@ def test_notice_to_the_furnished_address(make):
     assert f"{GSSF} Attn: Operations 500 Illustrative Avenue, 12th Floor New York, NY 10017" in f
     assert "the address the holder last furnished in writing on September 10, 2006 (§13)" in f
     assert "Enclosed: Certificate as to Adjustments under §5 for Option No. ATG-3." in f
-    assert "shares outstanding going from 2,502,254,495 to 7,506,763,485, on November 1, 2006" in f
+    assert "shares outstanding going from 2,502,254,496 to 7,506,763,488, on November 1, 2006" in f
 
 
 def test_notice_copy_to_the_agent(make):

@@ -76,12 +76,17 @@ def test_refusal_writes_nothing_and_cites_the_section(url: str) -> None:
     src.close()
 
 
-def test_reservation_refuses_an_issue_it_cannot_cover(url: str) -> None:
+def test_reservation_shortfall_is_an_item_not_a_refusal(url: str) -> None:
+    """§6 is the company's covenant, not a condition: an issue it cannot cover is recorded (it used to be refused) and
+    the shortfall is an open item for the company: 290,250,000 + 600,000,000 needed, 800,000,000 available."""
+    from warrantbook.core.summary import company_items
+
     src = make_ledger(url)
-    with pytest.raises(Refusal) as refused:
-        src.record(issue("too-big", "ATG-X", "other", 600_000_000))  # 800M available - 290.25M already needed
-    assert refused.value.clause == "§6"
-    src.record(issue("fits", "ATG-X", "other", 500_000_000))
+    src.record(issue("too-big", "ATG-X", "other", 600_000_000))
+    state = src.state()
+    assert "ATG-X" in state.options
+    texts = [i.text for i in company_items(state, "atg", date(2006, 3, 1)) if i.kind == "reserve"]
+    assert texts == ["atg: reserve short by 90250000 shares (required 890250000, available 800000000)"]
     src.close()
 
 

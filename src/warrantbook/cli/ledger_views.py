@@ -21,8 +21,8 @@ from warrantbook.core import events as ev
 from warrantbook.core.audit import GENESIS, canonical, head_of, link
 from warrantbook.core.errors import BadInput
 from warrantbook.core.numbers import exact, fmt, money
+from warrantbook.core.summary import company_items, open_items, option_summary, reserve_summary
 from warrantbook.core.summary import lineage as lineage_of
-from warrantbook.core.summary import open_items, option_summary, reserve_summary
 from warrantbook.sources import BookSource, Source
 from warrantbook.store.engine import DEFAULT_URL
 from warrantbook.store.keys import primary_option
@@ -286,13 +286,10 @@ def due(as_of: AsOfOpt = None, book: BookOpt = None, db: DbOpt = None, as_json: 
     state = source(book, db).state(day)
     items: list[dict[str, Any]] = []
     for o in state.options.values():
-        if o.active or o.deliveries_due or o.dissolution_delivery_due:
+        if o.active or o.deliveries_due or o.dissolution_delivery_due or o.refunds_due or o.pending:
             items.extend(i.as_json() for i in open_items(state, o, day))
     for company in sorted(state.companies):
-        r = reserve_summary(state, company, day)
-        if r["shortfall"] not in (None, "0"):
-            items.append({"kind": "reserve", "clause": "§6", "option": None, "due": None, "ref": company,
-                          "text": f"{company}: reserve short by {r['shortfall']} shares (required {r['required']}, available {r['available']})"})
+        items.extend(i.as_json() for i in company_items(state, company, day))
     items.sort(key=lambda i: (i["due"] is None, i["due"] or "", i["option"] or ""))
     if as_json:
         emit({"as_of": day.isoformat(), "items": items})

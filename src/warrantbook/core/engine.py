@@ -7,6 +7,7 @@ and `decide` all call it, so a what-if and a real exercise cannot differ.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from fractions import Fraction
@@ -20,15 +21,20 @@ from warrantbook.core.rules.exercise import ExerciseRequest, ExerciseResult, Lim
 from warrantbook.core.rules.fmv import Fmv, fair_market_value
 from warrantbook.core.rules.reorganization import basket_fmv
 from warrantbook.core.rules.reservation import Reserve, reserve
-from warrantbook.core.state import BookState, OptionState, Status
-from warrantbook.core.terms import FmvDetermination, PaymentMethod
+from warrantbook.core.state import BookState, CompanyState, OptionState, Status
+from warrantbook.core.terms import FmvDetermination, PaymentMethod, UnnamedVenueRule, Venue
 
 # ---------------------------------------------------------------- facts for the rules
 
 
 def fmv_source(state: BookState, option: OptionState, determination_date: date,
-               override: Fraction | None = None) -> Callable[[Trace | None], Fmv]:
-    """A function giving the FMV of what one option share delivers on the determination date."""
+               override: Fraction | None = None, *, later_value: bool = False,
+               new_value: tuple[date, Fraction, str] | None = None) -> Callable[[Trace | None], Fmv]:
+    """A function giving the FMV of what one option share delivers on the determination date, on the share basis
+    of the option's current price and shares (§4 events after the value's day convert it, `on_basis`).
+
+    `later_value`: a notice held while a §1.2(c) value was pending is priced by the first value agreed or awarded
+    on or after its determination date (docs/interpretations-9a.md)."""
 
     def security_fmv(issuer: str, trace: Trace | None) -> Fmv:
         market = state.companies.get(issuer)
@@ -45,9 +51,116 @@ def fmv_source(state: BookState, option: OptionState, determination_date: date,
         market = state.companies.get(option.company)
         if market is None:
             raise Refusal("§1.2", f"no market data for {option.company!r}", field="quote")
-        return fair_market_value(market, determination_date, option.terms.readings, trace, option_shares=option.remaining)
+        terms_market = _as_terms_allow(market, option, determination_date)
+        try:
+            value = fair_market_value(terms_market, determination_date, option.terms.readings, trace, option_shares=option.remaining)
+        except Refusal as exc:
+            held = (held_value(state, option.company, determination_date, new_value)
+                    if later_value and exc.clause == "§1.2(c)" else None)
+            if held is None:
+                raise
+            day, amount, how = held
+            record(trace, "§1.2(c)", "FMV agreed or awarded after the notice was held for it (stock not publicly traded)",
+                   "value as agreed or awarded, as of the determination date", amount, source=how, determination_date=determination_date)
+            value = Fmv(amount, "§1.2(c)", f"{how}, for the determination date {determination_date}", None)
+            return on_basis(state, option.company, value, determination_date, trace)
+        return on_basis(state, option.company, value, _value_day(market, value, determination_date), trace)
 
     return source
+
+
+class _WithoutLiquidation:
+    """A company's market data with §1.2(d) left out, for terms that give no liquidation value (Terms.liquidation_fmv)."""
+
+    def __init__(self, market: CompanyState):
+        self._market = market
+        self.name = market.name
+        self.venue_on = market.venue_on
+        self.quote = market.quote
+        self.agreed_fmv = market.agreed_fmv
+        self.outstanding_on = market.outstanding_on
+
+    def liquidation_total(self, day: date) -> tuple[Fraction, str] | None:
+        return None
+
+
+def _as_terms_allow(market: CompanyState, option: OptionState, day: date) -> CompanyState | _WithoutLiquidation:
+    """Terms.fmv_venues and Terms.liquidation_fmv act: a venue whose §1.2 rule the terms do not give is refused (never a
+    guess), and without §1.2(d) a liquidation date is valued by the venue's own rule."""
+    terms = option.terms
+    venue = market.venue_on(day)
+    if venue is not None and not (terms.liquidation_fmv and market.liquidation_total(day) is not None):
+        rule = venue
+        if venue is Venue.PINK:
+            rule = Venue.NOT_TRADED if terms.readings.unnamed_venue is UnnamedVenueRule.AS_NOT_TRADED else Venue.OTCBB
+        if rule not in terms.fmv_venues:
+            given = ", ".join(sorted(v.value for v in terms.fmv_venues)) or "none"
+            raise Refusal("§1.2", f"the stock trades on {venue.value} on {day}, and these terms give no Fair Market Value rule for "
+                          f"it (they give: {given})", field="fmv_venues")
+    return market if terms.liquidation_fmv else _WithoutLiquidation(market)
+
+
+def held_value(state: BookState, company: str, determination: date,
+               new_value: tuple[date, Fraction, str] | None = None) -> tuple[date, Fraction, str] | None:
+    """§1.2(c): the first value agreed or awarded on or after `determination` (a held notice waits for it);
+    `new_value` is one being recorded now (decide sees it before the state does)."""
+    cs = state.companies.get(company)
+    values = list(cs.fmv_values) if cs is not None else []
+    if new_value is not None:
+        values.append(new_value)
+    for day, value, how in values:
+        if day >= determination:
+            return day, value, how
+    return None
+
+
+def fmv_pending(state: BookState, option: OptionState, determination: date) -> bool:
+    """True while the FMV of `option`'s stock on `determination` awaits a §1.2(c) value (not publicly traded, none
+    agreed or awarded yet), so a notice that needs it is recorded and held (docs/interpretations-9a.md)."""
+    if option.basket is not None:
+        return False
+    try:
+        fmv_source(state, option, determination, later_value=True)(None)
+    except Refusal as exc:
+        return exc.clause == "§1.2(c)"
+    return False
+
+
+def _value_day(market: CompanyState, value: Fmv, determination: date) -> date:
+    """The day whose share basis a value is on: its market day; the day it was agreed or awarded (§1.2(c)); else the
+    determination date (§1.2(d))."""
+    if value.market_day is not None:
+        return value.market_day
+    if value.clause == "§1.2(c)":
+        days = [day for day, _v, _how in market.fmv_values if day <= determination]
+        if days:
+            return days[-1]
+    return determination
+
+
+def basis_ratio(state: BookState, company: str, value_day: date) -> Fraction:
+    """The product of the §4 ratios (after / before) of `company`'s stock events recorded so far that came after the
+    close of `value_day`: events on later days, and a dividend whose record date is that day (after the close)."""
+    cs = state.companies.get(company)
+    r = Fraction(1)
+    if cs is None:
+        return r
+    for e in cs.stock_events:
+        if e.on > value_day or (e.on == value_day and e.phase is ev.Phase.AFTER_CLOSE):
+            r *= e.outstanding_after / e.outstanding_before
+    return r
+
+
+def on_basis(state: BookState, company: str, value: Fmv, value_day: date, trace: Trace | None) -> Fmv:
+    """§2.2(b), §4: A on the basis of B and Y. A value per share of a day before a §4 event is divided by the event's
+    ratio, as the option's price was: the same exercise gives the same economics either side of the event."""
+    r = basis_ratio(state, company, value_day)
+    if r == 1:
+        return value
+    converted = value.value / r
+    record(trace, "§2.2(b), §4", "FMV put on the share basis of B and Y (a §4 event came after the value's day)",
+           "A / (outstanding_after / outstanding_before of each event since)", converted, A=value.value, ratio=r, value_day=value_day)
+    return Fmv(converted, value.clause, f"{value.source}, / {fmt(r)} for §4 events after {value_day}", value.market_day)
 
 
 def outstanding_on(state: BookState, company: str, day: date) -> Fraction | None:
@@ -140,6 +253,31 @@ def check_active(option: OptionState, on: date, clause: str = "§1.1", *, allow_
         raise Refusal("§1.1", f"option {option.option_no} expired after {exp} ({option.terms.expiration.source})", field="on")
 
 
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def after_expiration(option: OptionState, on: date, at: str, what: str) -> bool:
+    """§1.1: True when an act on `on` at `at` ("HH:MM", local time where the terms tell the expiration) comes after
+    the Expiration Date (and its time of day, when the terms give one). On a timed Expiration Date the time is
+    required: an act that cannot be shown to be in time is not taken to be (docs/interpretations-9a.md)."""
+    exp = option.terms.expiration
+    if at and not _CLOCK.fullmatch(at):
+        raise BadInput(f"at: {at!r} is not a time of day (HH:MM, 24-hour)", field="at", clause="§1.1")
+    if exp.on is None or on < exp.on:
+        return False
+    if on > exp.on:
+        return True
+    if not exp.time_of_day:
+        return False  # "through and including the Expiration Date"
+    if not _CLOCK.fullmatch(exp.time_of_day):
+        raise BadInput(f"terms.expiration.time_of_day: {exp.time_of_day!r} is not HH:MM", field="terms.expiration.time_of_day",
+                       clause="§1.1")
+    if not at:
+        raise BadInput(f"at: the option expires at {exp.describe()}; give the time the {what} came (HH:MM"
+                       + (f", {exp.city} time)" if exp.city else ")"), field="at", clause="§1.1")
+    return at > exp.time_of_day
+
+
 def determination_date(option: OptionState, notice: ev.ExerciseNoticeReceived | None, on: date) -> date:
     if notice is not None and option.terms.readings.fmv_determination is FmvDetermination.NOTICE_DATE:
         return notice.on
@@ -148,7 +286,8 @@ def determination_date(option: OptionState, notice: ev.ExerciseNoticeReceived | 
 
 def exercise_quote(state: BookState, option_no: str, request: ExerciseRequest, on: date, *,
                    fmv: Fraction | None = None, outstanding: Fraction | None = None, owned: Fraction | None = None,
-                   determination: date | None = None, trace: Trace | None = None, check_status: bool = True) -> ExerciseResult:
+                   determination: date | None = None, trace: Trace | None = None, check_status: bool = True,
+                   later_value: bool = False, new_value: tuple[date, Fraction, str] | None = None) -> ExerciseResult:
     """What an exercise of `option_no` deemed on `on` gives, from the state's facts unless overridden."""
     option = state.option(option_no)
     if check_status:
@@ -166,7 +305,7 @@ def exercise_quote(state: BookState, option_no: str, request: ExerciseRequest, o
         record(trace, "§1.1", "exercisable through the Expiration Date", terms.expiration.source, terms.expiration.on)
     t = _tranche(option, request)
     det = determination or on
-    source = fmv_source(state, option, det, fmv)
+    source = fmv_source(state, option, det, fmv, later_value=later_value, new_value=new_value)
     limit = cap_limit(state, option, on, outstanding=outstanding, owned=owned, trace=trace)
     return compute_exercise(request=request, tranche=t, remaining=option.tranches[t].shares,
                             exercise_price=option.tranches[t].exercise_price, fmv=source, limit=limit,
@@ -181,12 +320,13 @@ def reservation(state: BookState, company: str, on: date, trace: Trace | None = 
 
 
 def request_of(notice: ev.ExerciseNoticeReceived, ratio: Fraction = Fraction(1)) -> ExerciseRequest:
-    """The notice's election; a §4 event since it was given scales its share numbers (§2.2(a))."""
+    """The notice's election; a §4 event since it was given scales its share numbers (§2.2(a)): the option shares
+    asked and cancelled, and the common stock offered in payment (the holder's shares split too). Cash is dollars."""
     def scaled(value: Fraction | None) -> Fraction | None:
         return None if value is None else value * ratio
 
     return ExerciseRequest(shares=scaled(notice.shares), method=notice.method, cash=notice.cash, cancel_shares=scaled(notice.cancel_shares),
-                           stock_shares=notice.stock_shares, tranche=notice.tranche, whole_only=ratio == 1)
+                           stock_shares=scaled(notice.stock_shares), tranche=notice.tranche, whole_only=ratio == 1)
 
 
 

@@ -138,6 +138,8 @@ class ExerciseNoticeReceived(Event):
     stated_fmv: Fraction | None = None  # the FMV the holder wrote in the form, if any
     deliver_to: Delivery | None = None
     tranche: int | None = None  # which price tranche; None: in the order the terms list them
+    at: str = ""  # "HH:MM" received, local time where the expiration is told (needed on a timed Expiration Date)
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("at",)
     kind: ClassVar[str] = "exercise-notice"
     clause: ClassVar[str] = "§1.1, Exhibit A"
 
@@ -150,6 +152,8 @@ class OptionSurrendered(Event):
     option_no: str
     notice: str
     place: str = "company"  # "company" (principal office) or "agent"
+    at: str = ""  # "HH:MM" surrendered, local time where the expiration is told
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("at",)
     kind: ClassVar[str] = "surrender"
     clause: ClassVar[str] = "§2.1"
 
@@ -164,6 +168,8 @@ class PaymentReceived(Event):
     cash: Fraction = Fraction(0)
     stock_shares: Fraction = Fraction(0)
     instrument: str = "cash"  # "cash", "certified check", "official bank check", "wire"
+    at: str = ""  # "HH:MM" received, local time where the expiration is told
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("at",)
     kind: ClassVar[str] = "payment"
     clause: ClassVar[str] = "§2.2(a)"
 
@@ -191,6 +197,9 @@ class ExerciseEffected(Event):
     delivery_due: date
     holder: str
     company: str
+    refund_cash: Fraction = Fraction(0)  # paid beyond the cash due: the company owes it back
+    refund_stock: Fraction = Fraction(0)  # common stock delivered beyond the stock due
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("refund_cash", "refund_stock")
     kind: ClassVar[str] = "exercise"
     clause: ClassVar[str] = "§2.1, §2.2"
     phase: ClassVar[Phase] = Phase.CLOSE
@@ -211,6 +220,19 @@ class SharesDelivered(Event):
     transfer_taxes_paid: bool = False  # by the holder, when issued in another name
     kind: ClassVar[str] = "delivery"
     clause: ClassVar[str] = "§2.1"
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RefundPaid(Event):
+    """§2.2(a): what the company returns of a payment beyond the price (an overpayment, or a lapsed exercise's)."""
+
+    option_no: str
+    notice: str
+    cash: Fraction = Fraction(0)
+    stock_shares: Fraction = Fraction(0)
+    kind: ClassVar[str] = "refund"
+    clause: ClassVar[str] = "§2.2(a)"
 
 
 # ---------------------------------------------------------------- §3 reorganization, §4 stock events
@@ -237,6 +259,8 @@ class StockEvent(Event):
     outstanding_before: Fraction
     outstanding_after: Fraction
     consideration: str = "none"  # §5(a): a stock dividend or split brings the company nothing
+    distinct: bool = False  # a second event of the same kind and issuer that day, not the first recorded twice
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("distinct",)
 
     kind: ClassVar[str] = "stock-event"
     clause: ClassVar[str] = "§4"
@@ -760,6 +784,7 @@ GIVEN_BY: dict[type[Event], Authority] = {
     CapTableFact: _by(_K, _C, _H, clause="record"),
     Correction: _by(_C, _H, _K, _A, clause="record"),  # and only the party the corrected event bound (records.py)
     DocumentIssued: _by(_C, _H, _A, _K, clause="record"),
+    RefundPaid: _by(_C, _A, _T, clause="§2.2(a)", function=AgentFunction.EXERCISE),
 }
 
 

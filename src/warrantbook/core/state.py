@@ -41,6 +41,7 @@ class PendingExercise:
     surrender: ev.OptionSurrendered | None = None
     payments: tuple[ev.PaymentReceived, ...] = ()
     ratio: Fraction = Fraction(1)  # §2.2(a): a §4 event while the notice is open adjusts its share numbers
+    stock_now: Fraction = Fraction(0)  # common stock paid so far, in shares of today's basis (§4 events since scale it)
 
     @property
     def cash_paid(self) -> Fraction:
@@ -49,6 +50,40 @@ class PendingExercise:
     @property
     def stock_paid(self) -> Fraction:
         return sum((p.stock_shares for p in self.payments), Fraction(0))
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryOwed:
+    """What is still owed on one effected exercise (§2.1), in shares of today's basis.
+
+    The holder is the record owner from the close of business of the deemed issue, so a §4 event before delivery
+    scales what is due (`ratio`). Shares beyond the authorized shares (§6) are `held`: owed, never shown as delivered,
+    until authorized shares are recorded."""
+
+    notice: str
+    whole: Fraction  # whole shares of the exercise, on the basis of its deemed issue
+    ratio: Fraction = Fraction(1)  # §4 events since the deemed issue
+    delivered: Fraction = Fraction(0)
+    held: Fraction = Fraction(0)
+    cash_paid: bool = False  # the cash in lieu went with the first delivery
+
+    @property
+    def total(self) -> Fraction:
+        return self.whole * self.ratio
+
+    @property
+    def deliverable(self) -> Fraction:
+        return self.total - self.delivered - self.held
+
+
+@dataclass(frozen=True, slots=True)
+class RefundDue:
+    """§2.2(a): what the company holds beyond the price of an exercise (or of one that lapsed), owed back."""
+
+    notice: str
+    cash: Fraction
+    stock_shares: Fraction
+    reason: str  # "overpayment" or "lapsed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +125,14 @@ class OptionState:
     acknowledgments_due: tuple[str, ...] = ()
     claims: tuple[str, ...] = ()
     dissolution_delivery_due: bool = False
+    refunds_due: tuple[RefundDue, ...] = ()  # §2.2(a): payments beyond the price, or of a lapsed exercise, to return
+    owed: tuple[DeliveryOwed, ...] = ()  # §2.1, §4, §6: what each exercise in deliveries_due still owes
+
+    def owed_on(self, notice: str) -> DeliveryOwed | None:
+        for d in self.owed:
+            if d.notice == notice:
+                return d
+        return None
 
     @property
     def remaining(self) -> Fraction:

@@ -11,11 +11,14 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from warrantbook.core.clauses.exercise import lapsed
 from warrantbook.core.codec import encode
 from warrantbook.core.decide import reservation
+from warrantbook.core.engine import determination_date, fmv_pending, request_of
 from warrantbook.core.events import ExerciseEffected
 from warrantbook.core.numbers import to_text
 from warrantbook.core.rules.cap import cap_status
+from warrantbook.core.rules.exercise import needs_fmv
 from warrantbook.core.state import BookState, OptionState
 
 
@@ -29,7 +32,7 @@ class OpenItem:
     ref: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "clause": self.clause, "option": self.option_no, "text": self.text,
+        return {"kind": self.kind, "clause": self.clause, "option": self.option_no or None, "text": self.text,
                 "due": self.due.isoformat() if self.due else None, "ref": self.ref}
 
 
@@ -37,17 +40,49 @@ def open_items(state: BookState, option: OptionState, as_of: date) -> list[OpenI
     items: list[OpenItem] = []
     no = option.option_no
     for p in option.pending:
+        if lapsed(state, option, p, as_of):
+            items.append(OpenItem("exercise", "§1.1", no, f"exercise notice {p.notice.id} of {p.notice.on} lapsed at the expiration "
+                                  f"({option.terms.expiration.describe()}): notice, surrender and payment were not all complete",
+                                  None, p.notice.id))
+            if p.cash_paid or p.stock_now:
+                back = " and ".join(x for x in (f"${to_text(p.cash_paid)}" if p.cash_paid else "",
+                                                f"{to_text(p.stock_now)} shares of common stock" if p.stock_now else "") if x)
+                items.append(OpenItem("refund", "§1.1, §2.2(a)", no, f"return {back} paid for an exercise that lapsed on {p.notice.id}",
+                                      None, p.notice.id))
+            continue
         missing = []
         if p.surrender is None:
             missing.append("surrender of the option")
-        if p.notice.method.value != "cashless":
+        held = False
+        det = determination_date(option, p.notice, as_of)
+        if needs_fmv(request_of(p.notice, p.ratio)) and option.active and fmv_pending(state, option, det):
+            held = True
+            items.append(OpenItem("exercise", "§1.2(c), §2.1", no, f"exercise notice {p.notice.id} of {p.notice.on} is held for the "
+                                  f"Fair Market Value as of {det} (stock not publicly traded: agreed by the holder and the company, "
+                                  "or awarded); it is priced when the value is recorded", None, p.notice.id))
+        if p.notice.method.value != "cashless" and not (held and p.payments):
             missing.append("payment")
-        items.append(OpenItem("exercise", "§2.1", no, f"exercise notice {p.notice.id} of {p.notice.on} awaits " + " and ".join(missing),
-                              None, p.notice.id))
+        if missing:
+            items.append(OpenItem("exercise", "§2.1", no, f"exercise notice {p.notice.id} of {p.notice.on} awaits "
+                                  + " and ".join(missing), None, p.notice.id))
+    for refund in option.refunds_due:
+        back = " and ".join(x for x in (f"${to_text(refund.cash)}" if refund.cash else "",
+                                        f"{to_text(refund.stock_shares)} shares of common stock" if refund.stock_shares else "") if x)
+        why = "paid beyond the price" if refund.reason == "overpayment" else "paid for an exercise that lapsed"
+        items.append(OpenItem("refund", "§2.2(a)", no, f"return {back} {why} on {refund.notice}", None, refund.notice))
     for d in option.deliveries_due:
         late = " (LATE)" if as_of > d.delivery_due else ""
-        items.append(OpenItem("delivery", "§2.1", no, f"deliver {to_text(d.whole_shares)} shares and ${to_text(d.cash_in_lieu_paid)} "
-                              f"cash in lieu for {d.notice}{late}", d.delivery_due, d.notice))
+        owed = option.owed_on(d.notice)
+        shares, beyond, cash = (d.whole_shares, Fraction(0), d.cash_in_lieu_paid) if owed is None else (
+            owed.deliverable, owed.held, Fraction(0) if owed.cash_paid else d.cash_in_lieu_paid)
+        adjusted = f" (after §4 events since the deemed issue, x {to_text(owed.ratio)})" if owed is not None and owed.ratio != 1 else ""
+        if shares > 0 or cash > 0:
+            items.append(OpenItem("delivery", "§2.1", no, f"deliver {to_text(shares)} shares{adjusted} and ${to_text(cash)} "
+                                  f"cash in lieu for {d.notice}{late}", d.delivery_due, d.notice))
+        if beyond > 0:
+            items.append(OpenItem("authorized", "§6", no, f"{to_text(beyond)} shares owed on {d.notice} are beyond the company's "
+                                  "authorized shares: a breach of §6 until authorized shares are recorded; they are not delivered"
+                                  + late, d.delivery_due, d.notice))
     for c in option.certificates_due:
         items.append(OpenItem("certificate", "§5", no, f"mail the certificate as to adjustments for {c.event} to the "
                               + " and ".join(sorted(c.to)), None, c.event))
@@ -66,6 +101,21 @@ def open_items(state: BookState, option: OptionState, as_of: date) -> list[OpenI
         items.append(OpenItem("claim", "§8, §12", no, f"a void instrument was presented ({claim})", None, claim))
     if option.active and option.original_at != "holder":
         items.append(OpenItem("instrument", "§2, §7", no, f"the original instrument is with the {option.original_at}", None))
+    return items
+
+
+def company_items(state: BookState, company: str, as_of: date) -> list[OpenItem]:
+    """§6, the company's covenant: a reserve short of the shares its options may need, and shares outstanding beyond
+    the authorized shares (after a stock event, say). Open items for the company, never a refusal."""
+    items: list[OpenItem] = []
+    r = reservation(state, company, as_of)
+    if r.shortfall:
+        items.append(OpenItem("reserve", "§6", "", f"{company}: reserve short by {to_text(r.shortfall)} shares (required "
+                              f"{to_text(r.required)}, available {to_text(r.available or Fraction(0))})", None, company))
+    if r.authorized is not None and r.outstanding is not None and r.outstanding > r.authorized:
+        items.append(OpenItem("authorized", "§6", "", f"{company}: {to_text(r.outstanding)} shares outstanding exceed the "
+                              f"{to_text(r.authorized)} authorized by {to_text(r.outstanding - r.authorized)}; record authorized "
+                              "shares", None, company))
     return items
 
 

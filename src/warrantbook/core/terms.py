@@ -142,6 +142,15 @@ class Expiration:
 
     on: date | None = None
     source: str = "undefined in the agreement (§1.1)"
+    time_of_day: str = ""  # "HH:MM" (24-hour) on the Expiration Date, e.g. "17:00"; "": through the whole day
+    city: str = ""  # where that time is told, e.g. "New York, New York" (family members: 5:00 p.m. in a named city)
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("time_of_day", "city")
+
+    def describe(self) -> str:
+        if self.on is None:
+            return "no Expiration Date"
+        when = f"{self.time_of_day} on {self.on}" if self.time_of_day else f"the end of {self.on}"
+        return when + (f" ({self.city} time)" if self.city else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from warrantbook.core import events as ev
 from warrantbook.core.decide import determination_date, exercise_quote, request_of
-from warrantbook.core.errors import BadInput
+from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.explain import Trace
 from warrantbook.core.numbers import fmt, money
 from warrantbook.core.rules.adjustment import adjust, ratio
@@ -209,8 +209,20 @@ def exercise_notice(ledger: Ledger, event_id: str, made_on: date, signatory: Sig
     before = ledger.before(notice.id)
     option = before.option(notice.option_no)
     holder = before.holders[option.holder]
-    result = exercise_quote(before, option.option_no, request_of(notice), notice.on,
-                            determination=determination_date(option, notice, notice.on))
+    try:
+        result = exercise_quote(before, option.option_no, request_of(notice), notice.on,
+                                determination=determination_date(option, notice, notice.on))
+    except Refusal as exc:
+        # §1.2(c): a notice held for a value is worked with the value that priced it, once there is one
+        priced = ledger.all(ev.ExerciseEffected, notice=notice.id)
+        if exc.clause != "§1.2(c)":
+            raise
+        if not priced:
+            raise BadInput(f"event: notice {notice.id!r} is held for a §1.2(c) value not yet agreed or awarded; its figures are made "
+                           "when the value is recorded", field="event", clause="§1.2(c)") from None
+        at = ledger.before(priced[-1].id)
+        result = exercise_quote(at, option.option_no, request_of(notice), notice.on,
+                                determination=determination_date(option, notice, notice.on), check_status=False, later_value=True)
     method = notice.method
     fmv = result.fair_market_value
     a = money(fmv.value) if fmv else ""
@@ -646,8 +658,10 @@ def delivery_statement(ledger: Ledger, event_id: str, made_on: date, signatory: 
     notice_event = before.by_id[notice_id]
     assert isinstance(notice_event, ev.ExerciseNoticeReceived)
     trace = Trace()
-    result = exercise_quote(before, option.option_no, request_of(notice_event), x.on,
-                            determination=determination_date(option, notice_event, x.on), trace=trace, check_status=False)
+    held = option.pending_notice(notice_id)  # its §4 ratio since the notice (§2.2(a)); priced by a later §1.2(c) value if held
+    result = exercise_quote(before, option.option_no, request_of(notice_event, held.ratio if held else Fraction(1)), x.on,
+                            determination=determination_date(option, notice_event, x.on), trace=trace, check_status=False,
+                            later_value=True)
     reproduced = (result.shares_issued, result.whole_shares, result.cash_in_lieu_paid) == (x.shares_issued, x.whole_shares,
                                                                                           x.cash_in_lieu_paid)
     after = ledger.through(x.id)
@@ -677,8 +691,17 @@ def delivery_statement(ledger: Ledger, event_id: str, made_on: date, signatory: 
         ("Delivery due", long_date(x.delivery_due), "§2.1"),
         ("Option shares remaining after", shares(after.option(x.option_no).remaining), "§1.1"),
     ]
+    # §2.1, §4, §6: what is owed follows a §4 event after the deemed issue; shares beyond the authorized are not delivered
+    at = ledger.before(d.id) if d is not None else ledger.as_of(made_on)
+    owed = at.options[x.option_no].owed_on(notice_id) if x.option_no in at.options else None
+    if owed is not None and owed.ratio != 1:
+        figures.append(("Shares owed after §4 events since the deemed issue", f"{shares(owed.total)} (x {shares(owed.ratio)})", "§2.1, §4"))
+    if owed is not None and owed.held:
+        figures.append(("Shares beyond the authorized shares, owed and not delivered", shares(owed.held), "§6"))
     if d is None:
         figures.append(("Delivered", "not yet", "§2.1"))
+    elif owed is not None and (owed.ratio != 1 or owed.held or owed.delivered):
+        figures.append(("Shares delivered now", shares(owed.deliverable), "§2.1, §6"))
     else:
         how = "book entry" if d.book_entry else ("certificate " if len(d.certificates) == 1 else "certificates ") + ", ".join(d.certificates)
         figures += [("Delivered as", how, "§2.1"), ("Issued in the name of", in_name, "§2.1"),

@@ -23,7 +23,7 @@ AGENT_OFFICE = Address(("17 Battery Place", "New York, NY 10004"))
 NORTHBRIDGE = Address(("200 Example Street", "Boston, MA 02110"))
 
 # the shares outstanding the day of the 3-for-1 split, as the book counts them after the two exercises (a test checks it)
-SPLIT_BEFORE = F(2_502_254_495)
+SPLIT_BEFORE = F(2_502_254_496)
 
 
 def paperwork_life() -> list[ev.Event]:

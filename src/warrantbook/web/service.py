@@ -24,7 +24,7 @@ from warrantbook.core.explain import Trace
 from warrantbook.core.numbers import exact, to_text
 from warrantbook.core.rules.exercise import ExerciseRequest, ExerciseResult
 from warrantbook.core.state import BookState, OptionState, fold
-from warrantbook.core.summary import cap_summary, open_items, option_summary, reserve_summary
+from warrantbook.core.summary import cap_summary, company_items, open_items, option_summary, reserve_summary
 from warrantbook.core.summary import lineage as lineage_of
 from warrantbook.core.terms import PaymentMethod
 from warrantbook.describe import describe
@@ -280,15 +280,11 @@ def due_view(book: Book, p: Principal, day: date) -> dict[str, Any]:
     for o in state.options.values():
         if o.option_no not in now.options or not roles.can_see(now, p, now.options[o.option_no]):
             continue
-        if o.active or o.deliveries_due or o.dissolution_delivery_due:
+        if o.active or o.deliveries_due or o.dissolution_delivery_due or o.refunds_due or o.pending:
             items.extend(i.as_json() for i in open_items(state, o, day))
     if p.role in ("company", "auditor", "agent"):
         for company in sorted(roles.companies_seen(now, p) & set(state.companies)):
-            r = reserve_summary(state, company, day)
-            if r["shortfall"] not in (None, "0"):
-                items.append({"kind": "reserve", "clause": "§6", "option": None, "due": None, "ref": company,
-                              "text": f"{company}: reserve short by {r['shortfall']} shares (required {r['required']}, "
-                                      f"available {r['available']})"})
+            items.extend(i.as_json() for i in company_items(state, company, day))
     items.sort(key=lambda i: (i["due"] is None, i["due"] or "", i["option"] or ""))
     return {"as_of": day.isoformat(), "items": items}
 

@@ -23,3 +23,8 @@ for _module in MODULES:
     for _kind, _effect in _module.EFFECTS.items():
         assert _kind not in EFFECTS, _kind
         EFFECTS[_kind] = _effect
+# A clause may entail something when another clause's event is recorded (a notice held for a §1.2(c) value is
+# priced and effected when the value is recorded): its ENTAILS run after the kind's own checks.
+for _module in MODULES:
+    for _kind, _more in getattr(_module, "ENTAILS", {}).items():
+        CHECKS[_kind] = CHECKS.get(_kind, ()) + tuple(_more)

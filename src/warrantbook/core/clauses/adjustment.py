@@ -8,7 +8,8 @@ from dataclasses import replace
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.errors import BadInput
+from warrantbook.core.errors import BadInput, Refusal
+from warrantbook.core.numbers import fmt
 from warrantbook.core.rules.adjustment import adjust_tranches
 from warrantbook.core.state import (
     BookState,
@@ -38,6 +39,29 @@ def _check_stock_event(state: BookState, e: ev.StockEvent) -> None:
         raise BadInput(f"a {e.event.value} increases the shares outstanding (§4(a), (b))", field="outstanding_after", clause="§4")
 
 
+def _check_against_ledger(state: BookState, e: ev.StockEvent) -> None:
+    """§4, §5(b): the count before the event is the ledger's count that day (facts, exercises, earlier events)."""
+    company = state.companies.get(e.issuer)
+    if company is None:
+        return
+    figure = company.outstanding_on(e.on)
+    if figure is not None and figure != e.outstanding_before:
+        raise Refusal("§4", f"outstanding_before is {fmt(e.outstanding_before)}, but the ledger counts {fmt(figure)} shares of "
+                      f"{e.issuer} outstanding on {e.on}; give {fmt(figure)}, or record an 'outstanding' fact first if the ledger "
+                      "is wrong", field="outstanding_before")
+
+
+def _check_not_twice(state: BookState, e: ev.StockEvent) -> None:
+    """The same stock event recorded twice would adjust the option twice: refused unless marked distinct."""
+    company = state.companies.get(e.issuer)
+    if company is None or e.distinct:
+        return
+    same = [x for x in company.stock_events if x.on == e.on and x.event is e.event]
+    if same:
+        raise Refusal("§4", f"a {e.event.value} of {e.issuer} on {e.on} is already recorded ({same[0].id}); if this is another "
+                      "event, mark it distinct: true", field="distinct")
+
+
 def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
     company = state.companies.get(e.issuer)
     if company is not None:
@@ -50,7 +74,13 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
     affected = [options[no] for no in state.by_company.get(e.issuer, ())]
     if state.reorganizations:  # after a §3 transaction, an issuer's events may reach other options' baskets (§3.3)
         affected = affected + [o for o in basket_options(state, e.issuer) if o.company != e.issuer]
+    r_event = e.outstanding_after / e.outstanding_before
     for o in affected:
+        if o.owed and o.basket is None and o.company == e.issuer:
+            # §2.1: the holder is the record owner from the deemed issue, so what is still to deliver follows the event
+            _update(state, o, owed=tuple(replace(d, ratio=d.ratio * r_event, delivered=d.delivered * r_event, held=d.held * r_event)
+                                         for d in o.owed))
+            o = options[o.option_no]
         if o.status is not Status.ACTIVE:
             continue
         if o.basket is None and o.company == e.issuer:
@@ -67,7 +97,7 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
         pending = o.pending
         if pending and o.basket is None:
             r = e.outstanding_after / e.outstanding_before
-            pending = tuple(replace(p, ratio=p.ratio * r) for p in pending)
+            pending = tuple(replace(p, ratio=p.ratio * r, stock_now=p.stock_now * r) for p in pending)
         due = o.certificates_due + (_new_certificate(e.id, e.on, recipients),)
         if state.folding and options.get(o.option_no) is o:
             _set(o, "tranches", tranches)
@@ -78,7 +108,7 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
 
 
 CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
-    ev.StockEvent: (_check_stock_event,),
+    ev.StockEvent: (_check_stock_event, _check_against_ledger, _check_not_twice),
 }
 
 EFFECTS: dict[type[ev.Event], Any] = {

@@ -4,18 +4,31 @@ at the close of business (§2.1) and the delivery within the business days the t
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.engine import check_active, determination_date, exercise_quote, option_of, request_of
+from warrantbook.core.engine import (
+    after_expiration,
+    check_active,
+    determination_date,
+    exercise_quote,
+    fmv_pending,
+    option_of,
+    request_of,
+)
 from warrantbook.core.errors import BadInput, Refusal
+from warrantbook.core.numbers import fmt
+from warrantbook.core.rules.exercise import asked, needs_fmv
 from warrantbook.core.state import (
     BookState,
+    DeliveryOwed,
     OptionState,
     PendingExercise,
+    RefundDue,
     Status,
     _company,
     _evolve_option,
@@ -27,16 +40,27 @@ from warrantbook.core.state import (
 from warrantbook.core.terms import PaymentMethod, Tranche
 
 
-def _completes(state: BookState, option: OptionState, p: PendingExercise, on: date) -> ev.ExerciseEffected | None:
-    """The exercise effected once surrender and payment are both in, or None while one is missing."""
+def _completes(state: BookState, option: OptionState, p: PendingExercise, on: date,
+               new_value: tuple[date, Fraction, str] | None = None) -> ev.ExerciseEffected | None:
+    """The exercise effected once surrender and payment are both in, or None while one is missing or the notice is
+    held for a §1.2(c) value still pending (it is priced when the value is recorded: `_price_held`)."""
     if p.surrender is None:
         return None
     notice = p.notice
     det = determination_date(option, notice, on)
-    result = exercise_quote(state, option.option_no, request_of(notice, p.ratio), on, determination=det, check_status=False)
+    try:
+        result = exercise_quote(state, option.option_no, request_of(notice, p.ratio), on, determination=det, check_status=False,
+                                later_value=True, new_value=new_value)
+    except Refusal as exc:
+        if exc.clause == "§1.2(c)":
+            return None  # held: the value the price needs is pending
+        raise
+    refund_cash = refund_stock = Fraction(0)
     if notice.method is not PaymentMethod.CASHLESS:
-        if p.cash_paid < result.cash_due or p.stock_paid < result.stock_due:
+        if p.cash_paid < result.cash_due or p.stock_now < result.stock_due:
             return None
+        refund_cash = p.cash_paid - result.cash_due
+        refund_stock = p.stock_now - result.stock_due
     return ev.ExerciseEffected(
         id=f"{notice.id}.effected", on=on, actor="system", option_no=option.option_no, notice=notice.id,
         tranche=result.tranche, shares_exercised=result.shares_exercised, shares_issued=result.shares_issued,
@@ -44,7 +68,37 @@ def _completes(state: BookState, option: OptionState, p: PendingExercise, on: da
         fair_market_value=result.fair_market_value.value if result.fair_market_value else None,
         cash_in_lieu=result.cash_in_lieu, cash_in_lieu_paid=result.cash_in_lieu_paid,
         aggregate_exercise_price=result.aggregate_exercise_price, delivery_due=result.delivery_due,
-        holder=option.holder, company=option.company)
+        holder=option.holder, company=option.company, refund_cash=refund_cash, refund_stock=refund_stock)
+
+
+def _value_of(e: ev.FmvAgreed | ev.FmvAwarded) -> tuple[date, Fraction, str]:
+    if isinstance(e, ev.FmvAgreed):
+        return e.on, e.value, f"agreed by {', '.join(e.agreed_by) or 'the parties'} on {e.on}"
+    return e.on, e.value, f"arbitration award {e.case} ({e.arbitrator}) on {e.on}".replace(" ()", "")
+
+
+def _price_held(state: BookState, e: ev.FmvAgreed | ev.FmvAwarded) -> list[ev.Event]:
+    """§1.2(c), §2.1: a value agreed or awarded prices every notice held for it whose surrender and payment are in;
+    each is effected at the close of business of the day the value is recorded (docs/interpretations-9a.md)."""
+    candidates = [(no, p) for no in state.by_company.get(e.company, ()) if state.options[no].active
+                  for p in state.options[no].pending
+                  if p.surrender is not None and fmv_pending(state, state.options[no], determination_date(state.options[no], p.notice, e.on))]
+    if not candidates:
+        return []
+    from warrantbook.core.state import apply
+
+    scratch = copy.deepcopy(state)  # later exercises see the earlier ones (balance, outstanding, cap); the state is not touched
+    scratch.folding = False
+    apply(scratch, e)
+    out: list[ev.Event] = []
+    for no, p in candidates:
+        option = scratch.options[no]
+        held = option.pending_notice(p.notice.id)
+        effected = _completes(scratch, option, held, e.on) if held is not None else None
+        if effected is not None:
+            apply(scratch, effected)
+            out.append(effected)
+    return out
 
 
 def _pending(option: OptionState, notice_id: str) -> PendingExercise:
@@ -63,9 +117,11 @@ def _new_pending(notice: ev.ExerciseNoticeReceived) -> PendingExercise:
     _set(p, "surrender", None)
     _set(p, "payments", ())
     _set(p, "ratio", _ONE)
+    _set(p, "stock_now", _ZERO)
     return p
 
 
+_ZERO = Fraction(0)
 _ONE = Fraction(1)
 
 
@@ -73,15 +129,46 @@ def _replace_pending(o: OptionState, new: PendingExercise) -> tuple[PendingExerc
     return tuple(new if p.notice.id == new.notice.id else p for p in o.pending)
 
 
+def _lapse(option: OptionState, notice_id: str, at: str) -> Refusal:
+    return Refusal("§1.1", f"option {option.option_no} expired at {option.terms.expiration.describe()}"
+                   + (f"; this came at {at}" if at else "") + f": exercise notice {notice_id} lapsed, as notice, surrender "
+                   "and payment were not all complete by the expiration; any payment is owed back (record a 'refund')", field="on")
+
+
+def lapsed(state: BookState, option: OptionState, p: PendingExercise, day: date) -> bool:
+    """§1.1: a notice still open after the Expiration Date has lapsed (its payments are owed back), unless the holder
+    did its part in time and the exercise only waits for a §1.2(c) value (it is priced when the value comes)."""
+    exp = option.terms.expiration.on
+    if exp is None or day <= exp:
+        return False
+    waits_for_value = (p.surrender is not None and (p.notice.method is PaymentMethod.CASHLESS or bool(p.payments))
+                       and needs_fmv(request_of(p.notice, p.ratio))
+                       and fmv_pending(state, option, determination_date(option, p.notice, day)))
+    return not waits_for_value
+
+
 def _check_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
     option = option_of(state, e)
     check_active(option, e.on)
+    if after_expiration(option, e.on, e.at, "notice"):
+        raise Refusal("§1.1", f"option {option.option_no} expired at {option.terms.expiration.describe()}; the notice came at {e.at}",
+                      field="at")
     if e.method is PaymentMethod.COMBINATION and e.cash is None and e.cancel_shares is None and e.stock_shares is None:
         raise BadInput("a combination names its parts: cash, cancel_shares and/or stock_shares (§2.2(a)(iv))", field="method", clause="§2.2(a)")
     if e.shares is None and e.method is not PaymentMethod.CASHLESS:
         raise BadInput("shares: required unless the cashless maximum is elected (Exhibit A)", field="shares", clause="Exhibit A")
+    request = request_of(e)
+    if needs_fmv(request) and fmv_pending(state, option, determination_date(option, e, e.on)):
+        # §1.2(c): recorded and held for the value; what can be checked without it is checked now
+        terms = option.terms
+        if e.method not in terms.payment_methods:
+            allowed = ", ".join(sorted(m.value for m in terms.payment_methods))
+            raise Refusal("§2.2(a)", f"payment by {e.method.value} is not allowed by these terms (allowed: {allowed})", field="method")
+        tranche = option.tranches[e.tranche if e.tranche is not None and 0 <= e.tranche < len(option.tranches) else 0]
+        asked(request, tranche.shares, None)
+        return
     # The notice is irrevocable once received: check now that it can be honoured on today's facts.
-    exercise_quote(state, option.option_no, request_of(e), e.on, determination=e.on)
+    exercise_quote(state, option.option_no, request, e.on, determination=e.on)
 
 
 def _on_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
@@ -100,6 +187,8 @@ def _check_surrender(state: BookState, e: ev.OptionSurrendered) -> list[ev.Event
         raise Refusal("§2.1", f"the option was already surrendered for notice {e.notice} on {p.surrender.on}", field="notice")
     if e.on < p.notice.on:
         raise Refusal("§2.1", "a surrender cannot precede its exercise notice", field="on")
+    if after_expiration(option, e.on, e.at, "surrender"):
+        raise _lapse(option, p.notice.id, e.at)
     if e.place not in ("company", "agent"):
         raise BadInput("place: 'company' (principal office) or 'agent' (§11 office)", field="place", clause="§2.2(b)")
     if e.place == "agent":
@@ -124,6 +213,8 @@ def _check_payment(state: BookState, e: ev.PaymentReceived) -> list[ev.Event]:
     p = _pending(option, e.notice)
     if e.on < p.notice.on:
         raise Refusal("§2.2(a)", "a payment cannot precede its exercise notice", field="on")
+    if after_expiration(option, e.on, e.at, "payment"):
+        raise _lapse(option, p.notice.id, e.at)
     if p.notice.method is PaymentMethod.CASHLESS:
         raise Refusal("§2.2(b)", "a cashless exercise is paid by the surrender itself; no payment is recorded", field="notice")
     if e.cash < 0 or e.stock_shares < 0 or (e.cash == 0 and e.stock_shares == 0):
@@ -138,7 +229,7 @@ def _on_payment(state: BookState, e: ev.PaymentReceived) -> None:
     p = o.pending_notice(e.notice)
     if p is None:
         return
-    _update(state, o, pending=_replace_pending(o, replace(p, payments=p.payments + (e,))))
+    _update(state, o, pending=_replace_pending(o, replace(p, payments=p.payments + (e,), stock_now=p.stock_now + e.stock_shares)))
 
 
 def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
@@ -158,25 +249,37 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
     else:
         pending = tuple(p for p in pending if p.notice.id != notice)
     status_since = e.on if status is not o.status else o.status_since
+    if e.refund_cash or e.refund_stock:
+        refund = RefundDue(e.notice, e.refund_cash, e.refund_stock, "overpayment")
+        _update(state, o, refunds_due=o.refunds_due + (refund,))
+        o = state.options[e.option_no]
+    held = Fraction(0)
+    company = _company(state, o.company) if o.basket is None else None
+    current = company.current_outstanding if company is not None else None
+    if company is not None and current is not None:
+        authorized = company.authorized_on(e.on)
+        if authorized is not None:  # §6: shares beyond the authorized are owed, never issued, until more are authorized
+            held = min(e.whole_shares, max(Fraction(0), current + e.whole_shares - authorized))
+    owed = DeliveryOwed(e.notice, e.whole_shares, held=held)
     # after a partial exercise the company holds the surrendered paper until it issues one for the balance
     if state.folding:
         _set(o, "tranches", tranches)
         _set(o, "pending", pending)
         _set(o, "deliveries_due", o.deliveries_due + (e,))
+        _set(o, "owed", o.owed + (owed,))
         _set(o, "status", status)
         _set(o, "status_since", status_since)
     else:
         _put(state, _evolve_option(o, tranches=tranches, pending=pending, deliveries_due=o.deliveries_due + (e,), status=status,
-                                   status_since=status_since))
-    if o.basket is None:
-        company = _company(state, o.company)
-        current = company.current_outstanding
+                                   status_since=status_since, owed=o.owed + (owed,)))
+    if company is not None:
+        issued = e.whole_shares - held
         if current is not None:
-            _push(company.outstanding, e.on, current + e.whole_shares)
+            _push(company.outstanding, e.on, current + issued)
         key = (o.holder, o.company)  # the exercising holder's own holdings grow (§10 sums the group's members)
         history = state.owned.get(key)
         if history:
-            _push(history, e.on, history[-1][1] + e.whole_shares)
+            _push(history, e.on, history[-1][1] + issued)
 
 
 def _check_delivery(state: BookState, e: ev.SharesDelivered) -> None:
@@ -184,6 +287,10 @@ def _check_delivery(state: BookState, e: ev.SharesDelivered) -> None:
     due = [d for d in option.deliveries_due if d.notice == e.notice]
     if not due:
         raise BadInput(f"notice: no delivery is due for {e.notice!r} on option {option.option_no}", field="notice", clause="§2.1")
+    owed = option.owed_on(e.notice)
+    if owed is not None and owed.deliverable <= 0 and owed.cash_paid:
+        raise Refusal("§6", f"the {fmt(owed.held)} shares still owed on {e.notice} are beyond the company's authorized shares: "
+                      "record more authorized shares before delivering them", field="notice")
     if not e.certificates and not e.book_entry:
         raise BadInput("certificates: give the certificate numbers, or book_entry: true", field="certificates", clause="§2.1")
     holder = state.holders.get(option.holder)
@@ -193,17 +300,65 @@ def _check_delivery(state: BookState, e: ev.SharesDelivered) -> None:
 
 
 def _on_delivery(state: BookState, e: ev.SharesDelivered) -> None:
+    """Delivers what can be delivered: every share owed but those beyond the authorized shares (§6), which stay owed."""
     o = state.options[e.option_no]
-    due = o.deliveries_due
     notice = e.notice
+    owed = o.owed_on(notice)
+    if owed is not None and owed.held > 0:
+        after = replace(owed, delivered=owed.delivered + owed.deliverable, cash_paid=True)
+        _update(state, o, owed=tuple(after if d.notice == notice else d for d in o.owed))
+        return
+    due = o.deliveries_due
     if len(due) == 1:
         due = () if due[0].notice == notice else due
     else:
         due = tuple(d for d in due if d.notice != notice)
+    rest = tuple(d for d in o.owed if d.notice != notice) if o.owed else o.owed
     if state.folding:
         _set(o, "deliveries_due", due)
+        _set(o, "owed", rest)
     else:
-        _put(state, _evolve_option(o, deliveries_due=due))
+        _put(state, _evolve_option(o, deliveries_due=due, owed=rest))
+
+
+def _refunds_owed(state: BookState, option: OptionState, on: date) -> list[RefundDue]:
+    """Refunds owed on `on`: overpayments, and what was paid on notices that lapsed at the expiration."""
+    owed = list(option.refunds_due)
+    for p in option.pending:
+        if lapsed(state, option, p, on) and (p.cash_paid or p.stock_now):
+            owed.append(RefundDue(p.notice.id, p.cash_paid, p.stock_now, "lapsed"))
+    return owed
+
+
+def _check_refund(state: BookState, e: ev.RefundPaid) -> None:
+    option = option_of(state, e)
+    due = [r for r in _refunds_owed(state, option, e.on) if r.notice == e.notice]
+    if not due:
+        raise BadInput(f"notice: nothing is owed back on {e.notice!r} of option {option.option_no}", field="notice", clause="§2.2(a)")
+    owed = due[0]
+    if e.cash < 0 or e.stock_shares < 0 or (e.cash == 0 and e.stock_shares == 0):
+        raise BadInput("cash or stock_shares: a refund of more than zero", field="cash", clause="§2.2(a)")
+    if e.cash > owed.cash or e.stock_shares > owed.stock_shares:
+        raise Refusal("§2.2(a)", f"the company owes back ${fmt(owed.cash)} and {fmt(owed.stock_shares)} shares on {e.notice}, "
+                      "not more", field="cash" if e.cash > owed.cash else "stock_shares")
+
+
+def _on_refund(state: BookState, e: ev.RefundPaid) -> None:
+    o = state.options[e.option_no]
+    lapsed_notice = [p for p in o.pending if p.notice.id == e.notice and lapsed(state, o, p, e.on)]
+    if lapsed_notice:  # the lapsed notice becomes what is still owed back on it
+        p = lapsed_notice[0]
+        _update(state, o, pending=tuple(x for x in o.pending if x is not p),
+                refunds_due=o.refunds_due + (RefundDue(p.notice.id, p.cash_paid, p.stock_now, "lapsed"),))
+        o = state.options[e.option_no]
+    out = []
+    for r in o.refunds_due:
+        if r.notice == e.notice:
+            r = RefundDue(r.notice, r.cash - e.cash, r.stock_shares - e.stock_shares, r.reason)
+            if not r.cash and not r.stock_shares:
+                continue
+        out.append(r)
+    _update(state, o, refunds_due=tuple(out))
 
 
 CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
@@ -212,6 +367,12 @@ CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
     ev.PaymentReceived: (_check_payment,),
     ev.ExerciseEffected: (),
     ev.SharesDelivered: (_check_delivery,),
+    ev.RefundPaid: (_check_refund,),
+}
+
+ENTAILS: dict[type[ev.Event], tuple[Any, ...]] = {
+    ev.FmvAgreed: (_price_held,),
+    ev.FmvAwarded: (_price_held,),
 }
 
 EFFECTS: dict[type[ev.Event], Any] = {
@@ -220,4 +381,5 @@ EFFECTS: dict[type[ev.Event], Any] = {
     ev.PaymentReceived: _on_payment,
     ev.ExerciseEffected: _on_exercise,
     ev.SharesDelivered: _on_delivery,
+    ev.RefundPaid: _on_refund,
 }

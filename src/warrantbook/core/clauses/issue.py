@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.engine import check_active, option_of, reservation
+from warrantbook.core.engine import check_active, option_of
 from warrantbook.core.errors import BadInput, Refusal
-from warrantbook.core.numbers import fmt
 from warrantbook.core.rules.amendment import COMPANY, HOLDER, burdens
 from warrantbook.core.state import (
     BookState,
@@ -43,12 +42,8 @@ def _check_issue(state: BookState, e: ev.OptionIssued) -> None:
                 raise BadInput(f"terms.cap.{name}: between 0% and 100%", field=f"terms.cap.{name}", clause="§10")
     if e.on != e.terms.issue_date:
         raise BadInput(f"on: the issue event's date ({e.on}) must be the terms' issue date ({e.terms.issue_date})", field="on", clause="§1.1")
-    # §6: an option the company cannot reserve for would be in breach from its first day (when the facts are known)
-    held = reservation(state, e.terms.company, e.on)
-    if held.available is not None and held.required + e.terms.shares > held.available:
-        raise Refusal("§6", f"issuing {fmt(e.terms.shares)} option shares would need {fmt(held.required + e.terms.shares)} shares reserved "
-                      f"for {e.terms.company}'s options, but only {fmt(held.available)} authorized shares are unissued on {e.on}; "
-                      "record more authorized shares first", field="terms.tranches")
+    # §6 is the company's covenant, not a condition of the option: a shortfall of authorized shares is recorded as an
+    # open item for the company (summary.company_items), never a reason to refuse the option.
 
 
 def _on_issue(state: BookState, e: ev.OptionIssued) -> None:

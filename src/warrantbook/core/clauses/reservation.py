@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -10,8 +11,10 @@ from warrantbook.core import events as ev
 from warrantbook.core.errors import BadInput
 from warrantbook.core.state import (
     BookState,
+    CompanyState,
     _company,
     _push,
+    _update,
 )
 
 
@@ -26,7 +29,38 @@ def _on_outstanding(state: BookState, e: ev.SharesOutstanding) -> None:
 
 
 def _on_authorized(state: BookState, e: ev.AuthorizedShares) -> None:
-    _push(_company(state, e.company).authorized, e.on, e.shares)
+    company = _company(state, e.company)
+    _push(company.authorized, e.on, e.shares)
+    _release_held(state, company, e)
+
+
+def _release_held(state: BookState, company: CompanyState, e: ev.AuthorizedShares) -> None:
+    """§6: shares owed on exercises beyond the authorized shares are issued (and become deliverable) as authorized
+    shares allow, oldest exercise first."""
+    current = company.current_outstanding
+    if current is None:
+        return
+    room = e.shares - current
+    for no in state.by_company.get(e.company, ()):
+        if room <= 0:
+            return
+        o = state.options[no]
+        if not any(d.held for d in o.owed):
+            continue
+        owed = []
+        for d in o.owed:
+            take = min(d.held, room) if room > 0 else Fraction(0)
+            if take:
+                room -= take
+                current += take
+                _push(company.outstanding, e.on, current)
+                key = (state.holder_group(o.holder), o.company)
+                history = state.owned.get(key)
+                if history:
+                    _push(history, e.on, history[-1][1] + take)
+                d = replace(d, held=d.held - take)
+            owed.append(d)
+        _update(state, o, owed=tuple(owed))
 
 
 CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
