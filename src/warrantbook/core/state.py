@@ -218,14 +218,38 @@ class BookState:
         history = self.owned.get((self.holder_group(holder_id), company))
         return CompanyState._latest(history, day) if history else None
 
-    def last_address(self, holder_id: str) -> tuple[str, Address] | None:
-        """§13: the holder's last furnished address, else the last holder who furnished one."""
+    def last_address(self, holder_id: str, option_no: str | None = None) -> tuple[str, Address] | None:
+        """§13: the holder's last furnished address; until it furnishes one, the last holder *of this option*
+        (`option_no`'s lineage: the instruments it came from and those that came from it, §7, §8) that furnished
+        one. Never another option's holder; without `option_no` there is no fallback."""
         for _day, who, address in reversed(self.addresses):
             if who == holder_id:
                 return who, address
-        if self.addresses:
-            return self.addresses[-1][1], self.addresses[-1][2]
+        if option_no is None or option_no not in self.options:
+            return None
+        holders = self.lineage_holders(option_no)
+        for _day, who, address in reversed(self.addresses):
+            if who in holders:
+                return who, address
         return None
+
+    def lineage_holders(self, option_no: str) -> set[str]:
+        """The holders of `option_no`, of every instrument it came from (parent chain) and that came from it (children)."""
+        seen: set[str] = set()
+        holders: set[str] = set()
+        no = option_no
+        while no and no in self.options and no not in seen:
+            seen.add(no)
+            holders.add(self.options[no].holder)
+            no = self.options[no].parent
+        todo = list(self.options[option_no].children)
+        while todo:
+            child = todo.pop()
+            if child in self.options and child not in seen:
+                seen.add(child)
+                holders.add(self.options[child].holder)
+                todo.extend(self.options[child].children)
+        return holders
 
     def group_options(self, holder_id: str) -> Iterator[OptionState]:
         group = self.holder_group(holder_id)

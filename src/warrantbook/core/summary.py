@@ -83,7 +83,7 @@ def cap_summary(option: OptionState, as_of: date) -> dict[str, Any]:
 def option_summary(state: BookState, option: OptionState, as_of: date) -> dict[str, Any]:
     holder = state.holders.get(option.holder)
     company = state.companies.get(option.company)
-    address = state.last_address(option.holder)
+    address = state.last_address(option.holder, option.option_no)
     terms = option.terms
     exercises = [e for e in state.events if isinstance(e, ExerciseEffected) and e.option_no == option.option_no
                  and e.id not in state.corrections]

@@ -152,9 +152,9 @@ def holder_name(state: BookState, holder_id: str) -> str:
 
 def notice_address(state: BookState, option: OptionState) -> dict[str, Any]:
     """§13: where the company writes to the holder, and why there."""
-    found = state.last_address(option.holder)
+    found = state.last_address(option.holder, option.option_no)
     if found is None:
-        return {"name": holder_name(state, option.holder), "lines": [], "basis": "no holder has furnished an address (§13)",
+        return {"name": holder_name(state, option.holder), "lines": [], "basis": "no holder of this option has furnished an address (§13)",
                 "fallback": False}
     who, address = found
     furnished = next((d for d, w, a in reversed(state.addresses) if w == who and a == address), None)
@@ -162,7 +162,7 @@ def notice_address(state: BookState, option: OptionState) -> dict[str, Any]:
     if who == option.holder:
         basis = f"the address the holder last furnished in writing{since} (§13)"
     else:
-        basis = (f"the holder has furnished no address; under §13 the notice goes to the last holder who furnished one, "
+        basis = (f"the holder has furnished no address; under §13 the notice goes to the last holder of this option who furnished one, "
                  f"{holder_name(state, who)}{since}")
     return {"name": holder_name(state, who), "lines": lines(address), "basis": basis, "fallback": who != option.holder}
 
