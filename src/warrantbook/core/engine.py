@@ -34,7 +34,7 @@ def fmv_source(state: BookState, option: OptionState, determination_date: date,
         market = state.companies.get(issuer)
         if market is None:
             raise Refusal("§1.2", f"no market data kept for {issuer!r}", field="quote")
-        return fair_market_value(market, determination_date, option.terms.readings, trace)
+        return fair_market_value(market, determination_date, option.terms.readings, trace, holder=option.holder)
 
     def source(trace: Trace | None) -> Fmv:
         if override is not None:
@@ -45,9 +45,31 @@ def fmv_source(state: BookState, option: OptionState, determination_date: date,
         market = state.companies.get(option.company)
         if market is None:
             raise Refusal("§1.2", f"no market data for {option.company!r}", field="quote")
-        return fair_market_value(market, determination_date, option.terms.readings, trace, option_shares=option.remaining)
+        return fair_market_value(market, determination_date, option.terms.readings, trace,
+                                 option_shares=issuable_under_original(state, option), holder=option.holder)
 
     return source
+
+
+def issuable_under_original(state: BookState, option: OptionState) -> Fraction:
+    """§1.2(d): every share then issuable under the original option, across all its pieces: the remaining shares of
+    every active instrument that came, by §7 transfer or §8 replacement, from the same original as `option`."""
+    root = option
+    while root.parent and root.parent in state.options:
+        root = state.options[root.parent]
+    total = Fraction(0)
+    todo = [root.option_no]
+    seen: set[str] = set()
+    while todo:
+        no = todo.pop()
+        if no in seen or no not in state.options:
+            continue
+        seen.add(no)
+        o = state.options[no]
+        if o.active:
+            total += o.remaining
+        todo.extend(o.children)
+    return total
 
 
 def outstanding_on(state: BookState, company: str, day: date) -> Fraction | None:

@@ -134,7 +134,8 @@ class CompanyState:
         self.company = company
         self.listings: list[tuple[date, Venue]] = []
         self.quotes: dict[tuple[Venue, date], ev.Quote] = {}
-        self.fmv_values: list[tuple[date, Fraction, str]] = []
+        # §1.2(c): (day, value, source, holders bound: None for an award, which binds every holder)
+        self.fmv_values: list[tuple[date, Fraction, str, frozenset[str] | None]] = []
         self.liquidations: dict[date, tuple[Fraction, str]] = {}
         self.outstanding: list[tuple[date, Fraction]] = []  # running: facts, exercises, §4 events
         self.authorized: list[tuple[date, Fraction]] = []
@@ -160,9 +161,13 @@ class CompanyState:
     def quote(self, venue: Venue, day: date) -> ev.Quote | None:
         return self.quotes.get((venue, day))
 
-    def agreed_fmv(self, day: date) -> tuple[Fraction, str] | None:
+    def agreed_fmv(self, day: date, holder: str = "") -> tuple[Fraction, str] | None:
+        """§1.2(c): the latest value on or before `day` that binds `holder` (an award, or an agreement it signed)."""
         i = bisect.bisect_right(self.fmv_values, day, key=lambda item: item[0])
-        return (self.fmv_values[i - 1][1], self.fmv_values[i - 1][2]) if i else None
+        for _day, value, source, holders in reversed(self.fmv_values[:i]):
+            if holders is None or holder in holders:
+                return value, source
+        return None
 
     def liquidation_total(self, day: date) -> tuple[Fraction, str] | None:
         return self.liquidations.get(day)
