@@ -32,7 +32,7 @@ class Status(Enum):
     SUPERSEDED = "superseded by transfer"
     REPLACED = "replaced"
     EXPIRED = "expired"
-    DISSOLVED = "delivered on dissolution"
+    DISSOLVED = "ended under §3.2, §3.3"  # ended as an instrument for common stock; OptionState.dissolution says what is owed
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +58,25 @@ class CertificateDue:
     event: str
     on: date
     to: frozenset[str]  # roles still to be mailed: "holder", "agent"
+
+
+@dataclass(frozen=True, slots=True)
+class DissolutionDue:
+    """§3.2, §3.3: what the holder is owed when the option ends as an instrument for common stock: what it would
+    have received on exercising every remaining option share just before, and how the price is settled
+    (`Readings.dissolution_price`). Open until a DissolutionDelivered event closes it; closed once."""
+
+    event: str  # the Dissolved event, or the Reorganized event under which the option did not continue
+    on: date
+    option_shares: Fraction  # remaining option shares when the option ended
+    baskets: Fraction  # baskets delivered (the option shares, or X under the cashless reading)
+    items: tuple[ev.BasketDelivery, ...]
+    price: Fraction  # aggregate exercise price of the option shares, exact
+    price_from_cash: Fraction  # deducted from the cash component (reading from-cash)
+    price_due: Fraction  # what the holder still pays, rounded up to the cent
+    reading: str  # Readings.dissolution_price, as text
+    problem: str = ""  # why it cannot be quantified yet (a §1.2 FMV unknown on the day); "" when it is
+    delivered: str = ""  # the DissolutionDelivered event that closed it
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +109,8 @@ class OptionState:
     acknowledgments_due: tuple[str, ...] = ()
     claims: tuple[str, ...] = ()
     dissolution_delivery_due: bool = False
+    successor_company: str = ""  # after §3: the company whose common stock is Common Stock (definition (b)); §10, §6 follow it
+    dissolution: DissolutionDue | None = None  # §3.2: the delivery owed once the option ended as an instrument for common stock
 
     @property
     def remaining(self) -> Fraction:
@@ -128,7 +149,7 @@ class CompanyState:
     """One issuer's facts: listing, quotes, FMV values, outstanding and authorized shares, agent."""
 
     __slots__ = ("company", "listings", "quotes", "fmv_values", "liquidations", "outstanding", "authorized",
-                 "agent", "agent_history", "reorganized", "dissolved", "stock_events")
+                 "agent", "agent_history", "reorganized", "dissolved", "stock_events", "asset_transfer")
 
     def __init__(self, company: Company):
         self.company = company
@@ -143,6 +164,7 @@ class CompanyState:
         self.agent_history: list[ev.AgentAppointed] = []
         self.reorganized: ev.Reorganized | None = None
         self.dissolved: date | None = None
+        self.asset_transfer: ev.Reorganized | None = None  # §3.1(c): the transfer of assets a §3.2 dissolution follows
         self.stock_events: list[ev.StockEvent] = []
 
     @property

@@ -13,7 +13,7 @@ from typing import Any
 
 from warrantbook.core.codec import encode
 from warrantbook.core.decide import reservation
-from warrantbook.core.events import ExerciseEffected
+from warrantbook.core.events import BasketDelivery, ExerciseEffected, ItemKind
 from warrantbook.core.numbers import to_text
 from warrantbook.core.rules.cap import cap_status
 from warrantbook.core.state import BookState, OptionState
@@ -46,6 +46,10 @@ def open_items(state: BookState, option: OptionState, as_of: date) -> list[OpenI
                               None, p.notice.id))
     for d in option.deliveries_due:
         late = " (LATE)" if as_of > d.delivery_due else ""
+        if d.basket:
+            items.append(OpenItem("delivery", "§2.1, §3.1", no, f"deliver {basket_text(d.basket)} for {d.notice}{late}",
+                                  d.delivery_due, d.notice))
+            continue
         items.append(OpenItem("delivery", "§2.1", no, f"deliver {to_text(d.whole_shares)} shares and ${to_text(d.cash_in_lieu_paid)} "
                               f"cash in lieu for {d.notice}{late}", d.delivery_due, d.notice))
     for c in option.certificates_due:
@@ -61,12 +65,37 @@ def open_items(state: BookState, option: OptionState, as_of: date) -> list[OpenI
         items.append(OpenItem("acknowledgment", "§1.3", no, f"acknowledge continuing obligations (request {r})", None, r))
     if option.dissolution_delivery_due:
         to = f"the trustee {option.trustee}" if option.trustee else "the holder"
-        items.append(OpenItem("dissolution", "§3.2", no, f"deliver the §3.1 consideration to {to}"))
+        owed = option.dissolution
+        if owed is None:
+            text = f"deliver the §3.1 consideration to {to}"
+        elif owed.problem:
+            text = f"deliver the §3.1 consideration to {to}; it cannot be quantified yet: {owed.problem}"
+        else:
+            pays = (f"; the holder pays the aggregate exercise price ${to_text(owed.price_due)}" if owed.price_due else
+                    "; the holder pays nothing more")
+            text = (f"deliver to {to} what {to_text(owed.option_shares)} option shares would have received ({to_text(owed.baskets)} "
+                    f"baskets): {basket_text(owed.items)}{pays} (reading {owed.reading})")
+        items.append(OpenItem("dissolution", "§3.2", no, text, None, owed.event if owed else ""))
     for claim in option.claims:
         items.append(OpenItem("claim", "§8, §12", no, f"a void instrument was presented ({claim})", None, claim))
     if option.active and option.original_at != "holder":
         items.append(OpenItem("instrument", "§2, §7", no, f"the original instrument is with the {option.original_at}", None))
     return items
+
+
+def basket_text(items: tuple[BasketDelivery, ...]) -> str:
+    """§3.1: a basket delivery in words: each item's whole units with its cash in lieu, and the cash."""
+    parts = []
+    for d in items:
+        if d.item.item is ItemKind.CASH:
+            parts.append(f"${to_text(d.whole)} cash")
+            continue
+        name = d.item.issuer if d.item.item is ItemKind.SECURITY else (d.item.description or "property")
+        if d.item.item is ItemKind.SECURITY and d.item.description:
+            name = f"{name} {d.item.description}"
+        lieu = f" and ${to_text(d.cash_in_lieu_paid)} cash in lieu of {to_text(d.fraction)}" if d.fraction else ""
+        parts.append(f"{to_text(d.whole)} {name}{lieu}")
+    return "; ".join(parts)
 
 
 def cap_summary(option: OptionState, as_of: date) -> dict[str, Any]:
@@ -104,6 +133,8 @@ def option_summary(state: BookState, option: OptionState, as_of: date) -> dict[s
                                 and any(t.exercise_price < company.company.par_value for t in option.tranches)),
         "expiration": {"date": terms.expiration.on.isoformat() if terms.expiration.on else None, "source": terms.expiration.source},
         "basket": encode(option.basket) if option.basket is not None else None,
+        "successor_company": option.successor_company or None,
+        "dissolution": encode(option.dissolution) if option.dissolution is not None else None,
         "cap": cap_summary(option, as_of),
         "parent": option.parent or None,
         "children": list(option.children),

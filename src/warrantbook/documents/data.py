@@ -631,6 +631,41 @@ def acknowledgment(ledger: Ledger, event_id: str, made_on: date, signatory: Sign
 # ---------------------------------------------------------------- §2.1 delivery statement
 
 
+def _basket_figures(figures: list[tuple[str, str, str]], x: ev.ExerciseEffected, rounding: str) -> list[tuple[str, str, str]]:
+    """§3.1: after a §3 transaction the exercise delivers baskets: each item's whole units and cash in lieu of its
+    fraction, and the cash component, in place of whole shares of common stock."""
+    rows: list[tuple[str, str, str]] = []
+    for d in x.basket:
+        item = d.item
+        if item.item is ev.ItemKind.CASH:
+            rows.append(("Cash component", f"{money(d.whole)} (exact {money(d.exact)}; {money(item.quantity)} a basket; "
+                         f"rounding {rounding})", "§3.1"))
+            continue
+        name = item.issuer if item.item is ev.ItemKind.SECURITY else (item.description or "property")
+        if item.item is ev.ItemKind.SECURITY and item.description:
+            name = f"{name} {item.description}"
+        rows.append((f"{name}: whole units delivered", f"{shares(d.whole)} (exact {shares(d.exact)}; {shares(item.quantity)} a basket)",
+                     "§3.1, §2.1"))
+        if d.fraction:
+            value = money(d.unit_value) if d.unit_value is not None else "unknown"
+            rows.append((f"{name}: cash in lieu of {shares(d.fraction)}", f"{money(d.cash_in_lieu_paid)} (at {value} a unit; "
+                         f"exact {money(d.cash_in_lieu)})", "§2.1"))
+    out: list[tuple[str, str, str]] = []
+    for label, value, clause in figures:
+        if label in ("Whole shares delivered", "Fraction not delivered"):
+            continue
+        if label == "Shares issued, exact":
+            out.append(("Baskets issued, exact", value, "§3.1, §2.2"))
+            out.extend(rows)
+            continue
+        if label == "Fair Market Value per share":
+            label = "Fair Market Value of one basket"
+        if label.startswith("Cash in lieu of the fraction"):
+            label = label.replace("Cash in lieu of the fraction", "Cash in lieu of the fractions, in all")
+        out.append((label, value, clause))
+    return out
+
+
 def delivery_statement(ledger: Ledger, event_id: str, made_on: date, signatory: Signatory) -> Document:
     e = ledger.event(event_id, ev.SharesDelivered, ev.ExerciseEffected, ev.ExerciseNoticeReceived)
     notice_id = e.id if isinstance(e, ev.ExerciseNoticeReceived) else getattr(e, "notice")  # noqa: B009
@@ -648,8 +683,8 @@ def delivery_statement(ledger: Ledger, event_id: str, made_on: date, signatory: 
     trace = Trace()
     result = exercise_quote(before, option.option_no, request_of(notice_event), x.on,
                             determination=determination_date(option, notice_event, x.on), trace=trace, check_status=False)
-    reproduced = (result.shares_issued, result.whole_shares, result.cash_in_lieu_paid) == (x.shares_issued, x.whole_shares,
-                                                                                          x.cash_in_lieu_paid)
+    reproduced = (result.shares_issued, result.whole_shares, result.cash_in_lieu_paid, result.basket) == (
+        x.shares_issued, x.whole_shares, x.cash_in_lieu_paid, x.basket)
     after = ledger.through(x.id)
     holder = before.holders[option.holder]
     in_name = (d.issued_in_name if d and d.issued_in_name else holder.name)
@@ -677,6 +712,8 @@ def delivery_statement(ledger: Ledger, event_id: str, made_on: date, signatory: 
         ("Delivery due", long_date(x.delivery_due), "§2.1"),
         ("Option shares remaining after", shares(after.option(x.option_no).remaining), "§1.1"),
     ]
+    if x.basket:
+        figures = _basket_figures(figures, x, option.terms.readings.basket_cash.value)
     if d is None:
         figures.append(("Delivered", "not yet", "§2.1"))
     else:

@@ -10,6 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
+from warrantbook.core.clauses.reorganization import basket_exercised
 from warrantbook.core.engine import check_active, determination_date, exercise_quote, option_of, request_of
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.state import (
@@ -44,7 +45,7 @@ def _completes(state: BookState, option: OptionState, p: PendingExercise, on: da
         fair_market_value=result.fair_market_value.value if result.fair_market_value else None,
         cash_in_lieu=result.cash_in_lieu, cash_in_lieu_paid=result.cash_in_lieu_paid,
         aggregate_exercise_price=result.aggregate_exercise_price, delivery_due=result.delivery_due,
-        holder=option.holder, company=option.company)
+        holder=option.holder, company=option.company, basket=result.basket)
 
 
 def _pending(option: OptionState, notice_id: str) -> PendingExercise:
@@ -177,6 +178,8 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
         history = state.owned.get(key)
         if history:
             _push(history, e.on, history[-1][1] + e.whole_shares)
+    else:
+        basket_exercised(state, o, e)  # §3.1: the successor's common stock delivered counts as its outstanding
 
 
 def _check_delivery(state: BookState, e: ev.SharesDelivered) -> None:

@@ -19,6 +19,7 @@ from fractions import Fraction
 
 from warrantbook.core.calendars import add_banking_days
 from warrantbook.core.errors import BadInput, Refusal
+from warrantbook.core.events import BasketDelivery
 from warrantbook.core.explain import Trace, record
 from warrantbook.core.numbers import Rounding, fmt, split_whole
 from warrantbook.core.rules.fmv import Fmv
@@ -67,6 +68,7 @@ class ExerciseResult:
     delivery_due: date
     limit: Limit | None
     remaining_after: Fraction
+    basket: tuple[BasketDelivery, ...] = ()  # §3.1: set by engine.exercise_quote after a §3 transaction (rules/reorganization.py)
 
 
 FmvSource = Callable[[Trace | None], Fmv]
