@@ -21,7 +21,7 @@ from warrantbook.core.rules.reorganization import basket_delivery, basket_fmv, c
 from warrantbook.core.summary import open_items, option_summary
 from warrantbook.core.terms import BasketCashRounding
 from warrantbook.core.terms import PaymentMethod as M
-from warrantbook.documents.data import Ledger, Signatory, delivery_statement
+from warrantbook.documents.data import Ledger, Signatory, delivery_statement, exercise_notice
 
 ACQ = """
 - {id: acq, on: 2006-01-01, type: company, actor: company:acq, company: {id: acq, name: Acquirer Corp, state: Delaware}}
@@ -96,6 +96,10 @@ def test_effected_exercise_delivery_item_due_view_and_statement_carry_the_basket
     assert rows["Cash component"].startswith("$1,234.57")
     assert "Whole shares delivered" not in rows
     assert doc.payload()["derivation"], "the statement reproduces the effected figures"
+    worksheet = {f["label"]: f["value"] for f in exercise_notice(Ledger(list(book.events)), "n", MONDAY, Signatory())
+                 .payload()["worksheet"]}
+    assert worksheet["Baskets to issue, exact"] == "1,234,567" and "Whole shares to deliver" not in worksheet
+    assert worksheet["Cash component"].startswith("$1,234.57")
 
 
 def test_successor_common_counts_for_the_cap_and_the_reserve_never_cash() -> None:

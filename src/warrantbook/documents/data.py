@@ -257,6 +257,8 @@ def exercise_notice(ledger: Ledger, event_id: str, made_on: date, signatory: Sig
         ("Cap allowance", _cap_text(result), "§10"),
         ("Option shares remaining after", shares(result.remaining_after), "§1.1"),
     ]
+    if result.basket:
+        worksheet = _basket_figures(worksheet, result, option.terms.readings.basket_cash.value)
     return Document("exercise-notice", "Notice of Exercise", option.option_no, notice.id, notice.on, {
         "to": to,
         "election": {
@@ -631,7 +633,8 @@ def acknowledgment(ledger: Ledger, event_id: str, made_on: date, signatory: Sign
 # ---------------------------------------------------------------- §2.1 delivery statement
 
 
-def _basket_figures(figures: list[tuple[str, str, str]], x: ev.ExerciseEffected, rounding: str) -> list[tuple[str, str, str]]:
+def _basket_figures(figures: list[tuple[str, str, str]], x: ev.ExerciseEffected | ExerciseResult,
+                    rounding: str) -> list[tuple[str, str, str]]:
     """§3.1: after a §3 transaction the exercise delivers baskets: each item's whole units and cash in lieu of its
     fraction, and the cash component, in place of whole shares of common stock."""
     rows: list[tuple[str, str, str]] = []
@@ -652,14 +655,15 @@ def _basket_figures(figures: list[tuple[str, str, str]], x: ev.ExerciseEffected,
                          f"exact {money(d.cash_in_lieu)})", "§2.1"))
     out: list[tuple[str, str, str]] = []
     for label, value, clause in figures:
-        if label in ("Whole shares delivered", "Fraction not delivered"):
+        if label in ("Whole shares delivered", "Fraction not delivered", "Whole shares to deliver"):
             continue
-        if label == "Shares issued, exact":
-            out.append(("Baskets issued, exact", value, "§3.1, §2.2"))
+        if label.startswith("Shares issued, exact") or label.startswith("Shares to issue, exact"):
+            out.append((label.replace("Shares issued", "Baskets issued").replace("Shares to issue", "Baskets to issue"), value,
+                        "§3.1, " + clause))
             out.extend(rows)
             continue
-        if label == "Fair Market Value per share":
-            label = "Fair Market Value of one basket"
+        if label.startswith("Fair Market Value per share"):
+            label = label.replace("Fair Market Value per share", "Fair Market Value of one basket")
         if label.startswith("Cash in lieu of the fraction"):
             label = label.replace("Cash in lieu of the fraction", "Cash in lieu of the fractions, in all")
         out.append((label, value, clause))
