@@ -56,8 +56,7 @@ def basket_delivery(baskets: Fraction, basket: tuple[BasketItem, ...], security_
     """What `baskets` baskets deliver, item by item (§3.1 with §2.1): whole units of each security or property and
     cash in lieu of each fraction (at the security's own §1.2 FMV, the property's recorded value), the cash
     component rounded by `rule`. Raises a Refusal when a fraction's value cannot be known."""
-    if baskets < 0:
-        raise Refusal("§3.1", "a negative number of baskets", field="shares")
+    assert baskets >= 0, baskets  # option shares exercised, or X: never negative
     out = []
     for item in basket:
         amount = baskets * item.quantity
