@@ -71,3 +71,26 @@ def test_notice_to_the_lineage_fallback_is_accepted() -> None:
     - {id: m, on: 2006-07-02, type: notice, actor: company:atg, option_no: ATG-2, subject: x, addressee: gssf, address: {lines: [2 New Street, "New York, NY 10001"]}}
     """)
     assert "m" in book.state.by_id
+
+
+@pytest.mark.parametrize(
+    ("event", "clause", "field"),
+    [
+        # §11: the agent is appointed by a registered company, for at least one function
+        ("- {id: ag, on: 2006-01-03, type: agent, actor: company:zzz, company: zzz, name: X, office: {lines: [y]}}", None, "company"),
+        ("- {id: ag, on: 2006-01-03, type: agent, actor: company:atg, company: atg, name: X, office: {lines: [y]}, functions: []}",
+         "§11", "functions"),
+        # §13: an address is furnished by a registered holder and has a line
+        ("- {id: ad, on: 2006-01-03, type: address, actor: holder:zzz, holder: zzz, address: {lines: [x]}}", None, "holder"),
+        ("- {id: ad, on: 2006-01-03, type: address, actor: holder:gssf, holder: gssf, address: {lines: []}}", None, "address"),
+        # §13: a notice regarding an event names one that is recorded
+        ("- {id: m, on: 2006-01-03, type: notice, actor: company:atg, option_no: ATG-1, subject: x, addressee: gssf,"
+         " address: {lines: [\"1 Fund Street\", \"New York, NY 10022\"]}, regarding: nothing-such}", None, "regarding"),
+    ],
+)
+def test_agent_address_and_notice_refusals(event: str, clause: str | None, field: str) -> None:
+    with pytest.raises(BookErrors) as info:
+        make_book(event)
+    err = info.value.errors[0]
+    problems = getattr(err, "all_problems", None) or [err]
+    assert any((p.clause, p.field) == (clause, field) for p in problems), [(p.clause, p.field, str(p)) for p in problems]
