@@ -257,9 +257,14 @@ def test_an_effected_basket_exercise_is_the_basket_times_y(y: int) -> None:
     r = exercise_quote(state, "ATG-1", ExerciseRequest(F(y), M.CASH), MONDAY)
     basket = state.options["ATG-1"].basket
     assert basket is not None
+    assert len(r.basket) == len(basket)
     for item, d in zip(basket, r.basket):
-        assert d.exact == y * item.quantity
-        assert d.whole + d.fraction == d.exact or item.item is ev.ItemKind.CASH
+        assert d.item == item and d.exact == y * item.quantity
+        if item.item is ev.ItemKind.CASH:
+            assert abs(d.whole - d.exact) <= F(1, 200) and d.fraction == 0  # half-up-cent, the default reading
+        else:
+            assert d.whole.denominator == 1 and d.whole + d.fraction == d.exact and 0 <= d.fraction < 1
+    assert r.cash_in_lieu_paid == sum(d.cash_in_lieu_paid for d in r.basket)
 
 
 def test_the_basket_of_an_effected_exercise_survives_the_codec_and_old_events_keep_their_text() -> None:
