@@ -23,6 +23,8 @@ def describe(e: ev.Event) -> str:  # noqa: C901 - one case per event type reads 
         case ev.PaymentReceived(option_no=no, cash=c, stock_shares=s, notice=n):
             parts = ([money(c)] if c else []) + ([f"{fmt(s)} shares of stock"] if s else [])
             return f"payment for {n} on {no}: {' and '.join(parts)}"
+        case ev.ExerciseEffected(option_no=no, shares_exercised=y, shares_issued=x, basket=items, delivery_due=d) if items:
+            return f"exercise of {no} effected at close of business: {fmt(y)} option shares -> {fmt(x)} baskets (§3.1); deliver by {d}"
         case ev.ExerciseEffected(option_no=no, shares_exercised=y, whole_shares=w, cash_in_lieu_paid=c, delivery_due=d):
             return f"exercise of {no} effected at close of business: {fmt(y)} option shares -> {fmt(w)} shares + {money(c)} cash in lieu; deliver by {d}"
         case ev.SharesDelivered(option_no=no, certificates=cs, book_entry=b, notice=n):
@@ -34,6 +36,8 @@ def describe(e: ev.Event) -> str:  # noqa: C901 - one case per event type reads 
             return f"{t.value} of {c}: now owed by {s}; each share becomes a basket of {len(items)} item(s)"
         case ev.Dissolved(company=c):
             return f"dissolution of {c}"
+        case ev.DissolutionDelivered(option_no=no, to_trustee=t):
+            return f"§3.2 delivery for {no} made to the {'trustee' if t else 'holder'}"
         case ev.TrusteeDesignated(option_no=no, name=n):
             return f"trustee for {no}: {n}"
         case ev.TransferRequested(option_no=no, pieces=ps):

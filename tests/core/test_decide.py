@@ -121,12 +121,12 @@ def test_agent_after_appointment_only_for_its_functions() -> None:
 
 
 def test_notice_goes_to_last_furnished_address_with_fallback() -> None:
-    """§13: the address the holder last furnished; for a holder that never furnished one, the last holder who did."""
+    """§13: the address the holder last furnished; a holder of another option is never a fallback (test_notices_address.py)."""
     book = make_book("""
     - {id: ad, on: 2006-02-01, type: address, actor: holder:gssf, holder: gssf, address: {lines: [2 New Street, "New York, NY 10001"]}}
     """)
     assert book.state.last_address("gssf") == ("gssf", Address(("2 New Street", "New York, NY 10001")))
-    assert book.state.last_address("affiliate") == ("gssf", Address(("2 New Street", "New York, NY 10001")))
+    assert book.state.last_address("affiliate") is None  # affiliate holds no instrument of ATG-1's lineage
     with pytest.raises(BookErrors) as info:
         make_book("""
     - {id: ad, on: 2006-02-01, type: address, actor: holder:gssf, holder: gssf, address: {lines: [2 New Street, "New York, NY 10001"]}}

@@ -110,8 +110,8 @@ def test_not_traded_uses_only_agreed_or_awarded_value() -> None:
     - {id: agreed, on: 2007-01-15, type: fmv-agreement, actor: company:atg, company: atg, value: "0.004", agreed_by: [holder:gssf, company:atg]}
     - {id: award, on: 2007-03-01, type: fmv-award, actor: arbitrator:aaa, company: atg, value: "0.005", arbitrator: J. Doe, case: "AAA 13-1"}
     """).state
-    assert fair_market_value(state.companies["atg"], date(2007, 2, 1), Readings()).value == F("0.004")
-    assert fair_market_value(state.companies["atg"], date(2007, 3, 2), Readings()).value == F("0.005")
+    assert fair_market_value(state.companies["atg"], date(2007, 2, 1), Readings(), holder="gssf").value == F("0.004")
+    assert fair_market_value(state.companies["atg"], date(2007, 3, 2), Readings(), holder="gssf").value == F("0.005")
 
 
 def test_pink_sheets_follow_the_named_reading() -> None:

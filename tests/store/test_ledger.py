@@ -28,8 +28,10 @@ THIRTY_WHOLE = "123456789012345678901234567890"
 def test_exact_numbers_survive_a_round_trip(url: str) -> None:
     src = make_ledger(url)
     src.record_all([
-        ev.FmvAgreed(id="fmv-30", on=date(2007, 1, 2), actor="company:atg", company="atg", value=F(THIRTY)),
-        ev.FmvAgreed(id="fmv-third", on=date(2007, 1, 3), actor="company:atg", company="atg", value=F(1, 3)),
+        ev.FmvAgreed(id="fmv-30", on=date(2007, 1, 2), actor="company:atg", company="atg", value=F(THIRTY),
+                    agreed_by=("holder:gssf", "company:atg")),
+        ev.FmvAgreed(id="fmv-third", on=date(2007, 1, 3), actor="company:atg", company="atg", value=F(1, 3),
+                    agreed_by=("holder:gssf", "company:atg")),
         ev.SharesOutstanding(id="out-30", on=date(2007, 1, 4), actor="company:atg", company="atg", shares=F(THIRTY_WHOLE)),
         ev.Quote(id="q-tiny", on=date(2007, 1, 5), actor="company:atg", company="atg", venue=Venue.OTCBB, bid=F("0.00001"), ask=F("0.00002")),
     ])

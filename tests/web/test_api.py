@@ -85,7 +85,9 @@ COMMANDS: list[tuple[str, str, Body, set[str], Setup | None]] = [
     ("liquidation", "/api/companies/atg/liquidations", {"amount": "1000000"}, {"atg"}, None),
     ("reorganization", "/api/companies/atg/reorganizations", {"transaction": "merger", "successor": "NewCo, Inc.",
                                                               "basket": [{"item": "cash", "quantity": "0.05"}]}, {"atg"}, None),
-    ("dissolution", "/api/companies/atg/dissolutions", {}, {"atg"}, None),
+    ("dissolution", "/api/companies/atg/dissolutions", {}, {"atg"},  # §3.2: it follows the transfer of the assets
+     lambda e: record(e, "atg", "/api/companies/atg/reorganizations", {"transaction": "asset-transfer", "successor": "NewCo, Inc.",
+                                                                         "basket": [{"item": "cash", "quantity": "0.05"}]})),
     ("agent appointment", "/api/companies/atg/agents", {"name": "Illustrative Transfer Co.", "office": {"lines": ["10 Main St", "Denver, CO"]},
                                                         "functions": ["exercise"]}, {"atg"}, None),
     ("address", "/api/holders/gssf/addresses", {"address": {"lines": ["500 Park Avenue", "New York, NY 10022"]}}, {"gssf"}, None),

@@ -208,6 +208,10 @@ FORM_POSTS: list[tuple[str, str, str, dict[str, Any]]] = [
 def test_each_form_records_its_command(env: Env, who: str, path: str, kind: str, values: dict[str, Any]) -> None:
     c = client_of(env)
     csrf = login(c, who)
+    if kind == "dissolution":  # §3.2: a dissolution follows the transfer of the assets
+        r = c.post("/companies/atg/act/reorganization", data={"transaction": "asset-transfer", "successor": "NewCo, Inc.", "cash": "0.05",
+                                                             "on": "2006-12-28", "csrf_token": csrf}, follow_redirects=False)
+        assert r.status_code == 303, r.text[:3000]
     before = env.count()
     assert c.post(path, data={**values, "on": "2006-12-29"}).status_code == 403  # no CSRF token
     r = c.post(path, data={**values, "on": "2006-12-29", "csrf_token": csrf}, follow_redirects=False)

@@ -548,7 +548,7 @@ def notice_send(
     lines = address_of(address)
     to = addressee
     if lines is None or to is None:
-        last = c.state.last_address(c.state.option(no).holder)
+        last = c.state.last_address(c.state.option(no).holder, no)
         if last is None:
             raise BadInput("--address: no address has been furnished (§13); give --addressee and --address", field="address", clause="§13")
         to = to or last[0]

@@ -23,12 +23,13 @@ from warrantbook.cli.common import (
     pick_option,
     source,
 )
+from warrantbook.core.codec import encode
 from warrantbook.core.decide import determination_date, exercise_quote
 from warrantbook.core.errors import BadInput
 from warrantbook.core.explain import Trace
 from warrantbook.core.numbers import exact, fmt, money, to_text
 from warrantbook.core.rules.exercise import ExerciseRequest, ExerciseResult
-from warrantbook.core.summary import option_summary
+from warrantbook.core.summary import basket_text, option_summary
 from warrantbook.core.terms import PaymentMethod
 
 app = typer.Typer(
@@ -127,6 +128,7 @@ def quote_json(result: ExerciseResult, trace: Trace) -> dict[str, Any]:
         "cap_allowance": to_text(result.limit.shares) if result.limit else None,
         "cap_reason": result.limit.reason if result.limit else "no cap applies",
         "remaining_after": to_text(result.remaining_after),
+        "basket": encode(result.basket) if result.basket else None,  # §3.1: what the baskets deliver, item by item
         "explanation": trace.as_json(),
     }
 
@@ -146,6 +148,8 @@ def print_quote(result: ExerciseResult, trace: Trace) -> None:
     ]
     if result.stock_due:
         rows.insert(6, ("common stock to deliver as payment", fmt(result.stock_due)))
+    if result.basket:
+        rows.insert(2, ("basket delivered (§3.1)", basket_text(result.basket)))
     table = Table(show_header=False)
     table.add_column(justify="left")
     table.add_column(justify="right")

@@ -7,8 +7,10 @@ and `decide` all call it, so a what-if and a real exercise cannot differ.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 
@@ -19,28 +21,37 @@ from warrantbook.core.numbers import fmt
 from warrantbook.core.rules import cap as cap_rule
 from warrantbook.core.rules.exercise import ExerciseRequest, ExerciseResult, Limit, compute_exercise
 from warrantbook.core.rules.fmv import Fmv, fair_market_value
-from warrantbook.core.rules.reorganization import basket_fmv
+from warrantbook.core.rules.reorganization import basket_delivery, basket_fmv, common_per_basket
 from warrantbook.core.rules.reservation import Reserve, reserve
 from warrantbook.core.state import BookState, CompanyState, OptionState, Status
 from warrantbook.core.terms import FmvDetermination, PaymentMethod, UnnamedVenueRule, Venue
 
 # ---------------------------------------------------------------- facts for the rules
 
+FmvValue = tuple[date, Fraction, str, "frozenset[str] | None"]  # §1.2(c): day, value, how, the holders it binds (None: all)
 
-def fmv_source(state: BookState, option: OptionState, determination_date: date,
-               override: Fraction | None = None, *, later_value: bool = False,
-               new_value: tuple[date, Fraction, str] | None = None) -> Callable[[Trace | None], Fmv]:
-    """A function giving the FMV of what one option share delivers on the determination date, on the share basis
-    of the option's current price and shares (§4 events after the value's day convert it, `on_basis`).
 
-    `later_value`: a notice held while a §1.2(c) value was pending is priced by the first value agreed or awarded
-    on or after its determination date (docs/interpretations-9a.md)."""
+def security_fmv_source(state: BookState, option: OptionState, determination_date: date) -> Callable[[str, Trace | None], Fmv]:
+    """A function giving the §1.2 FMV of one unit of an issuer's security in the option's basket."""
 
     def security_fmv(issuer: str, trace: Trace | None) -> Fmv:
         market = state.companies.get(issuer)
         if market is None:
             raise Refusal("§1.2", f"no market data kept for {issuer!r}", field="quote")
-        return fair_market_value(market, determination_date, option.terms.readings, trace)
+        return fair_market_value(market, determination_date, option.terms.readings, trace, holder=option.holder)
+
+    return security_fmv
+
+
+def fmv_source(state: BookState, option: OptionState, determination_date: date,
+               override: Fraction | None = None, *, later_value: bool = False,
+               new_value: FmvValue | None = None) -> Callable[[Trace | None], Fmv]:
+    """A function giving the FMV of what one option share delivers on the determination date, on the share basis
+    of the option's current price and shares (§4 events after the value's day convert it, `on_basis`).
+
+    `later_value`: a notice held while a §1.2(c) value was pending is priced by the first value agreed or awarded
+    on or after its determination date (docs/interpretations-9a.md)."""
+    security_fmv = security_fmv_source(state, option, determination_date)
 
     def source(trace: Trace | None) -> Fmv:
         if override is not None:
@@ -53,9 +64,10 @@ def fmv_source(state: BookState, option: OptionState, determination_date: date,
             raise Refusal("§1.2", f"no market data for {option.company!r}", field="quote")
         terms_market = _as_terms_allow(market, option, determination_date)
         try:
-            value = fair_market_value(terms_market, determination_date, option.terms.readings, trace, option_shares=option.remaining)
+            value = fair_market_value(terms_market, determination_date, option.terms.readings, trace,
+                                      option_shares=issuable_under_original(state, option), holder=option.holder)
         except Refusal as exc:
-            held = (held_value(state, option.company, determination_date, new_value)
+            held = (held_value(state, option.company, determination_date, new_value, holder=option.holder)
                     if later_value and exc.clause == "§1.2(c)" else None)
             if held is None:
                 raise
@@ -100,16 +112,16 @@ def _as_terms_allow(market: CompanyState, option: OptionState, day: date) -> Com
     return market if terms.liquidation_fmv else _WithoutLiquidation(market)
 
 
-def held_value(state: BookState, company: str, determination: date,
-               new_value: tuple[date, Fraction, str] | None = None) -> tuple[date, Fraction, str] | None:
-    """§1.2(c): the first value agreed or awarded on or after `determination` (a held notice waits for it);
-    `new_value` is one being recorded now (decide sees it before the state does)."""
+def held_value(state: BookState, company: str, determination: date, new_value: FmvValue | None = None, *,
+               holder: str = "") -> tuple[date, Fraction, str] | None:
+    """§1.2(c): the first value agreed or awarded on or after `determination` that binds `holder` (a held notice waits
+    for it); `new_value` is one being recorded now (decide sees it before the state does)."""
     cs = state.companies.get(company)
     values = list(cs.fmv_values) if cs is not None else []
     if new_value is not None:
         values.append(new_value)
-    for day, value, how in values:
-        if day >= determination:
+    for day, value, how, holders in values:
+        if day >= determination and (holders is None or holder in holders):
             return day, value, how
     return None
 
@@ -132,7 +144,7 @@ def _value_day(market: CompanyState, value: Fmv, determination: date) -> date:
     if value.market_day is not None:
         return value.market_day
     if value.clause == "§1.2(c)":
-        days = [day for day, _v, _how in market.fmv_values if day <= determination]
+        days = [day for day, _v, _how, _holders in market.fmv_values if day <= determination]
         if days:
             return days[-1]
     return determination
@@ -163,6 +175,27 @@ def on_basis(state: BookState, company: str, value: Fmv, value_day: date, trace:
     return Fmv(converted, value.clause, f"{value.source}, / {fmt(r)} for §4 events after {value_day}", value.market_day)
 
 
+def issuable_under_original(state: BookState, option: OptionState) -> Fraction:
+    """§1.2(d): every share then issuable under the original option, across all its pieces: the remaining shares of
+    every active instrument that came, by §7 transfer or §8 replacement, from the same original as `option`."""
+    root = option
+    while root.parent and root.parent in state.options:
+        root = state.options[root.parent]
+    total = Fraction(0)
+    todo = [root.option_no]
+    seen: set[str] = set()
+    while todo:
+        no = todo.pop()
+        if no in seen or no not in state.options:
+            continue
+        seen.add(no)
+        o = state.options[no]
+        if o.active:
+            total += o.remaining
+        todo.extend(o.children)
+    return total
+
+
 def outstanding_on(state: BookState, company: str, day: date) -> Fraction | None:
     cs = state.companies.get(company)
     return cs.outstanding_on(day) if cs else None
@@ -177,9 +210,7 @@ def cap_limit(state: BookState, option: OptionState, on: date, *, outstanding: F
         record(trace, "§10", "no cap in these terms", "none", None)
         return None
     if option.basket is not None:
-        if trace is not None:
-            trace.note("§10", "cap after a §3 transaction", "not applied to a basket of other securities (docs/interpretations.md)")
-        return None
+        return _basket_cap_limit(state, option, on, outstanding=outstanding, owned=owned, trace=trace)
     status = cap_rule.cap_status(cap, on, waiver_received=option.waiver_received, default_since=option.default_since,
                                  default_cured=option.default_cured, cure_restores=terms.readings.cure_restores_cap)
     record(trace, "§10", "cap status", status.reason, status.in_force)
@@ -210,6 +241,26 @@ def cap_limit(state: BookState, option: OptionState, on: date, *, outstanding: F
         limits.append(Limit(cap_rule.allowance(cap.hard_ceiling, O, H, terms.readings.cap_measure, trace, label="hard ceiling"),
                             terms.readings.over_cap, f"{fmt(cap.hard_ceiling * 100)}% ceiling that no waiver lifts"))
     return min(limits, key=lambda lim: lim.shares)
+
+
+def _basket_cap_limit(state: BookState, option: OptionState, on: date, *, outstanding: Fraction | None,
+                      owned: Fraction | None, trace: Trace | None) -> Limit | None:
+    """§10 after a §3 transaction: the cap follows the successor's common stock (definition (b)), never cash or
+    property. The allowance in the successor's shares becomes whole baskets: floor(allowance / shares per basket)."""
+    successor = option.successor_company
+    per_basket = common_per_basket(option.basket or (), successor) if successor else Fraction(0)
+    if not per_basket:
+        if trace is not None:
+            trace.note("§10", "cap after a §3 transaction", "the basket holds no common stock of a successor: nothing for the cap to limit")
+        return None
+    proxy = replace(option, company=successor, basket=None)
+    limit = cap_limit(state, proxy, on, outstanding=outstanding, owned=owned, trace=trace)
+    if limit is None:
+        return None
+    baskets = Fraction(math.floor(limit.shares / per_basket))
+    record(trace, "§10, §3.1", f"cap in baskets: {successor} common per basket", "floor(allowance / common per basket)", baskets,
+           allowance=limit.shares, per_basket=per_basket)
+    return Limit(baskets, limit.policy, f"{limit.reason} ({successor} common stock, {per_basket} a basket)")
 
 
 def _tranche(option: OptionState, request: ExerciseRequest) -> int:
@@ -247,7 +298,8 @@ def check_active(option: OptionState, on: date, clause: str = "§1.1", *, allow_
     if option.status is Status.EXERCISED and not allow_exercised:
         raise Refusal(clause, f"option {option.option_no} is fully exercised", field="option")
     if option.status is Status.DISSOLVED:
-        raise Refusal("§3.2", f"option {option.option_no} was settled on dissolution", field="option")
+        raise Refusal("§3.2", f"option {option.option_no} ended under §3.2, §3.3 on {option.status_since}: the holder receives the "
+                      "§3.2 delivery instead", field="option")
     exp = option.terms.expiration.on
     if exp is not None and on > exp:
         raise Refusal("§1.1", f"option {option.option_no} expired after {exp} ({option.terms.expiration.source})", field="on")
@@ -287,7 +339,7 @@ def determination_date(option: OptionState, notice: ev.ExerciseNoticeReceived | 
 def exercise_quote(state: BookState, option_no: str, request: ExerciseRequest, on: date, *,
                    fmv: Fraction | None = None, outstanding: Fraction | None = None, owned: Fraction | None = None,
                    determination: date | None = None, trace: Trace | None = None, check_status: bool = True,
-                   later_value: bool = False, new_value: tuple[date, Fraction, str] | None = None) -> ExerciseResult:
+                   later_value: bool = False, new_value: FmvValue | None = None) -> ExerciseResult:
     """What an exercise of `option_no` deemed on `on` gives, from the state's facts unless overridden."""
     option = state.option(option_no)
     if check_status:
@@ -307,15 +359,37 @@ def exercise_quote(state: BookState, option_no: str, request: ExerciseRequest, o
     det = determination or on
     source = fmv_source(state, option, det, fmv, later_value=later_value, new_value=new_value)
     limit = cap_limit(state, option, on, outstanding=outstanding, owned=owned, trace=trace)
-    return compute_exercise(request=request, tranche=t, remaining=option.tranches[t].shares,
-                            exercise_price=option.tranches[t].exercise_price, fmv=source, limit=limit,
-                            deemed_issued=on, delivery_days=terms.delivery_days, trace=trace)
+    result = compute_exercise(request=request, tranche=t, remaining=option.tranches[t].shares,
+                              exercise_price=option.tranches[t].exercise_price, fmv=source, limit=limit,
+                              deemed_issued=on, delivery_days=terms.delivery_days, trace=trace)
+    if option.basket is None:
+        return result
+    return with_basket(result, option, security_fmv_source(state, option, det), trace)
+
+
+def with_basket(result: ExerciseResult, option: OptionState, security_fmv: Callable[[str, Trace | None], Fmv],
+                trace: Trace | None = None) -> ExerciseResult:
+    """§3.1: after a §3 transaction the shares issued are baskets, delivered item by item; no common stock of the
+    company is issued, so whole shares and the fraction are zero and cash in lieu is the sum over the items."""
+    assert option.basket is not None
+    if trace is not None:
+        trace.note("§3.1", "after the §3 transaction", f"the {fmt(result.shares_issued)} shares issued above are baskets, "
+                   "delivered item by item below (the rounding of a whole share above does not apply)")
+    items = basket_delivery(result.shares_issued, option.basket, security_fmv, option.terms.readings.basket_cash, trace)
+    return replace(result, whole_shares=Fraction(0), fraction=Fraction(0),
+                   cash_in_lieu=sum((i.cash_in_lieu for i in items), Fraction(0)),
+                   cash_in_lieu_paid=sum((i.cash_in_lieu_paid for i in items), Fraction(0)), basket=items)
 
 
 def reservation(state: BookState, company: str, on: date, trace: Trace | None = None) -> Reserve:
+    """§6: every share issuable on the options on `company`'s common stock: its own, and after a §3 transaction
+    its common stock in the baskets of options it succeeded to (whole shares, rounded up; never cash)."""
     cs = state.companies.get(company)
     required = sum((o.remaining for o in state.options.values() if o.company == company and o.active and o.basket is None),
                    Fraction(0))
+    for o in state.options.values():
+        if o.active and o.basket is not None and o.successor_company == company:
+            required += math.ceil(o.remaining * common_per_basket(o.basket, company))
     return reserve(required, cs.authorized_on(on) if cs else None, cs.outstanding_on(on) if cs else None, trace)
 
 

@@ -199,7 +199,8 @@ class ExerciseEffected(Event):
     company: str
     refund_cash: Fraction = Fraction(0)  # paid beyond the cash due: the company owes it back
     refund_stock: Fraction = Fraction(0)  # common stock delivered beyond the stock due
-    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("refund_cash", "refund_stock")
+    basket: tuple[BasketDelivery, ...] = ()  # §3.1: after a §3 transaction what is delivered; shares_issued then counts baskets
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("refund_cash", "refund_stock", "basket")
     kind: ClassVar[str] = "exercise"
     clause: ClassVar[str] = "§2.1, §2.2"
     phase: ClassVar[Phase] = Phase.CLOSE
@@ -289,6 +290,24 @@ class BasketItem:
     unit_value: Fraction | None = None  # for property: the value agreed or appraised
 
 
+@dataclass(frozen=True, slots=True)
+class BasketDelivery:
+    """§3.1, §2.1: what one item of the basket delivers for a number of baskets (option shares exercised, or X).
+
+    A security or property: `whole` units and cash in lieu of the `fraction` at `unit_value` (the security's
+    §1.2 FMV, the property's recorded value). Cash: `exact` dollars, `whole` the amount paid under
+    `Readings.basket_cash`, no fraction.
+    """
+
+    item: BasketItem  # as it stood on the day (after any §3.3 adjustment)
+    exact: Fraction  # baskets x quantity per basket
+    whole: Fraction
+    fraction: Fraction
+    unit_value: Fraction | None  # per unit, for cash in lieu of the fraction
+    cash_in_lieu: Fraction  # exact
+    cash_in_lieu_paid: Fraction  # half a cent up (§2.1)
+
+
 class ReorganizationKind(Enum):
     REORGANIZATION = "reorganization"
     CONSOLIDATION = "consolidation"
@@ -306,6 +325,9 @@ class Reorganized(Event):
     successor: str  # name of the person who now owes the option
     basket: tuple[BasketItem, ...]
     continues: bool = True  # §3.3: the option continues; False sends deliveries under §3.2
+    # late fields (codec.late_fields): events stored before keep their hash
+    successor_company: str = ""  # the registered company whose common stock is Common Stock after it (definition (b)); §10, §6 follow it
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("successor_company",)
     kind: ClassVar[str] = "reorganization"
     clause: ClassVar[str] = "§3.1, §3.3"
     phase: ClassVar[Phase] = Phase.OPENING
@@ -329,6 +351,9 @@ class DissolutionDelivered(Event):
     option_no: str
     to_trustee: bool = False
     description: str = ""
+    # late fields (codec.late_fields): events stored before keep their hash
+    price_received: Fraction = Fraction(0)  # the aggregate exercise price the holder paid, when the reading has it pay
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("price_received",)
     kind: ClassVar[str] = "dissolution-delivery"
     clause: ClassVar[str] = "§3.2"
 

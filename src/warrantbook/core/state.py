@@ -32,7 +32,7 @@ class Status(Enum):
     SUPERSEDED = "superseded by transfer"
     REPLACED = "replaced"
     EXPIRED = "expired"
-    DISSOLVED = "delivered on dissolution"
+    DISSOLVED = "ended under §3.2, §3.3"  # ended as an instrument for common stock; OptionState.dissolution says what is owed
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +96,25 @@ class CertificateDue:
 
 
 @dataclass(frozen=True, slots=True)
+class DissolutionDue:
+    """§3.2, §3.3: what the holder is owed when the option ends as an instrument for common stock: what it would
+    have received on exercising every remaining option share just before, and how the price is settled
+    (`Readings.dissolution_price`). Open until a DissolutionDelivered event closes it; closed once."""
+
+    event: str  # the Dissolved event, or the Reorganized event under which the option did not continue
+    on: date
+    option_shares: Fraction  # remaining option shares when the option ended
+    baskets: Fraction  # baskets delivered (the option shares, or X under the cashless reading)
+    items: tuple[ev.BasketDelivery, ...]
+    price: Fraction  # aggregate exercise price of the option shares, exact
+    price_from_cash: Fraction  # deducted from the cash component (reading from-cash)
+    price_due: Fraction  # what the holder still pays, rounded up to the cent
+    reading: str  # Readings.dissolution_price, as text
+    problem: str = ""  # why it cannot be quantified yet (a §1.2 FMV unknown on the day); "" when it is
+    delivered: str = ""  # the DissolutionDelivered event that closed it
+
+
+@dataclass(frozen=True, slots=True)
 class OptionState:
     option_no: str
     holder: str
@@ -127,6 +146,9 @@ class OptionState:
     dissolution_delivery_due: bool = False
     refunds_due: tuple[RefundDue, ...] = ()  # §2.2(a): payments beyond the price, or of a lapsed exercise, to return
     owed: tuple[DeliveryOwed, ...] = ()  # §2.1, §4, §6: what each exercise in deliveries_due still owes
+
+    successor_company: str = ""  # after §3: the company whose common stock is Common Stock (definition (b)); §10, §6 follow it
+    dissolution: DissolutionDue | None = None  # §3.2: the delivery owed once the option ended as an instrument for common stock
 
     def owed_on(self, notice: str) -> DeliveryOwed | None:
         for d in self.owed:
@@ -171,13 +193,14 @@ class CompanyState:
     """One issuer's facts: listing, quotes, FMV values, outstanding and authorized shares, agent."""
 
     __slots__ = ("company", "listings", "quotes", "fmv_values", "liquidations", "outstanding", "authorized",
-                 "agent", "agent_history", "reorganized", "dissolved", "stock_events")
+                 "agent", "agent_history", "reorganized", "dissolved", "stock_events", "asset_transfer")
 
     def __init__(self, company: Company):
         self.company = company
         self.listings: list[tuple[date, Venue]] = []
         self.quotes: dict[tuple[Venue, date], ev.Quote] = {}
-        self.fmv_values: list[tuple[date, Fraction, str]] = []
+        # §1.2(c): (day, value, source, holders bound: None for an award, which binds every holder)
+        self.fmv_values: list[tuple[date, Fraction, str, frozenset[str] | None]] = []
         self.liquidations: dict[date, tuple[Fraction, str]] = {}
         self.outstanding: list[tuple[date, Fraction]] = []  # running: facts, exercises, §4 events
         self.authorized: list[tuple[date, Fraction]] = []
@@ -185,6 +208,7 @@ class CompanyState:
         self.agent_history: list[ev.AgentAppointed] = []
         self.reorganized: ev.Reorganized | None = None
         self.dissolved: date | None = None
+        self.asset_transfer: ev.Reorganized | None = None  # §3.1(c): the transfer of assets a §3.2 dissolution follows
         self.stock_events: list[ev.StockEvent] = []
 
     @property
@@ -203,9 +227,13 @@ class CompanyState:
     def quote(self, venue: Venue, day: date) -> ev.Quote | None:
         return self.quotes.get((venue, day))
 
-    def agreed_fmv(self, day: date) -> tuple[Fraction, str] | None:
+    def agreed_fmv(self, day: date, holder: str = "") -> tuple[Fraction, str] | None:
+        """§1.2(c): the latest value on or before `day` that binds `holder` (an award, or an agreement it signed)."""
         i = bisect.bisect_right(self.fmv_values, day, key=lambda item: item[0])
-        return (self.fmv_values[i - 1][1], self.fmv_values[i - 1][2]) if i else None
+        for _day, value, source, holders in reversed(self.fmv_values[:i]):
+            if holders is None or holder in holders:
+                return value, source
+        return None
 
     def liquidation_total(self, day: date) -> tuple[Fraction, str] | None:
         return self.liquidations.get(day)
@@ -281,14 +309,38 @@ class BookState:
         with_options = {o.holder for o in self.options.values() if o.company == company}
         return [m for m in self.group_members(holder_id) if m in with_options and self.certified_on(m, company, day) is None]
 
-    def last_address(self, holder_id: str) -> tuple[str, Address] | None:
-        """§13: the holder's last furnished address, else the last holder who furnished one."""
+    def last_address(self, holder_id: str, option_no: str | None = None) -> tuple[str, Address] | None:
+        """§13: the holder's last furnished address; until it furnishes one, the last holder *of this option*
+        (`option_no`'s lineage: the instruments it came from and those that came from it, §7, §8) that furnished
+        one. Never another option's holder; without `option_no` there is no fallback."""
         for _day, who, address in reversed(self.addresses):
             if who == holder_id:
                 return who, address
-        if self.addresses:
-            return self.addresses[-1][1], self.addresses[-1][2]
+        if option_no is None or option_no not in self.options:
+            return None
+        holders = self.lineage_holders(option_no)
+        for _day, who, address in reversed(self.addresses):
+            if who in holders:
+                return who, address
         return None
+
+    def lineage_holders(self, option_no: str) -> set[str]:
+        """The holders of `option_no`, of every instrument it came from (parent chain) and that came from it (children)."""
+        seen: set[str] = set()
+        holders: set[str] = set()
+        no = option_no
+        while no and no in self.options and no not in seen:
+            seen.add(no)
+            holders.add(self.options[no].holder)
+            no = self.options[no].parent
+        todo = list(self.options[option_no].children)
+        while todo:
+            child = todo.pop()
+            if child in self.options and child not in seen:
+                seen.add(child)
+                holders.add(self.options[child].holder)
+                todo.extend(self.options[child].children)
+        return holders
 
     def group_options(self, holder_id: str) -> Iterator[OptionState]:
         group = self.holder_group(holder_id)

@@ -15,7 +15,7 @@ from warrantbook.core.clauses.exercise import lapsed
 from warrantbook.core.codec import encode
 from warrantbook.core.decide import reservation
 from warrantbook.core.engine import determination_date, fmv_pending, request_of
-from warrantbook.core.events import ExerciseEffected
+from warrantbook.core.events import BasketDelivery, ExerciseEffected, ItemKind
 from warrantbook.core.numbers import to_text
 from warrantbook.core.rules.cap import cap_status
 from warrantbook.core.rules.exercise import needs_fmv
@@ -72,6 +72,10 @@ def open_items(state: BookState, option: OptionState, as_of: date) -> list[OpenI
         items.append(OpenItem("refund", "§2.2(a)", no, f"return {back} {why} on {refund.notice}", None, refund.notice))
     for d in option.deliveries_due:
         late = " (LATE)" if as_of > d.delivery_due else ""
+        if d.basket:
+            items.append(OpenItem("delivery", "§2.1, §3.1", no, f"deliver {basket_text(d.basket)} for {d.notice}{late}",
+                                  d.delivery_due, d.notice))
+            continue
         owed = option.owed_on(d.notice)
         shares, beyond, cash = (d.whole_shares, Fraction(0), d.cash_in_lieu_paid) if owed is None else (
             owed.deliverable, owed.held, Fraction(0) if owed.cash_paid else d.cash_in_lieu_paid)
@@ -96,7 +100,17 @@ def open_items(state: BookState, option: OptionState, as_of: date) -> list[OpenI
         items.append(OpenItem("acknowledgment", "§1.3", no, f"acknowledge continuing obligations (request {r})", None, r))
     if option.dissolution_delivery_due:
         to = f"the trustee {option.trustee}" if option.trustee else "the holder"
-        items.append(OpenItem("dissolution", "§3.2", no, f"deliver the §3.1 consideration to {to}"))
+        ending = option.dissolution
+        if ending is None:
+            text = f"deliver the §3.1 consideration to {to}"
+        elif ending.problem:
+            text = f"deliver the §3.1 consideration to {to}; it cannot be quantified yet: {ending.problem}"
+        else:
+            pays = (f"; the holder pays the aggregate exercise price ${to_text(ending.price_due)}" if ending.price_due else
+                    "; the holder pays nothing more")
+            text = (f"deliver to {to} what {to_text(ending.option_shares)} option shares would have received ({to_text(ending.baskets)} "
+                    f"baskets): {basket_text(ending.items)}{pays} (reading {ending.reading})")
+        items.append(OpenItem("dissolution", "§3.2", no, text, None, ending.event if ending else ""))
     for claim in option.claims:
         items.append(OpenItem("claim", "§8, §12", no, f"a void instrument was presented ({claim})", None, claim))
     if option.active and option.original_at != "holder":
@@ -119,6 +133,21 @@ def company_items(state: BookState, company: str, as_of: date) -> list[OpenItem]
     return items
 
 
+def basket_text(items: tuple[BasketDelivery, ...]) -> str:
+    """§3.1: a basket delivery in words: each item's whole units with its cash in lieu, and the cash."""
+    parts = []
+    for d in items:
+        if d.item.item is ItemKind.CASH:
+            parts.append(f"${to_text(d.whole)} cash")
+            continue
+        name = d.item.issuer if d.item.item is ItemKind.SECURITY else (d.item.description or "property")
+        if d.item.item is ItemKind.SECURITY and d.item.description:
+            name = f"{name} {d.item.description}"
+        lieu = f" and ${to_text(d.cash_in_lieu_paid)} cash in lieu of {to_text(d.fraction)}" if d.fraction else ""
+        parts.append(f"{to_text(d.whole)} {name}{lieu}")
+    return "; ".join(parts)
+
+
 def cap_summary(option: OptionState, as_of: date) -> dict[str, Any]:
     cap = option.terms.cap
     if cap is None:
@@ -133,7 +162,7 @@ def cap_summary(option: OptionState, as_of: date) -> dict[str, Any]:
 def option_summary(state: BookState, option: OptionState, as_of: date) -> dict[str, Any]:
     holder = state.holders.get(option.holder)
     company = state.companies.get(option.company)
-    address = state.last_address(option.holder)
+    address = state.last_address(option.holder, option.option_no)
     terms = option.terms
     exercises = [e for e in state.events if isinstance(e, ExerciseEffected) and e.option_no == option.option_no
                  and e.id not in state.corrections]
@@ -154,6 +183,8 @@ def option_summary(state: BookState, option: OptionState, as_of: date) -> dict[s
                                 and any(t.exercise_price < company.company.par_value for t in option.tranches)),
         "expiration": {"date": terms.expiration.on.isoformat() if terms.expiration.on else None, "source": terms.expiration.source},
         "basket": encode(option.basket) if option.basket is not None else None,
+        "successor_company": option.successor_company or None,
+        "dissolution": encode(option.dissolution) if option.dissolution is not None else None,
         "cap": cap_summary(option, as_of),
         "parent": option.parent or None,
         "children": list(option.children),

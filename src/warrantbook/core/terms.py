@@ -82,6 +82,36 @@ class CureBy(Enum):
     BOTH = "both"  # the holder and the company both sign
 
 
+class MissingQuoteRule(Enum):
+    """§1.2(a), (b) when nothing was reported for the last trading day before the Determination Date."""
+
+    # The last trading day with the needed figure, looking back at most `Readings.quote_lookback` trading days;
+    # beyond that no FMV (refused). The stock is still publicly traded, so §1.2(c) does not apply. Default.
+    LAST_QUOTED = "last-quoted"
+    # No figure on that day: as if not publicly traded, so only a §1.2(c) agreed or awarded value.
+    AS_NOT_TRADED = "as-not-traded"
+
+
+class BasketCashRounding(Enum):
+    """§3.1: how the cash component of a basket delivered on an exercise becomes an amount paid."""
+
+    HALF_UP_CENT = "half-up-cent"  # to the cent, half a cent up: as cash in lieu under §2.1. Default.
+    DOWN_CENT = "down-cent"  # down to the cent (the usual rule in merger agreements for holders of record)
+
+
+class DissolutionPrice(Enum):
+    """§3.2, §3.3: how the aggregate exercise price is settled when the option ends and the holder receives what it
+    would have received on exercising just before."""
+
+    # The holder pays the aggregate exercise price (remaining x B, rounded up to the cent) and receives the
+    # basket of every remaining option share: an exercise needs payment (§2.2(a)). Default.
+    HOLDER_PAYS = "holder-pays"
+    # As a §2.2(b) cashless exercise just before: X = Y(A - B) / A baskets, A the basket's FMV; nothing paid.
+    CASHLESS = "cashless"
+    # The price is deducted from the basket's cash component; any excess over that cash is still paid by the holder.
+    FROM_CASH = "from-cash"
+
+
 @dataclass(frozen=True, slots=True)
 class Readings:
     """The named choices where reasonable lawyers differ. Defaults are the careful readings."""
@@ -93,9 +123,13 @@ class Readings:
     fmv_determination: FmvDetermination = FmvDetermination.NOTICE_DATE
     unnamed_venue: UnnamedVenueRule = UnnamedVenueRule.AS_BULLETIN_BOARD
     basket_valuation: BasketValuation = BasketValuation.SUM_OF_PARTS
-    # -- added after the first schema: listed in LATE_FIELDS so terms stored before hash as they did
+    # fields added after the first schema version (codec.late_fields: stored terms keep their hash)
     cure_by: CureBy = CureBy.HOLDER
-    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("cure_by",)
+    missing_quote: MissingQuoteRule = MissingQuoteRule.LAST_QUOTED
+    quote_lookback: int = 5  # trading days, with LAST_QUOTED
+    basket_cash: BasketCashRounding = BasketCashRounding.HALF_UP_CENT
+    dissolution_price: DissolutionPrice = DissolutionPrice.HOLDER_PAYS
+    LATE_FIELDS: ClassVar[tuple[str, ...]] = ("cure_by", "missing_quote", "quote_lookback", "basket_cash", "dissolution_price")
 
 
 @dataclass(frozen=True, slots=True)

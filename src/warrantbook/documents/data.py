@@ -152,9 +152,9 @@ def holder_name(state: BookState, holder_id: str) -> str:
 
 def notice_address(state: BookState, option: OptionState) -> dict[str, Any]:
     """§13: where the company writes to the holder, and why there."""
-    found = state.last_address(option.holder)
+    found = state.last_address(option.holder, option.option_no)
     if found is None:
-        return {"name": holder_name(state, option.holder), "lines": [], "basis": "no holder has furnished an address (§13)",
+        return {"name": holder_name(state, option.holder), "lines": [], "basis": "no holder of this option has furnished an address (§13)",
                 "fallback": False}
     who, address = found
     furnished = next((d for d, w, a in reversed(state.addresses) if w == who and a == address), None)
@@ -162,7 +162,7 @@ def notice_address(state: BookState, option: OptionState) -> dict[str, Any]:
     if who == option.holder:
         basis = f"the address the holder last furnished in writing{since} (§13)"
     else:
-        basis = (f"the holder has furnished no address; under §13 the notice goes to the last holder who furnished one, "
+        basis = (f"the holder has furnished no address; under §13 the notice goes to the last holder of this option who furnished one, "
                  f"{holder_name(state, who)}{since}")
     return {"name": holder_name(state, who), "lines": lines(address), "basis": basis, "fallback": who != option.holder}
 
@@ -269,6 +269,8 @@ def exercise_notice(ledger: Ledger, event_id: str, made_on: date, signatory: Sig
         ("Cap allowance", _cap_text(result), "§10"),
         ("Option shares remaining after", shares(result.remaining_after), "§1.1"),
     ]
+    if result.basket:
+        worksheet = _basket_figures(worksheet, result, option.terms.readings.basket_cash.value)
     return Document("exercise-notice", "Notice of Exercise", option.option_no, notice.id, notice.on, {
         "to": to,
         "election": {
@@ -643,6 +645,43 @@ def acknowledgment(ledger: Ledger, event_id: str, made_on: date, signatory: Sign
 # ---------------------------------------------------------------- §2.1 delivery statement
 
 
+def _basket_figures(figures: list[tuple[str, str, str]], x: ev.ExerciseEffected | ExerciseResult,
+                    rounding: str) -> list[tuple[str, str, str]]:
+    """§3.1: after a §3 transaction the exercise delivers baskets: each item's whole units and cash in lieu of its
+    fraction, and the cash component, in place of whole shares of common stock."""
+    rows: list[tuple[str, str, str]] = []
+    for d in x.basket:
+        item = d.item
+        if item.item is ev.ItemKind.CASH:
+            rows.append(("Cash component", f"{money(d.whole)} (exact {money(d.exact)}; {money(item.quantity)} a basket; "
+                         f"rounding {rounding})", "§3.1"))
+            continue
+        name = item.issuer if item.item is ev.ItemKind.SECURITY else (item.description or "property")
+        if item.item is ev.ItemKind.SECURITY and item.description:
+            name = f"{name} {item.description}"
+        rows.append((f"{name}: whole units delivered", f"{shares(d.whole)} (exact {shares(d.exact)}; {shares(item.quantity)} a basket)",
+                     "§3.1, §2.1"))
+        if d.fraction:
+            value = money(d.unit_value) if d.unit_value is not None else "unknown"
+            rows.append((f"{name}: cash in lieu of {shares(d.fraction)}", f"{money(d.cash_in_lieu_paid)} (at {value} a unit; "
+                         f"exact {money(d.cash_in_lieu)})", "§2.1"))
+    out: list[tuple[str, str, str]] = []
+    for label, value, clause in figures:
+        if label in ("Whole shares delivered", "Fraction not delivered", "Whole shares to deliver"):
+            continue
+        if label.startswith("Shares issued, exact") or label.startswith("Shares to issue, exact"):
+            out.append((label.replace("Shares issued", "Baskets issued").replace("Shares to issue", "Baskets to issue"), value,
+                        "§3.1, " + clause))
+            out.extend(rows)
+            continue
+        if label.startswith("Fair Market Value per share"):
+            label = label.replace("Fair Market Value per share", "Fair Market Value of one basket")
+        if label.startswith("Cash in lieu of the fraction"):
+            label = label.replace("Cash in lieu of the fraction", "Cash in lieu of the fractions, in all")
+        out.append((label, value, clause))
+    return out
+
+
 def delivery_statement(ledger: Ledger, event_id: str, made_on: date, signatory: Signatory) -> Document:
     e = ledger.event(event_id, ev.SharesDelivered, ev.ExerciseEffected, ev.ExerciseNoticeReceived)
     notice_id = e.id if isinstance(e, ev.ExerciseNoticeReceived) else getattr(e, "notice")  # noqa: B009
@@ -662,8 +701,8 @@ def delivery_statement(ledger: Ledger, event_id: str, made_on: date, signatory: 
     result = exercise_quote(before, option.option_no, request_of(notice_event, held.ratio if held else Fraction(1)), x.on,
                             determination=determination_date(option, notice_event, x.on), trace=trace, check_status=False,
                             later_value=True)
-    reproduced = (result.shares_issued, result.whole_shares, result.cash_in_lieu_paid) == (x.shares_issued, x.whole_shares,
-                                                                                          x.cash_in_lieu_paid)
+    reproduced = (result.shares_issued, result.whole_shares, result.cash_in_lieu_paid, result.basket) == (
+        x.shares_issued, x.whole_shares, x.cash_in_lieu_paid, x.basket)
     after = ledger.through(x.id)
     holder = before.holders[option.holder]
     in_name = (d.issued_in_name if d and d.issued_in_name else holder.name)
@@ -691,6 +730,8 @@ def delivery_statement(ledger: Ledger, event_id: str, made_on: date, signatory: 
         ("Delivery due", long_date(x.delivery_due), "§2.1"),
         ("Option shares remaining after", shares(after.option(x.option_no).remaining), "§1.1"),
     ]
+    if x.basket:
+        figures = _basket_figures(figures, x, option.terms.readings.basket_cash.value)
     # §2.1, §4, §6: what is owed follows a §4 event after the deemed issue; shares beyond the authorized are not delivered
     at = ledger.before(d.id) if d is not None else ledger.as_of(made_on)
     owed = at.options[x.option_no].owed_on(notice_id) if x.option_no in at.options else None

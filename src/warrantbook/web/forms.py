@@ -168,7 +168,7 @@ def _notice_prefill(c: Ctx) -> dict[str, str]:
     o = c.option
     if o is None:
         return {}
-    last = c.state.last_address(o.holder)
+    last = c.state.last_address(o.holder, o.option_no)
     out = {"addressee": o.holder}
     if last is not None:
         out = {"addressee": last[0], "address": "\n".join(last[1].lines)}

@@ -11,7 +11,10 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
+from warrantbook.core.clauses.fmv import agreeing_holders
+from warrantbook.core.clauses.reorganization import basket_exercised
 from warrantbook.core.engine import (
+    FmvValue,
     after_expiration,
     check_active,
     determination_date,
@@ -41,7 +44,7 @@ from warrantbook.core.terms import PaymentMethod, Tranche
 
 
 def _completes(state: BookState, option: OptionState, p: PendingExercise, on: date,
-               new_value: tuple[date, Fraction, str] | None = None) -> ev.ExerciseEffected | None:
+               new_value: FmvValue | None = None) -> ev.ExerciseEffected | None:
     """The exercise effected once surrender and payment are both in, or None while one is missing or the notice is
     held for a §1.2(c) value still pending (it is priced when the value is recorded: `_price_held`)."""
     if p.surrender is None:
@@ -68,13 +71,15 @@ def _completes(state: BookState, option: OptionState, p: PendingExercise, on: da
         fair_market_value=result.fair_market_value.value if result.fair_market_value else None,
         cash_in_lieu=result.cash_in_lieu, cash_in_lieu_paid=result.cash_in_lieu_paid,
         aggregate_exercise_price=result.aggregate_exercise_price, delivery_due=result.delivery_due,
-        holder=option.holder, company=option.company, refund_cash=refund_cash, refund_stock=refund_stock)
+        holder=option.holder, company=option.company, refund_cash=refund_cash, refund_stock=refund_stock,
+        basket=result.basket)
 
 
-def _value_of(e: ev.FmvAgreed | ev.FmvAwarded) -> tuple[date, Fraction, str]:
+def _value_of(e: ev.FmvAgreed | ev.FmvAwarded) -> FmvValue:
+    """The value being recorded, as the state will keep it (clauses/fmv.py), for decide to see it first."""
     if isinstance(e, ev.FmvAgreed):
-        return e.on, e.value, f"agreed by {', '.join(e.agreed_by) or 'the parties'} on {e.on}"
-    return e.on, e.value, f"arbitration award {e.case} ({e.arbitrator}) on {e.on}".replace(" ()", "")
+        return e.on, e.value, f"agreed by {', '.join(e.agreed_by) or 'the parties'} on {e.on}", agreeing_holders(e)
+    return e.on, e.value, f"arbitration award {e.case} ({e.arbitrator}) on {e.on}".replace(" ()", ""), None
 
 
 def _price_held(state: BookState, e: ev.FmvAgreed | ev.FmvAwarded) -> list[ev.Event]:
@@ -280,6 +285,8 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
         history = state.owned.get(key)
         if history:
             _push(history, e.on, history[-1][1] + issued)
+    if o.basket is not None:
+        basket_exercised(state, o, e)  # §3.1: the successor's common stock delivered counts as its outstanding
 
 
 def _check_delivery(state: BookState, e: ev.SharesDelivered) -> None:

@@ -45,7 +45,7 @@ def _check_notice_sent(state: BookState, e: ev.NoticeSent) -> None:
     if e.regarding and e.regarding not in state.by_id:
         raise BadInput(f"regarding: no event {e.regarding!r}", field="regarding")
     if e.recipient_role == "holder":
-        expected = state.last_address(option.holder)
+        expected = state.last_address(option.holder, option.option_no)
         if expected is not None and (expected[0], expected[1]) != (e.addressee, e.address):
             raise Refusal("§13", f"notices go to the address last furnished: {expected[1]} ({expected[0]})", field="address")
 

@@ -6,6 +6,10 @@
     guess; (d) on a liquidation date: the per-share amount payable to common, counting the option's shares
     as outstanding. The last market day is an NYSE trading day, which is not always a bank's business day
     (docs/interpretations.md). Venues the seed does not name follow `Readings.unnamed_venue`.
+
+Nothing reported for that day (`Readings.missing_quote`): the last trading day with the figure, within
+`Readings.quote_lookback` trading days (default), or as not publicly traded (§1.2(c)). An agreed value binds
+only the holders that agreed to it (`holder`); an award binds every holder.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from fractions import Fraction
 from typing import Protocol
 
 from warrantbook.core.calendars import previous_trading_day
-from warrantbook.core.errors import Refusal
+from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.explain import Trace, record
-from warrantbook.core.terms import Readings, UnnamedVenueRule, Venue
+from warrantbook.core.terms import MissingQuoteRule, Readings, UnnamedVenueRule, Venue
+
+MAX_QUOTE_LOOKBACK = 30  # trading days: a bound on Readings.quote_lookback
 
 
 class QuoteLike(Protocol):
@@ -38,7 +44,7 @@ class Market(Protocol):
 
     def venue_on(self, day: date) -> Venue | None: ...
     def quote(self, venue: Venue, day: date) -> QuoteLike | None: ...
-    def agreed_fmv(self, day: date) -> tuple[Fraction, str] | None: ...
+    def agreed_fmv(self, day: date, holder: str = "") -> tuple[Fraction, str] | None: ...
     def liquidation_total(self, day: date) -> tuple[Fraction, str] | None: ...
     def outstanding_on(self, day: date) -> Fraction | None: ...
 
@@ -52,8 +58,9 @@ class Fmv:
 
 
 def fair_market_value(market: Market, determination_date: date, readings: Readings, trace: Trace | None = None,
-                      *, option_shares: Fraction = Fraction(0)) -> Fmv:
-    """The FMV of one share of `market`'s stock; a Refusal naming the day and venue when it cannot be known."""
+                      *, option_shares: Fraction = Fraction(0), holder: str = "") -> Fmv:
+    """The FMV of one share of `market`'s stock for `holder`'s option; a Refusal naming the day and venue when it
+    cannot be known. `option_shares`: every share issuable under the original option (§1.2(d))."""
     liquidation = market.liquidation_total(determination_date)
     if liquidation is not None:
         total, source = liquidation
@@ -77,32 +84,69 @@ def fair_market_value(market: Market, determination_date: date, readings: Readin
         venue_rule = venue
 
     if venue_rule is Venue.NOT_TRADED:
-        agreed = market.agreed_fmv(determination_date)
-        if agreed is None:
-            raise Refusal("§1.2(c)", f"{market.name} stock is not publicly traded and no FMV has been agreed or awarded "
-                          f"on or before {determination_date}: a cashless exercise waits; a cash exercise may proceed",
-                          field="fair_market_value")
-        value, source = agreed
-        record(trace, "§1.2(c)", "FMV agreed or awarded (stock not publicly traded)", "value as agreed or awarded", value, source=source)
-        return Fmv(value, "§1.2(c)", source)
+        return _agreed(market, determination_date, holder, trace)
 
-    day = previous_trading_day(determination_date)
-    quote = market.quote(venue, day)
-    clause = "§1.2(a)" if venue_rule in (Venue.EXCHANGE, Venue.NASDAQ) else "§1.2(b)"
+    exchange = venue_rule in (Venue.EXCHANGE, Venue.NASDAQ)
+    clause = "§1.2(a)" if exchange else "§1.2(b)"
+    first = previous_trading_day(determination_date)
+    day, quote = _reported(market, venue, first, exchange, readings)
     if quote is None:
-        raise Refusal(clause, f"no {venue.value} quote for {market.name} on {day} (the last trading day before the "
-                      f"determination date {determination_date})", field="quote")
-    if venue_rule in (Venue.EXCHANGE, Venue.NASDAQ):
-        if quote.close is None:
-            raise Refusal(clause, f"the {venue.value} quote for {day} has no closing or last sale price", field="close")
+        if readings.missing_quote is MissingQuoteRule.AS_NOT_TRADED:
+            record(trace, clause, f"nothing reported on {first}", "reading: as not publicly traded, §1.2(c)", "not-traded")
+            return _agreed(market, determination_date, holder, trace, why=f"nothing was reported on {venue.value} for {first}")
+        looked = f" nor on the {readings.quote_lookback} trading days before it (reading: last quoted day)" if readings.quote_lookback else ""
+        raise Refusal(clause, f"no {venue.value} {'closing or last sale price' if exchange else 'closing bid and ask'} for "
+                      f"{market.name} on {first} (the last trading day before the determination date {determination_date}){looked}",
+                      field="quote")
+    stale = f" (reading: nothing reported on {first}; the last quoted day within {readings.quote_lookback} trading days)" if day != first else ""
+    if exchange:
+        assert quote.close is not None
         label = "closing price" if venue_rule is Venue.EXCHANGE else "last sale price"
-        record(trace, clause, f"FMV: {label} on the last trading day before the determination date",
+        record(trace, clause, f"FMV: {label} on the last trading day before the determination date{stale}",
                f"{label} on {day}", quote.close, determination_date=determination_date, market_day=day)
         return Fmv(quote.close, clause, f"{venue.value} {label} {day.isoformat()}", day)
-    if quote.bid is None or quote.ask is None:
-        raise Refusal(clause, f"the {venue.value} quote for {day} lacks a closing bid or ask", field="bid" if quote.bid is None else "ask")
+    assert quote.bid is not None and quote.ask is not None
     mean = (quote.bid + quote.ask) / 2
     rule_note = " (reading: unnamed venue as the bulletin board)" if venue is Venue.PINK else ""
-    record(trace, clause, f"FMV: mean of closing bid and ask on the last trading day before the determination date{rule_note}",
+    record(trace, clause, f"FMV: mean of closing bid and ask on the last trading day before the determination date{rule_note}{stale}",
            "(bid + ask) / 2", mean, bid=quote.bid, ask=quote.ask, market_day=day, determination_date=determination_date)
     return Fmv(mean, clause, f"{venue.value} bid/ask mean {day.isoformat()}", day)
+
+
+def _has_figure(quote: QuoteLike | None, exchange: bool) -> bool:
+    if quote is None:
+        return False
+    return quote.close is not None if exchange else (quote.bid is not None and quote.ask is not None)
+
+
+def _reported(market: Market, venue: Venue, first: date, exchange: bool, readings: Readings) -> tuple[date, QuoteLike | None]:
+    """The trading day whose figure counts and its quote: `first`, or under LAST_QUOTED the latest earlier trading
+    day with the figure within the look-back. (first, None) when there is none."""
+    lookback = readings.quote_lookback
+    if not 0 <= lookback <= MAX_QUOTE_LOOKBACK:
+        raise BadInput(f"readings.quote_lookback: {lookback} is not between 0 and {MAX_QUOTE_LOOKBACK} trading days",
+                       field="readings.quote_lookback", clause="§1.2")
+    quote = market.quote(venue, first)
+    if _has_figure(quote, exchange):
+        return first, quote
+    if readings.missing_quote is not MissingQuoteRule.LAST_QUOTED:
+        return first, None
+    day = first
+    for _ in range(lookback):
+        day = previous_trading_day(day)
+        quote = market.quote(venue, day)
+        if _has_figure(quote, exchange):
+            return day, quote
+    return first, None
+
+
+def _agreed(market: Market, determination_date: date, holder: str, trace: Trace | None, why: str = "") -> Fmv:
+    agreed = market.agreed_fmv(determination_date, holder)
+    if agreed is None:
+        reason = why or f"{market.name} stock is not publicly traded"
+        raise Refusal("§1.2(c)", f"{reason} and no FMV binding {holder or 'this holder'} has been agreed or awarded "
+                      f"on or before {determination_date}: a cashless exercise waits; a cash exercise may proceed",
+                      field="fair_market_value")
+    value, source = agreed
+    record(trace, "§1.2(c)", "FMV agreed or awarded (stock not publicly traded)", "value as agreed or awarded", value, source=source)
+    return Fmv(value, "§1.2(c)", source)

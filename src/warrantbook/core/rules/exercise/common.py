@@ -12,6 +12,7 @@ from datetime import date
 from fractions import Fraction
 
 from warrantbook.core.errors import WarrantbookError
+from warrantbook.core.events import BasketDelivery
 from warrantbook.core.explain import Trace
 from warrantbook.core.rules.fmv import Fmv
 from warrantbook.core.terms import OverCapPolicy, PaymentMethod
@@ -84,3 +85,4 @@ class ExerciseResult:
     delivery_due: date
     limit: Limit | None
     remaining_after: Fraction
+    basket: tuple[BasketDelivery, ...] = ()  # §3.1: set by engine.exercise_quote after a §3 transaction (rules/reorganization.py)
