@@ -253,7 +253,7 @@ def test_book_import_into_an_empty_ledger_keeps_the_books_head(tmp_path: Path) -
 def test_every_command_has_help_with_an_example() -> None:
     ours = {"init", "book", "correct", "list", "history", "due", "reserve", "audit", "company", "holder", "agent", "address",
             "outstanding", "authorized", "ownership", "listing", "fmv", "liquidation", "prices", "issue", "exercise", "deliver",
-            "stock-event", "reorganize", "dissolve", "trustee", "transfer", "replace", "waiver-notice", "default-notice",
+            "stock-event", "reorganize", "dissolve", "dissolution-delivery", "trustee", "transfer", "replace", "waiver-notice", "default-notice",
             "default-cure", "amend", "acknowledge", "notice"}
     root: Any = get_command(app)
     seen = 0

@@ -145,6 +145,10 @@ def test_an_unquantifiable_delivery_waits_and_a_back_dated_fact_quantifies_it() 
         ((TRANSFER, DISSOLVE, DISSOLVE.replace("id: d,", "id: d2,").replace("07-03", "07-04")), "§3.2", "company"),
         # the company must be registered
         ((TRANSFER, "- {id: dz, on: 2006-07-03, type: dissolution, actor: company:zzz, company: zzz}"), None, "company"),
+        # §3.2: the trustee is a bank or trust company, with its principal office in New York, New York
+        ((TRANSFER, DISSOLVE, TRUSTEE.replace("bank_or_trust_company: true", "bank_or_trust_company: false")), "§3.2",
+         "bank_or_trust_company"),
+        ((TRANSFER, DISSOLVE, TRUSTEE.replace('"New York, NY 10005"', '"Boston, MA 02110"')), "§3.2", "principal_office"),
         # §3.2: nothing further happens to a dissolved company under §3.1
         ((TRANSFER, DISSOLVE, TRANSFER.replace("id: r,", "id: r2,").replace("06-01", "07-05")), "§3.2", "company"),
     ],

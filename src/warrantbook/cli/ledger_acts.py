@@ -310,6 +310,8 @@ def reorganize(
     prop: Annotated[list[str] | None, typer.Option("--property", help="DESCRIPTION=QUANTITY@UNIT_VALUE per share; repeat.",
                                                    show_default=False)] = None,
     ends: Annotated[bool, typer.Option("--ends", help="The option does not continue: deliveries go under §3.2.")] = False,
+    successor_company: Annotated[str, typer.Option("--successor-company", help="The registered company whose common stock is "
+                                                   "Common Stock after it (definition (b)); §10 and §6 follow it.")] = "",
     company: CompanyOpt = None,
     on: OnOpt = None, actor: ActorOpt = None, event_id: IdOpt = None, note: NoteOpt = "", idempotency_key: IdemOpt = None,
     book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
@@ -322,7 +324,7 @@ def reorganize(
     company_id = pick_company(c.state, company)
     e = ev.Reorganized(id=new_id("reorganization", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.Reorganized, company=company_id)), note=note,
                        company=company_id, transaction=transaction, successor=successor, basket=_basket(security, cash, prop),
-                       continues=not ends)
+                       continues=not ends, successor_company=successor_company)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
 
@@ -340,6 +342,27 @@ def dissolve(
     company_id = pick_company(c.state, company)
     e = ev.Dissolved(id=new_id("dissolution", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.Dissolved, company=company_id)), note=note,
                      company=company_id)
+    record(c, e, idem=idempotency_key, as_json=as_json)
+
+
+@handle_errors
+def dissolution_delivery(
+    to_trustee: Annotated[bool, typer.Option("--to-trustee", help="Delivered to the trustee the holder designated (§3.2).")] = False,
+    price_received: Annotated[str, typer.Option("--price-received", help="The aggregate exercise price the holder paid, when the "
+                                                "reading has it pay (Readings.dissolution_price).")] = "0",
+    description: Annotated[str, typer.Option("--description", help="What was delivered, in words.")] = "",
+    option: OptionOpt = None, on: OnOpt = None, actor: ActorOpt = None, event_id: IdOpt = None, note: NoteOpt = "",
+    idempotency_key: IdemOpt = None, book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Record the §3.2 delivery of what the holder is owed once the option ended (dissolution, or a §3 transaction it did not survive).
+
+    Example: warrantbook dissolution-delivery --option ATG-3 --price-received 1402.50 --on 2008-07-10
+    """
+    c = ctx(book, db, on)
+    no = c.option(option)
+    e = ev.DissolutionDelivered(id=new_id("dissolution-delivery", c.day, event_id), on=c.day, actor=_company_actor(c, no, actor), note=note,
+                                option_no=no, to_trustee=to_trustee, description=description,
+                                price_received=exact(price_received, "price_received"))
     record(c, e, idem=idempotency_key, as_json=as_json)
 
 
@@ -643,6 +666,7 @@ def register(app: typer.Typer) -> None:
     app.command("stock-event")(stock_event)
     app.command("reorganize")(reorganize)
     app.command("dissolve")(dissolve)
+    app.command("dissolution-delivery")(dissolution_delivery)
     app.command("trustee")(trustee)
     app.add_typer(transfer_app, name="transfer")
     app.add_typer(replace_app, name="replace")
