@@ -132,7 +132,8 @@ def test_other_allowed_roles_record_too(env: Env) -> None:
     assert r.status_code == 201, r.text
     r = env.post("/api/holders/gssf/ownership", "atg", {"company": "atg", "shares": "12000000", "on": D})
     assert r.status_code == 201, r.text
-    r = env.post("/api/companies/atg/fmv-agreements", "northbridge", {"value": "0.04", "on": D})
+    r = env.post("/api/companies/atg/fmv-agreements", "northbridge", {"value": "0.04", "on": D,
+                                                                      "agreed_by": ["holder:northbridge", "company:atg"]})
     assert r.status_code == 201, r.text
 
 

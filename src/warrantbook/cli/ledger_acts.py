@@ -31,6 +31,7 @@ from warrantbook.cli.ledger_common import (
     record,
 )
 from warrantbook.core import events as ev
+from warrantbook.core.engine import outstanding_on
 from warrantbook.core.errors import BadInput
 from warrantbook.core.numbers import exact
 from warrantbook.core.terms import Cap, Expiration, PaymentMethod, Terms, Tranche
@@ -259,8 +260,9 @@ def deliver(
 @handle_errors
 def stock_event(
     kind: Annotated[ev.StockEventKind, typer.Option("--kind", help="dividend-on-common, dividend-on-preferred, subdivision or combination.")],
-    before: Annotated[str, typer.Option("--before", help="Shares outstanding before the event.")],
     after: Annotated[str, typer.Option("--after", help="Shares outstanding after the event.")],
+    before: Annotated[str | None, typer.Option("--before", help="Shares outstanding before the event (default: the ledger's count "
+                                                "for that day, which §4 checks it against).", show_default=False)] = None,
     company: CompanyOpt = None,
     consideration: Annotated[str, typer.Option("--consideration", help="What the company received (§5(a)).")] = "none",
     on: OnOpt = None, actor: ActorOpt = None, event_id: IdOpt = None, note: NoteOpt = "", idempotency_key: IdemOpt = None,
@@ -269,12 +271,16 @@ def stock_event(
     """Record a stock dividend, split or combination (§4); every option of the company adjusts.
 
     --on is the record date of a dividend or the effective date of a split or combination.
-    Example: warrantbook stock-event --company atg --kind subdivision --before 1200000000 --after 2400000000 --on 2006-01-10
+    Example: warrantbook stock-event --company atg --kind subdivision --after 2400000000 --on 2006-01-10
     """
     c = ctx(book, db, on)
     issuer = pick_company(c.state, company)
+    counted = outstanding_on(c.state, issuer, c.day) if before is None else exact(before, "before")
+    if counted is None:
+        raise BadInput(f"--before: the ledger has no count of {issuer}'s shares outstanding on {c.day}; give it", field="before", clause="§4")
     e = ev.StockEvent(id=new_id("stock-event", c.day, event_id), on=c.day, actor=actor_of(actor, ev.default_actor(ev.StockEvent, company=issuer)), note=note,
-                      issuer=issuer, event=kind, outstanding_before=exact(before, "before"), outstanding_after=exact(after, "after"),
+                      issuer=issuer, event=kind, outstanding_before=counted,
+                      outstanding_after=exact(after, "after"),
                       consideration=consideration)
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -360,7 +366,7 @@ def dissolution_delivery(
     """
     c = ctx(book, db, on)
     no = c.option(option)
-    e = ev.DissolutionDelivered(id=new_id("dissolution-delivery", c.day, event_id), on=c.day, actor=_company_actor(c, no, actor), note=note,
+    e = ev.DissolutionDelivered(id=new_id("dissolution-delivery", c.day, event_id), on=c.day, actor=_actor_for(c, ev.DissolutionDelivered, no, actor), note=note,
                                 option_no=no, to_trustee=to_trustee, description=description,
                                 price_received=exact(price_received, "price_received"))
     record(c, e, idem=idempotency_key, as_json=as_json)
@@ -536,16 +542,22 @@ def default_notice(
 
 @handle_errors
 def default_cure(
-    option: OptionOpt = None, on: OnOpt = None, actor: ActorOpt = None, event_id: IdOpt = None, note: NoteOpt = "",
+    option: OptionOpt = None,
+    signed_by: Annotated[list[str] | None, typer.Option("--signed-by", help="A countersignature (role:id), e.g. the holder's when the "
+                                                        "company records the cure; repeat.", show_default=False)] = None,
+    on: OnOpt = None, actor: ActorOpt = None, event_id: IdOpt = None, note: NoteOpt = "",
     idempotency_key: IdemOpt = None, book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
 ) -> None:
-    """Record the cure of a continuing Event of Default (§10).
+    """Record the cure of a continuing Event of Default (§10). It brings the cap back against the holder, so the
+    holder records it, or signs the company's record (--signed-by holder:ID).
 
     Example: warrantbook default-cure --option ATG-3 --on 2007-03-01
+    Example: warrantbook default-cure --option ATG-3 --actor company:atg --signed-by holder:gssf --on 2007-03-01
     """
     c = ctx(book, db, on)
     no = c.option(option)
-    e = ev.DefaultCured(id=new_id("cure", c.day, event_id), on=c.day, actor=_actor_for(c, ev.DefaultCured, no, actor), note=note, option_no=no)
+    e = ev.DefaultCured(id=new_id("cure", c.day, event_id), on=c.day, actor=_actor_for(c, ev.DefaultCured, no, actor), note=note, option_no=no,
+                        signed_by=tuple(actor_of(s, s) for s in signed_by or ()))
     record(c, e, idem=idempotency_key, as_json=as_json)
 
 

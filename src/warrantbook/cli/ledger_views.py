@@ -138,6 +138,9 @@ def book_export(
 def correct(
     event: Annotated[str, typer.Option("--event", help="Id of the event that is wrong.")],
     reason: Annotated[str, typer.Option("--reason", help="Why it is wrong.")],
+    signed_by: Annotated[list[str] | None, typer.Option("--signed-by", help="Another party's signature (role:id) where the corrected act "
+                                                        "bound it too (an exercise notice, a receipt of payment); repeat.",
+                                                        show_default=False)] = None,
     on: OnOpt = None, actor: ActorOpt = None, event_id: IdOpt = None, note: NoteOpt = "", idempotency_key: IdemOpt = None,
     book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
 ) -> None:
@@ -145,12 +148,13 @@ def correct(
 
     The corrected event stays in the record with no effect; record the right event next.
     Example: warrantbook correct --event outstanding-20060110-1a2b3c --reason "count was for the wrong class" --on 2006-01-11
+    Example: warrantbook correct --event notice-20070103-0a1b2c --reason "clerical error" --signed-by company:atg --on 2007-01-04
     """
     c = ctx(book, db, on)
     target = c.state.by_id.get(event)
     default_actor = target.actor if target is not None else "system"
     e = ev.Correction(id=new_id("correction", c.day, event_id), on=c.day, actor=actor_of(actor, default_actor), note=note,
-                      corrects=event, reason=reason)
+                      corrects=event, reason=reason, signed_by=tuple(actor_of(s, s) for s in signed_by or ()))
     record(c, e, idem=idempotency_key, as_json=as_json)
 
 
