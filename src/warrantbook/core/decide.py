@@ -581,6 +581,7 @@ _CHECKS: dict[type, Callable] = {  # type: ignore[type-arg]
     ev.SharesOutstanding: _check_positive_fact, ev.AuthorizedShares: _check_positive_fact,
     ev.BeneficialOwnership: _check_positive_fact, ev.Quote: _check_quote, ev.FmvAgreed: _check_fmv_value,
     ev.FmvAwarded: _check_fmv_value, ev.Correction: _check_correction,
+    ev.ValuationInput: ev.check_valuation_input,
 }
 
 
