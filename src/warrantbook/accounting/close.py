@@ -283,8 +283,9 @@ def _level3(states: _States, company: str, prior: date, end: date, change_days: 
         if not was and not now:
             classes_before = classes_after
             continue
-        before_rows = value_state(before_state, company, d, classes_before, "before", was) if was else []
-        after_rows = value_state(after_state, company, d, classes_after, "after", now) if now else []
+        day_inputs = resolve(after_state, company, d)  # the day's own market data are in the state at d
+        before_rows = value_state(before_state, company, d, classes_before, "before", was, day_inputs) if was else []
+        after_rows = value_state(after_state, company, d, classes_after, "after", now, day_inputs) if now else []
         measured += before_rows + after_rows
         vb, va = per_option(before_rows), per_option(after_rows)
         for no, v in vb.items():  # remeasurement up to d, through earnings
