@@ -15,7 +15,7 @@ shares, reorganization, dissolution, amendment) and the day after each stated ex
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -304,14 +304,18 @@ def _level3(states: _States, company: str, prior: date, end: date, change_days: 
             parent = after_state.options[no].parent
             if no not in before_state.options and after_state.options[no].origin == "issue":
                 step["issued"] += va[no]
+                measured += [replace(r, role="issued") for r in after_rows if r.option_no == no]
             elif no in before_state.options or parent not in vb:
                 step["reclassified_in"] += va[no]
+                measured += [replace(r, role="reclassified-in") for r in after_rows if r.option_no == no]
         for no in was:
             o = after_state.options.get(no)
             if o is not None and o.active and no not in now:
                 step["reclassified_out"] += vb[no]
+                measured += [replace(r, role="reclassified-out") for r in before_rows if r.option_no == no]
             elif o is not None and o.status.value == "expired":
                 step["expired"] += vb[no]
+                measured += [replace(r, role="expired") for r in before_rows if r.option_no == no]
         for k in ("issued", "reclassified_in", "exercised", "reclassified_out", "expired"):
             lines[k] += step[k]
         # what the flows leave unexplained on this day is remeasurement (cents from splitting an option on transfer, the
