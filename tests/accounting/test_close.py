@@ -195,6 +195,8 @@ def test_activity_with_a_split_and_an_exercise() -> None:
     pack = build_close(list(seed_close_book(split).events), "atg", END, PRIOR)
     a = pack.activity
     assert a["outstanding_start"]["shares"] == "140250000"
+    assert a["outstanding_start"]["weighted_average_exercise_price"] == pytest.approx(0.00001)  # before the split
+    assert a["exercised"]["weighted_average_exercise_price"] == pytest.approx(0.000005)  # after it
     assert a["adjusted_for_stock_events"]["shares"] == "140250000"
     assert a["exercised"]["shares"] == "50000000"
     assert a["outstanding_end"]["shares"] == "230500000"

@@ -64,7 +64,9 @@ def test_workbook_recomputes_the_engine_to_the_cent(tmp_path: Path) -> None:
     assert cell("Activity", A["exercised"]) == float(Fraction(act["exercised"]["shares"]))
     assert cell("Activity", A["adjusted for stock events (§4)"]) == float(Fraction(act["adjusted_for_stock_events"]["shares"]))
     assert cell("Activity", A["outstanding at the end"]) == float(Fraction(act["outstanding_end"]["shares"]))
-    assert cell("Activity", A["outstanding at the end price"]) == pytest.approx(act["outstanding_end"]["weighted_average_exercise_price"], rel=1e-12)
+    for label, key in (("outstanding at the start", "outstanding_start"), ("issued", "issued"), ("exercised", "exercised"),
+                       ("outstanding at the end", "outstanding_end")):
+        assert cell("Activity", A[label + " price"]) == pytest.approx(act[key]["weighted_average_exercise_price"], rel=1e-12), label
     assert cell("Activity", A["intrinsic value"]) == pytest.approx(act["outstanding_end"]["intrinsic_value"], abs=0.005)
     assert cell("Activity", A["remaining life"]) == pytest.approx(act["outstanding_end"]["weighted_average_remaining_life_years"], rel=1e-12)
     assert cell("Activity", A["tie"]) == 0

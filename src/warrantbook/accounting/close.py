@@ -358,12 +358,15 @@ def _activity(states: _States, company: str, prior: date, end: date, change_days
         if r is None:
             r = keys[(no, i)] = {"option": no, "tranche": i, "exercise_price": price, "start": Fraction(0), "issued": Fraction(0),
                                  "transferred_in": Fraction(0), "transferred_out": Fraction(0), "exercised": Fraction(0),
-                                 "expired": Fraction(0), "adjusted": Fraction(0), "end": Fraction(0), "issued_price": price}
+                                 "expired": Fraction(0), "adjusted": Fraction(0), "end": Fraction(0), "issued_price": price,
+                                 "start_price": price, "exercised_value": Fraction(0), "expired_value": Fraction(0)}
         return r
 
     for o in company_options(start_state, company):
         for i, t in enumerate(o.tranches):
-            row(o.option_no, i, t.exercise_price)["start"] += t.shares
+            r = row(o.option_no, i, t.exercise_price)
+            r["start"] += t.shares
+            r["start_price"] = t.exercise_price
     for o in company_options(end_state, company):
         for i, t in enumerate(o.tranches):
             r = row(o.option_no, i, t.exercise_price)
@@ -378,7 +381,10 @@ def _activity(states: _States, company: str, prior: date, end: date, change_days
         elif isinstance(e, ev.ExerciseEffected) and e.company == company:
             before = states.at(e.on - timedelta(days=1)).options.get(e.option_no)
             price = e.aggregate_exercise_price / e.shares_exercised if e.shares_exercised else Fraction(0)
-            row(e.option_no, e.tranche, before.tranches[e.tranche].exercise_price if before else price)["exercised"] += e.shares_exercised
+            at = before.tranches[e.tranche].exercise_price if before else price
+            r = row(e.option_no, e.tranche, at)
+            r["exercised"] += e.shares_exercised
+            r["exercised_value"] += e.shares_exercised * at
         elif isinstance(e, ev.TransferRegistered) or isinstance(e, ev.ReplacementIssued):
             day_before = states.at(e.on - timedelta(days=1)) if e.on - timedelta(days=1) >= prior else start_state
             after = states.at(e.on)
@@ -405,7 +411,9 @@ def _activity(states: _States, company: str, prior: date, end: date, change_days
         exp = o.terms.expiration.on
         if o.status.value == "expired" and exp is not None and prior <= exp < end:
             for i, t in enumerate(o.tranches):
-                row(no, i, t.exercise_price)["expired"] += t.shares
+                r = row(no, i, t.exercise_price)
+                r["expired"] += t.shares
+                r["expired_value"] += t.shares * t.exercise_price
     S = inputs.price
     terms = {(r.option_no, r.tranche): r for r in closing}
     rows = []
@@ -421,19 +429,27 @@ def _activity(states: _States, company: str, prior: date, end: date, change_days
     def total(k: str) -> Fraction:
         return sum((r[k] for r in rows), Fraction(0))
 
-    def waep(k: str, price: str = "exercise_price") -> float | None:
+    def waep(k: str, price: str) -> float | None:
         n = total(k)
         return float(sum((r[k] * r[price] for r in rows), Fraction(0)) / n) if n else None
 
+    def average(k: str) -> float | None:
+        n = total(k)
+        return float(total(k + "_value") / n) if n else None
+
+    for r in rows:  # the price each row's exercises and expiries happened at, for the workbook's weighted averages
+        r["exercised_price"] = r["exercised_value"] / r["exercised"] if r["exercised"] else Fraction(0)
+        r["expired_price"] = r["expired_value"] / r["expired"] if r["expired"] else Fraction(0)
+
     end_total = total("end")
     table = {
-        "outstanding_start": {"shares": _t(total("start")), "weighted_average_exercise_price": waep("start")},
+        "outstanding_start": {"shares": _t(total("start")), "weighted_average_exercise_price": waep("start", "start_price")},
         "issued": {"shares": _t(total("issued")), "weighted_average_exercise_price": waep("issued", "issued_price")},
-        "exercised": {"shares": _t(total("exercised")), "weighted_average_exercise_price": waep("exercised")},
-        "expired_or_cancelled": {"shares": _t(total("expired")), "weighted_average_exercise_price": waep("expired")},
+        "exercised": {"shares": _t(total("exercised")), "weighted_average_exercise_price": average("exercised")},
+        "expired_or_cancelled": {"shares": _t(total("expired")), "weighted_average_exercise_price": average("expired")},
         "adjusted_for_stock_events": {"shares": _t(total("adjusted")), "clause": "§4"},
         "transferred": {"in": _t(total("transferred_in")), "out": _t(total("transferred_out")), "clause": "§7, §8 (no change in the total)"},
-        "outstanding_end": {"shares": _t(end_total), "weighted_average_exercise_price": waep("end"),
+        "outstanding_end": {"shares": _t(end_total), "weighted_average_exercise_price": waep("end", "exercise_price"),
                             "weighted_average_remaining_life_years": (sum(float(r["end"]) * r["remaining_life_years"] for r in rows)
                                                                        / float(end_total)) if end_total else None,
                             "intrinsic_value": sum(r["intrinsic_value"] for r in rows), "share_price": float(S)},

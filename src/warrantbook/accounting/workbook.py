@@ -136,25 +136,26 @@ def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
     # -- Activity
     ws = wb.add_worksheet("Activity")
     cols = ("option", "tranche", "start", "issued", "transferred in", "transferred out", "exercised", "expired", "adjusted (§4)", "end",
-            "exercise price", "price at issue", "remaining life (years)", "intrinsic value", "tie (must be 0)")
+            "exercise price at the end", "price at issue", "price at the start", "price at exercise", "price at expiry",
+            "remaining life (years)", "intrinsic value", "tie (must be 0)")
     for c, h in enumerate(cols):
         text(ws, 0, c, h, bold)
-    ws.write_string(0, 16, "share price", bold)
-    ws.write_number(1, 16, _num(pack.inputs.price))
+    ws.write_string(0, 19, "share price", bold)
+    ws.write_number(1, 19, _num(pack.inputs.price))
     act = pack.activity_rows
     for i, ar in enumerate(act, 1):
         n = i + 1
         text(ws, i, 0, ar["option"])
         ws.write_number(i, 1, ar["tranche"])
         for c, name in enumerate(("start", "issued", "transferred_in", "transferred_out", "exercised", "expired", "adjusted", "end",
-                                  "exercise_price", "issued_price"), 2):
+                                  "exercise_price", "issued_price", "start_price", "exercised_price", "expired_price"), 2):
             ws.write_number(i, c, _num(ar[name]))
-        ws.write_number(i, 12, float(ar["remaining_life_years"]))
-        ws.write_formula(i, 13, f"=J{n}*MAX($Q$2-K{n},0)", None, ar["intrinsic_value"])
-        ws.write_formula(i, 14, f"=C{n}+D{n}+E{n}-F{n}-G{n}-H{n}+I{n}-J{n}", None, 0)
+        ws.write_number(i, 15, float(ar["remaining_life_years"]))
+        ws.write_formula(i, 16, f"=J{n}*MAX($T$2-K{n},0)", None, ar["intrinsic_value"])
+        ws.write_formula(i, 17, f"=C{n}+D{n}+E{n}-F{n}-G{n}-H{n}+I{n}-J{n}", None, 0)
     last_a = len(act) + 1
     t0 = last_a + 2
-    table = [("outstanding at the start", "C", "K"), ("issued", "D", "L"), ("exercised", "G", "K"), ("expired or cancelled", "H", "K"),
+    table = [("outstanding at the start", "C", "M"), ("issued", "D", "L"), ("exercised", "G", "N"), ("expired or cancelled", "H", "O"),
              ("adjusted for stock events (§4)", "I", None), ("outstanding at the end", "J", "K")]
     text(ws, t0, 0, "warrant activity", bold)
     text(ws, t0, 1, "shares", bold)
@@ -170,9 +171,9 @@ def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
         acells[label + " price"] = f"C{j + 1}"
     j = t0 + len(table) + 1
     text(ws, j, 0, "weighted-average remaining life (years)")
-    ws.write_formula(j, 1, f"=IF(SUM(J2:J{last_a})=0,0,SUMPRODUCT(J2:J{last_a},M2:M{last_a})/SUM(J2:J{last_a}))")
+    ws.write_formula(j, 1, f"=IF(SUM(J2:J{last_a})=0,0,SUMPRODUCT(J2:J{last_a},P2:P{last_a})/SUM(J2:J{last_a}))")
     text(ws, j + 1, 0, "intrinsic value at the end")
-    ws.write_formula(j + 1, 1, f"=SUM(N2:N{last_a})")
+    ws.write_formula(j + 1, 1, f"=SUM(Q2:Q{last_a})")
     text(ws, j + 2, 0, "tie: start + issued - exercised - expired + adjusted - end (must be 0)")
     ws.write_formula(j + 2, 1, f"={acells['outstanding at the start']}+{acells['issued']}-{acells['exercised']}-{acells['expired or cancelled']}"
                      f"+{acells['adjusted for stock events (§4)']}-{acells['outstanding at the end']}")

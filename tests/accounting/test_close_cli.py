@@ -1,0 +1,73 @@
+"""`warrantbook valuation-input` and `warrantbook close` end to end on a copy of the seed book."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from warrantbook.cli.main import app
+
+SEED = Path(__file__).resolve().parents[2] / "examples" / "seed-option.yaml"
+runner = CliRunner()
+
+
+def wb(*args: str, code: int = 0) -> Any:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == code, f"{args}: exit {result.exit_code}\n{result.output}"
+    return result
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> list[str]:
+    path = tmp_path / "book.yaml"
+    shutil.copy(SEED, path)
+    return ["--book", str(path)]
+
+
+def test_record_inputs_then_close(book: list[str], tmp_path: Path) -> None:
+    recorded = json.loads(wb("valuation-input", "--company", "atg", "--on", "2006-06-30", "--volatility-window", "60", "--rate", "4.35%",
+                             "--term-years", "5", "--source", "Treasury 5-year CMT; 60-day historical volatility", *book, "--json").stdout)
+    (event,) = recorded["recorded"]
+    assert event["kind"] == "valuation-input" and event["data"]["rate"] == "0.0435" and event["data"]["volatility_window"] == 60
+    out, memo = tmp_path / "close.xlsx", tmp_path / "close.pdf"
+    pack = json.loads(wb("close", "--company", "atg", "--period-end", "2006-09-30", "--prior", "2006-06-30", "--out", str(out),
+                         "--memo", str(memo), "--net-income", "-125000", *book, "--json").stdout)
+    assert pack["audit_head"]["count"] > 200 and len(pack["audit_head"]["hash"]) == 64
+    for inst in pack["instruments"]:
+        assert inst["inputs"]["volatility_source"].startswith("sample standard deviation of daily log returns")
+        assert inst["inputs"]["share_price_source"].startswith("§1.2(b)")
+        assert inst["inputs"]["term_basis"] == "assumed"
+    assert pack["eps"]["dilution"].startswith("loss period")
+    assert pack["activity"]["ties"]
+    assert out.stat().st_size > 0 and memo.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(memo), "-"], capture_output=True, text=True, check=True).stdout
+        assert "Quarter close: American Technologies Group, Inc." in text and pack["audit_head"]["hash"] in text
+        assert "Level 3 roll-forward" in text and "ASC 815-40" in text
+    people = wb("close", "--company", "atg", "--period-end", "2006-09-30", "--prior", "2006-06-30", *book).stdout
+    assert "Fair value at the period end" in people and "ties: True" in people
+
+
+def test_close_refusals_name_the_field(book: list[str], tmp_path: Path) -> None:
+    no_inputs = json.loads(wb("close", "--company", "atg", "--period-end", "2006-09-30", *book, "--json", code=2).stdout)
+    assert no_inputs["field"] == "valuation-input"
+    for args, field in ((["--out", str(tmp_path / "x.csv")], "out"), (["--memo", str(tmp_path / "x.html")], "memo"),
+                        (["--sequencing", "random"], "sequencing"), (["--penny-threshold", "150%"], "penny_threshold"),
+                        (["--net-income", "12.345"], "net_income"), (["--prior", "2006-10-31"], "prior"), (["--mc-paths", "10"], "mc_paths")):
+        err = json.loads(wb("close", "--company", "atg", "--period-end", "2006-09-30", *args, *book, "--json", code=2).stdout)
+        assert err["field"] == field, (args, err)
+
+
+def test_valuation_input_refused_for_a_holder(book: list[str]) -> None:
+    err = json.loads(wb("valuation-input", "--company", "atg", "--on", "2006-06-30", "--volatility", "0.9", "--rate", "0.04",
+                        "--source", "x", "--actor", "holder:gssf", *book, "--json", code=1).stdout)
+    assert err["field"] == "actor"
+    err = json.loads(wb("valuation-input", "--company", "atg", "--on", "2006-06-30", "--volatility", "0.9", "--volatility-window", "20",
+                        "--rate", "0.04", "--source", "x", *book, "--json", code=2).stdout)
+    assert err["field"] == "volatility"
