@@ -14,6 +14,7 @@ not covered is a liability as a whole (the careful reading; docs/close.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -62,6 +63,38 @@ def company_options(state: BookState, company: str) -> list[OptionState]:
     return [state.options[no] for no in state.by_company.get(company, ()) if state.options[no].active]
 
 
+def _order(options: list[OptionState], sequencing: Sequencing) -> list[OptionState]:
+    return sorted((o for o in options if o.basket is None), key=lambda o: (o.issued_on, o.option_no),
+                  reverse=sequencing is Sequencing.EARLIEST_FIRST)
+
+
+def verdicts(state: BookState, company: str, day: date, sequencing: Sequencing = Sequencing.LATEST_FIRST) -> dict[str, str]:
+    """Only the classification of each outstanding option (what `classify` decides, without the explanations).
+
+    Every condition but sufficiency is decided by the terms alone (see `classify`), so sufficiency decides."""
+    options = company_options(state, company)
+    cs = state.companies.get(company)
+    authorized = cs.authorized_on(day) if cs else None
+    outstanding = cs.outstanding_on(day) if cs else None
+    if authorized is None or outstanding is None:
+        return {o.option_no: "liability" for o in options}
+    available = authorized - outstanding
+    out = {o.option_no: "equity" for o in options}  # a basket option: the successor's shares decide (needs judgment)
+    used: int | Fraction = 0
+    for o in _order(options, sequencing):
+        need: int | Fraction = sum(t.shares.numerator for t in o.tranches) if all(t.shares.denominator == 1 for t in o.tranches) else o.remaining
+        if used + need <= available:
+            used += need
+        else:
+            out[o.option_no] = "liability"
+    return out
+
+
+def sufficiency(state: BookState, company: str, day: date, sequencing: Sequencing = Sequencing.LATEST_FIRST) -> dict[str, Condition]:
+    """The sufficient-shares condition of each outstanding option, with its explanation (the one that varies by date)."""
+    return _coverage(state, company, day, company_options(state, company), sequencing)
+
+
 def _coverage(state: BookState, company: str, day: date, options: list[OptionState], sequencing: Sequencing) -> dict[str, Condition]:
     guidance = "ASC 815-40-25-19 to 25-21; sequencing ASC 815-40-35-12"
     cs = state.companies.get(company)
@@ -76,11 +109,9 @@ def _coverage(state: BookState, company: str, day: date, options: list[OptionSta
                                        "cannot be shown", True, "record the charter's authorized shares and the transfer agent's count")
                 for o in options}
     available = authorized - outstanding
-    order = sorted((o for o in options if o.basket is None), key=lambda o: (o.issued_on, o.option_no),
-                   reverse=sequencing is Sequencing.EARLIEST_FIRST)
     out: dict[str, Condition] = {}
     used = Fraction(0)
-    for o in order:
+    for o in _order(options, sequencing):
         need = o.remaining
         covered = used + need <= available
         why = (f"{_n(available)} authorized and unissued ({_n(authorized)} authorized - {_n(outstanding)} outstanding); "
@@ -149,16 +180,16 @@ def _no_senior_rights(o: OptionState) -> Condition:
                      True, "the Security Agreement (definition (e)) is not in the ledger: confirm it does not secure the option")
 
 
-def reclassifications(timeline: list[tuple[date, dict[str, OptionClass]]], before: dict[str, OptionClass]) -> list[dict[str, object]]:
+def reclassifications(timeline: list[tuple[date, dict[str, str]]], before: dict[str, str],
+                      explain: Callable[[date, str], str]) -> list[dict[str, object]]:
     """ASC 815-40-35-8: each date an option's classification changed, from one classified state to the next."""
     out: list[dict[str, object]] = []
-    last = {no: c.classification for no, c in before.items()}
+    last = dict(before)
     for day, classes in timeline:
         for no, c in classes.items():
             previous = last.get(no)
-            if previous is not None and previous != c.classification:
-                out.append({"option": no, "on": day.isoformat(), "from": previous, "to": c.classification, "guidance": "ASC 815-40-35-8",
-                            "deciding": next((f"{x.name}: {x.why}" for x in c.conditions if x.verdict == "fails"),
-                                             "every condition now met")})
-            last[no] = c.classification
+            if previous is not None and previous != c:
+                out.append({"option": no, "on": day.isoformat(), "from": previous, "to": c, "guidance": "ASC 815-40-35-8",
+                            "deciding": explain(day, no)})
+            last[no] = c
     return out

@@ -14,6 +14,7 @@ shares, reorganization, dissolution, amendment) and the day after each stated ex
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -23,7 +24,16 @@ from typing import Any
 
 import numpy as np
 
-from warrantbook.accounting.classification import OptionClass, Sequencing, classify, company_options, reclassifications
+from warrantbook.accounting.classification import (
+    Condition,
+    OptionClass,
+    Sequencing,
+    classify,
+    company_options,
+    reclassifications,
+    sufficiency,
+    verdicts,
+)
 from warrantbook.accounting.eps import DEFAULT_PENNY_THRESHOLD, is_penny, tsm_increment
 from warrantbook.accounting.inputs import Inputs, Term, price_series, resolve, term_of
 from warrantbook.accounting.pricing import McResult, bs_call_many, monte_carlo_call
@@ -133,7 +143,11 @@ class ClosePack:
 # ---------------------------------------------------------------- valuation of a state at a date
 
 
-def value_state(state: BookState, company: str, day: date, classes: dict[str, OptionClass], role: str,
+def _verdicts(classes: dict[str, OptionClass]) -> dict[str, str]:
+    return {no: c.classification for no, c in classes.items()}
+
+
+def value_state(state: BookState, company: str, day: date, classes: dict[str, str], role: str,
                 only: Sequence[str] | None = None, inputs: Inputs | None = None) -> list[Row]:
     """One row per price tranche of each outstanding option of `company` in `state` (or of `only`), measured at `day`."""
     options = company_options(state, company)
@@ -159,7 +173,7 @@ def value_state(state: BookState, company: str, day: date, classes: dict[str, Op
     rows = []
     for (o, i, t, term), k, tt, v in zip(keys, K, T, per):
         fv = float(t.shares) * float(v)
-        rows.append(Row(role, day, o.option_no, i, classes[o.option_no].classification if o.option_no in classes else "equity",
+        rows.append(Row(role, day, o.option_no, i, classes.get(o.option_no, "equity"),
                         t.shares, t.exercise_price, S, float(k), float(tt), inputs.rate, inputs.dividend_yield, inputs.volatility,
                         float(v), fv, cents(fv), term, inputs))
     return rows
@@ -169,17 +183,24 @@ def value_state(state: BookState, company: str, day: date, classes: dict[str, Op
 
 
 class _States:
-    """fold(events, day), each day once."""
+    """fold(events, day), each day once; `on(day)` reuses the state of the last change date on or before it."""
 
     def __init__(self, events: list[ev.Event]):
         self.events = events
         self.cache: dict[date, BookState] = {}
+        self.anchors: list[date] = []
 
     def at(self, day: date) -> BookState:
         s = self.cache.get(day)
         if s is None:
             s = self.cache[day] = fold(self.events, day)
         return s
+
+    def on(self, day: date) -> BookState:
+        """The company's options and share counts as they stand on `day`: between two change dates nothing that the
+        close reads changes (notices, payments, quotes and inputs do not), so the last change date's state serves."""
+        i = bisect.bisect_right(self.anchors, day)
+        return self.at(self.anchors[i - 1] if i else day)
 
 
 def previous_quarter_end(day: date) -> date:
@@ -217,21 +238,30 @@ def build_close(events: list[ev.Event], company: str, period_end: date, prior: d
             days.add(exp + timedelta(days=1))
     change_days = sorted(days)
 
+    states.anchors = [prior, *change_days]
     classes_prior = classify(prior_state, company, prior, sequencing)
     classes_end = classify(end_state, company, period_end, sequencing)
-    timeline = [(d, classify(states.at(d), company, d, sequencing)) for d in change_days]
-    reclassified = reclassifications(timeline, classes_prior)
+    timeline = [(d, verdicts(states.at(d), company, d, sequencing)) for d in change_days]
+
+    explained: dict[date, dict[str, Condition]] = {}
+
+    def explain(day: date, no: str) -> str:
+        if day not in explained:  # only sufficiency varies with the date (classification.verdicts)
+            explained[day] = sufficiency(states.at(day), company, day, sequencing)
+        x = explained[day][no]
+        return f"{x.name}: {x.why}" if x.verdict == "fails" else "every condition now met"
+
+    reclassified = reclassifications(timeline, _verdicts(classes_prior), explain)
 
     end_inputs = resolve(end_state, company, period_end)
     flags.extend(end_inputs.flags)
-    rows = value_state(end_state, company, period_end, classes_end, "closing", inputs=end_inputs)
+    rows = value_state(end_state, company, period_end, _verdicts(classes_end), "closing", inputs=end_inputs)
     for r in rows:
         if r.term.basis == "assumed":
             flags.append(f"{r.option_no}: {r.term.source}")
             break
 
-    level3, steps, measured, per_option_change = _level3(states, company, prior, period_end, change_days, classes_prior, timeline,
-                                                         classes_end, rows, sequencing)
+    level3, steps, measured, per_option_change = _level3(states, company, prior, _verdicts(classes_prior), timeline, rows)
     activity, activity_rows = _activity(states, company, prior, period_end, change_days, rows, end_inputs)
     measurement = _measurement(rows)
     sensitivity = _sensitivity(rows)
@@ -250,9 +280,8 @@ def build_close(events: list[ev.Event], company: str, period_end: date, prior: d
 # ---------------------------------------------------------------- Level 3 roll-forward (ASC 820-10-50-2(c))
 
 
-def _level3(states: _States, company: str, prior: date, end: date, change_days: list[date], classes_prior: dict[str, OptionClass],
-            timeline: list[tuple[date, dict[str, OptionClass]]], classes_end: dict[str, OptionClass], closing_rows: list[Row],
-            sequencing: Sequencing) -> tuple[dict[str, Decimal], list[dict[str, Any]], list[Row], dict[str, Decimal]]:
+def _level3(states: _States, company: str, prior: date, classes_prior: dict[str, str], timeline: list[tuple[date, dict[str, str]]],
+            closing_rows: list[Row]) -> tuple[dict[str, Decimal], list[dict[str, Any]], list[Row], dict[str, Decimal]]:
     """Liability-classified options: opening, issued, reclassified in, exercised, reclassified out, expired, change, closing."""
     lines = {k: Decimal(0) for k in ("opening", "issued", "reclassified_in", "exercised", "reclassified_out", "expired",
                                      "change_in_fair_value", "closing")}
@@ -260,8 +289,8 @@ def _level3(states: _States, company: str, prior: date, end: date, change_days: 
     steps: list[dict[str, Any]] = []
     change: dict[str, Decimal] = {}
 
-    def liabilities(classes: dict[str, OptionClass]) -> list[str]:
-        return [no for no, c in classes.items() if c.classification == "liability"]
+    def liabilities(classes: dict[str, str]) -> list[str]:
+        return [no for no, c in classes.items() if c == "liability"]
 
     def per_option(rows: list[Row]) -> dict[str, Decimal]:
         out: dict[str, Decimal] = {}
@@ -276,7 +305,7 @@ def _level3(states: _States, company: str, prior: date, end: date, change_days: 
     lines["opening"] = sum(carrying.values(), Decimal(0))
     classes_before = classes_prior
     for d, classes_after in timeline:
-        before_state = states.at(d - timedelta(days=1))
+        before_state = states.on(d - timedelta(days=1))
         after_state = states.at(d)
         was = liabilities(classes_before)
         now = liabilities(classes_after)
@@ -293,29 +322,30 @@ def _level3(states: _States, company: str, prior: date, end: date, change_days: 
         step: dict[str, Any] = {"on": d.isoformat(), "issued": Decimal(0), "reclassified_in": Decimal(0), "exercised": Decimal(0),
                                 "reclassified_out": Decimal(0), "expired": Decimal(0)}
         per_share = {(r.option_no, r.tranche): r.per_share for r in before_rows}
+        rows_before, rows_after = _by_option(before_rows), _by_option(after_rows)
         for e in after_state.events:
             if isinstance(e, ev.ExerciseEffected) and e.on == d and e.option_no in vb and e.id not in after_state.corrections:
                 amount = cents(float(e.shares_exercised) * per_share.get((e.option_no, e.tranche), 0.0))
                 step["exercised"] += amount
-                measured.append(_exercise_row(before_rows, e, amount))
+                measured.append(_exercise_row(rows_before[e.option_no], e, amount))
         for no in now:
             if no in vb:
                 continue
             parent = after_state.options[no].parent
             if no not in before_state.options and after_state.options[no].origin == "issue":
                 step["issued"] += va[no]
-                measured += [replace(r, role="issued") for r in after_rows if r.option_no == no]
+                measured += [replace(r, role="issued") for r in rows_after[no]]
             elif no in before_state.options or parent not in vb:
                 step["reclassified_in"] += va[no]
-                measured += [replace(r, role="reclassified-in") for r in after_rows if r.option_no == no]
+                measured += [replace(r, role="reclassified-in") for r in rows_after[no]]
         for no in was:
             o = after_state.options.get(no)
             if o is not None and o.active and no not in now:
                 step["reclassified_out"] += vb[no]
-                measured += [replace(r, role="reclassified-out") for r in before_rows if r.option_no == no]
+                measured += [replace(r, role="reclassified-out") for r in rows_before[no]]
             elif o is not None and o.status.value == "expired":
                 step["expired"] += vb[no]
-                measured += [replace(r, role="expired") for r in before_rows if r.option_no == no]
+                measured += [replace(r, role="expired") for r in rows_before[no]]
         for k in ("issued", "reclassified_in", "exercised", "reclassified_out", "expired"):
             lines[k] += step[k]
         # what the flows leave unexplained on this day is remeasurement (cents from splitting an option on transfer, the
@@ -337,6 +367,13 @@ def _level3(states: _States, company: str, prior: date, end: date, change_days: 
     if tie != lines["closing"]:  # pragma: no cover - a broken invariant, never a user's input
         raise AssertionError(f"Level 3 roll-forward does not tie: {tie} != {lines['closing']}")
     return lines, steps, measured, change
+
+
+def _by_option(rows: list[Row]) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = {}
+    for r in rows:
+        out.setdefault(r.option_no, []).append(r)
+    return out
 
 
 def _exercise_row(before_rows: list[Row], e: ev.ExerciseEffected, amount: Decimal) -> Row:
@@ -379,14 +416,14 @@ def _activity(states: _States, company: str, prior: date, end: date, change_days
             for i, t in enumerate(e.terms.tranches):
                 row(e.option_no, i, t.exercise_price)["issued"] += t.shares
         elif isinstance(e, ev.ExerciseEffected) and e.company == company:
-            before = states.at(e.on - timedelta(days=1)).options.get(e.option_no)
+            before = states.on(e.on - timedelta(days=1)).options.get(e.option_no)
             price = e.aggregate_exercise_price / e.shares_exercised if e.shares_exercised else Fraction(0)
             at = before.tranches[e.tranche].exercise_price if before else price
             r = row(e.option_no, e.tranche, at)
             r["exercised"] += e.shares_exercised
             r["exercised_value"] += e.shares_exercised * at
         elif isinstance(e, ev.TransferRegistered) or isinstance(e, ev.ReplacementIssued):
-            day_before = states.at(e.on - timedelta(days=1)) if e.on - timedelta(days=1) >= prior else start_state
+            day_before = states.on(e.on - timedelta(days=1))
             after = states.at(e.on)
             parent = after.options.get(e.option_no)
             if parent is None or parent.company != company:
@@ -400,7 +437,7 @@ def _activity(states: _States, company: str, prior: date, end: date, change_days
                 for i, t in enumerate(c.tranches):
                     row(child, i, t.exercise_price)["transferred_in"] += t.shares
         elif isinstance(e, ev.StockEvent) and e.issuer == company:
-            day_before = states.at(e.on - timedelta(days=1))
+            day_before = states.on(e.on - timedelta(days=1))
             ratio = e.outstanding_after / e.outstanding_before
             for o in company_options(day_before, company):
                 if o.basket is None:
@@ -540,43 +577,52 @@ def _eps(states: _States, company: str, prior: date, end: date, change_days: lis
 
     bounds = sorted({start, *[d for d in change_days if d > start], *[e.on for e in splits if e.on > start]}) + [end + timedelta(days=1)]
     segments: list[dict[str, Any]] = []
-    penny_weighted: dict[str, Fraction] = {}
-    tsm_weighted: dict[tuple[str, int], tuple[Fraction, Fraction]] = {}
+    penny_weighted: dict[str, int | Fraction] = {}
+    tsm_weighted: dict[tuple[str, int], tuple[int | Fraction, Fraction]] = {}  # share-days until the end of the loop, then shares
     total_days = (end - prior).days
     for a, b in zip(bounds, bounds[1:]):
-        s = states.at(a)
+        s = states.on(a)
         days = (b - a).days
         outstanding = s.companies[company].outstanding_on(a) if company in s.companies else None
         if outstanding is None:
             raise BadInput(f"outstanding: no shares-outstanding fact for {company} on or before {a}: EPS needs it", field="outstanding")
         f = factor(a)
-        penny = Fraction(0)
+        penny: int | Fraction = 0
+        penny_of: dict[Fraction, bool] = {}
         for o in company_options(s, company):
             if o.basket is not None:
                 continue
             for i, t in enumerate(o.tranches):
-                if is_penny(t.exercise_price / f, average, threshold):
-                    penny += t.shares
-                    penny_weighted[o.option_no] = penny_weighted.get(o.option_no, Fraction(0)) + t.shares * f * days / total_days
+                price = t.exercise_price if f == 1 else t.exercise_price / f
+                is_p = penny_of.get(price)
+                if is_p is None:
+                    is_p = penny_of[price] = is_penny(price, average, threshold)
+                shares = t.shares.numerator if t.shares.denominator == 1 else t.shares
+                weight = (shares if f == 1 else shares * f) * days  # share-days, divided by the period's days at the end
+                if is_p:
+                    penny += shares
+                    penny_weighted[o.option_no] = penny_weighted.get(o.option_no, 0) + weight
                 else:
-                    n, k = tsm_weighted.get((o.option_no, i), (Fraction(0), t.exercise_price / f))
-                    tsm_weighted[(o.option_no, i)] = (n + t.shares * f * days / total_days, t.exercise_price / f)
+                    n, _k = tsm_weighted.get((o.option_no, i), (0, price))
+                    tsm_weighted[(o.option_no, i)] = (n + weight, price)
         segments.append({"from": a.isoformat(), "to": (b - timedelta(days=1)).isoformat(), "days": days, "outstanding": _t(outstanding),
-                         "restatement_factor": _t(f), "penny_warrant_shares": _t(penny)})
+                         "restatement_factor": _t(f), "penny_warrant_shares": _t(Fraction(penny))})
+    penny_in_basic = {no: Fraction(v) / total_days for no, v in penny_weighted.items()}
+    tsm_in_diluted = {key: (Fraction(n) / total_days, k) for key, (n, k) in tsm_weighted.items()}
     weighted_outstanding = sum((Fraction(seg["days"]) * Fraction(seg["outstanding"]) * Fraction(seg["restatement_factor"]) for seg in segments),
                                Fraction(0)) / total_days
-    penny_total = sum(penny_weighted.values(), Fraction(0))
+    penny_total = sum(penny_in_basic.values(), Fraction(0))
     basic = weighted_outstanding + penny_total
     tsm_rows: list[dict[str, Any]] = [{"option": no, "tranche": i, "weighted_shares": _t(n), "exercise_price": _t(k),
                  "incremental": _t(tsm_increment(n, k, average)), "classification": classes[no].classification if no in classes else "equity"}
-                for (no, i), (n, k) in tsm_weighted.items()]
-    incremental = sum((tsm_increment(n, k, average) for n, k in tsm_weighted.values()), Fraction(0))
+                for (no, i), (n, k) in tsm_in_diluted.items()]
+    incremental = sum((tsm_increment(n, k, average) for n, k in tsm_in_diluted.values()), Fraction(0))
     liability_tsm = {r["option"] for r in tsm_rows if r["classification"] == "liability" and Fraction(r["incremental"]) > 0}
     adjustment = -sum((change.get(no, Decimal(0)) for no in liability_tsm), Decimal(0))  # remove the period's gain (or loss)
     out: dict[str, Any] = {
         "period_days": total_days, "average_price": float(average), "average_price_exact": _t(average), "average_price_source": average_source,
         "penny_threshold": _t(threshold), "segments": segments, "weighted_average_outstanding": _t(weighted_outstanding),
-        "penny_warrants_in_basic": {no: _t(v) for no, v in penny_weighted.items()}, "basic_shares": _t(basic),
+        "penny_warrants_in_basic": {no: _t(v) for no, v in penny_in_basic.items()}, "basic_shares": _t(basic),
         "treasury_stock_method": tsm_rows, "incremental_shares": _t(incremental),
         "numerator_adjustment": str(adjustment), "guidance": "ASC 260-10-45-13 (penny warrants), 45-23 (treasury stock method), "
         "45-17 and 45-20 (anti-dilution), 45-45 to 45-46 and 55-32 (liability-classified warrants)",

@@ -32,7 +32,7 @@ def bs_formula(S: str, K: str, T: str, r: str, q: str, v: str) -> str:
     """Black-Scholes-Merton per share, as an Excel expression of six cell references."""
     d1 = f"(LN({S}/{K})+({r}-{q}+{v}^2/2)*{T})/({v}*SQRT({T}))"
     d2 = f"(LN({S}/{K})+({r}-{q}-{v}^2/2)*{T})/({v}*SQRT({T}))"
-    live = f"{S}*EXP(-{q}*{T})*NORM.S.DIST({d1},TRUE)-{K}*EXP(-{r}*{T})*NORM.S.DIST({d2},TRUE)"
+    live = f"{S}*EXP(-{q}*{T})*_xlfn.NORM.S.DIST({d1},TRUE)-{K}*EXP(-{r}*{T})*_xlfn.NORM.S.DIST({d2},TRUE)"
     return f"IF({T}*{v}=0,MAX({S}*EXP(-{q}*{T})-{K}*EXP(-{r}*{T}),0),{live})"
 
 
@@ -47,7 +47,7 @@ def _num(x: Any) -> float:
 
 def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
     """Write the workbook; return where each figure lives (sheet and cell) so a test can find it."""
-    wb = xlsxwriter.Workbook(str(path), {"use_future_functions": True, "strings_to_formulas": False, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False})
     bold = wb.add_format({"bold": True})
     where: dict[str, Any] = {}
 
@@ -83,7 +83,10 @@ def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
              "term basis", "price source", "volatility source")
     for c, h in enumerate(heads):
         text(ws, 0, c, h, bold)
-    rows = pack.rows
+    # the remeasurements just before and after each change date (roles "before"/"after") explain the change in fair
+    # value instrument by instrument; they are in the JSON pack. The workbook keeps the rows its tables add up.
+    rows = [r for r in pack.rows if r.role not in ("before", "after")]
+    where["rows"] = rows
     for i, r in enumerate(rows, 1):
         n = i + 1
         text(ws, i, 0, r.role)
