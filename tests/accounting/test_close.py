@@ -253,3 +253,15 @@ def test_monte_carlo_check_recorded_with_seed_and_error() -> None:
     pack = build_close(list(seed_close_book().events), "atg", END, PRIOR, mc_paths=20_000, mc_seed=99)
     (mc,) = pack.monte_carlo
     assert (mc["paths"], mc["seed"]) == (20_000, 99) and mc["standard_error"] > 0 and mc["within_4_standard_errors"]
+
+
+def test_a_shortfall_is_not_skipped_over() -> None:
+    """ASC 815-40-35-12, latest-first: 100,000,000 available cannot cover ATG-1 (140,250,000), so ATG-1 is reclassified and so is
+    ATG-2 after it, although ATG-2 alone (50,000,000) would fit: the sequence reclassifies from the latest until the rest fit."""
+    small = SHORTFALL.replace("shares: 200000000", "shares: 50000000").replace("shares: 1700000000", "shares: 1900000000")
+    state = fold(list(seed_close_book(small).events), date(2006, 2, 28))
+    classes = classify(state, "atg", date(2006, 2, 28))
+    assert {no: c.classification for no, c in classes.items()} == {"ATG-1": "liability", "ATG-2": "liability"}
+    assert "already lacks shares" in next(c.why for c in classes["ATG-2"].conditions if c.verdict == "fails")
+    earliest = classify(state, "atg", date(2006, 2, 28), Sequencing.EARLIEST_FIRST)
+    assert {no: c.classification for no, c in earliest.items()} == {"ATG-1": "liability", "ATG-2": "equity"}

@@ -85,7 +85,8 @@ def verdicts(state: BookState, company: str, day: date, sequencing: Sequencing =
         need: int | Fraction = sum(t.shares.numerator for t in o.tranches) if all(t.shares.denominator == 1 for t in o.tranches) else o.remaining
         if used + need <= available:
             used += need
-        else:
+        else:  # this one and every one after it in the sequence (an earlier shortfall is not skipped over)
+            used = available + 1
             out[o.option_no] = "liability"
     return out
 
@@ -110,16 +111,18 @@ def _coverage(state: BookState, company: str, day: date, options: list[OptionSta
                 for o in options}
     available = authorized - outstanding
     out: dict[str, Condition] = {}
-    used = Fraction(0)
+    ahead = Fraction(0)  # shares needed by the options before this one in the sequence
+    short = False
     for o in _order(options, sequencing):
         need = o.remaining
-        covered = used + need <= available
+        covered = not short and ahead + need <= available
         why = (f"{_n(available)} authorized and unissued ({_n(authorized)} authorized - {_n(outstanding)} outstanding); "
-               f"{_n(used)} needed ahead of this option by {sequencing.value} sequencing; this option needs {_n(need)} (§2.2(a)(i), "
-               "a cash exercise delivers one share per option share)")
+               f"{_n(ahead)} needed ahead of this option by {sequencing.value} sequencing; this option needs {_n(need)} (§2.2(a)(i), "
+               "a cash exercise delivers one share per option share)" + ("; an option ahead of it in the sequence already lacks shares"
+                                                                          if short else ""))
         out[o.option_no] = Condition(name, guidance, "§6", "meets" if covered else "fails", why, True, outside)
-        if covered:
-            used += need
+        short = short or not covered
+        ahead += need
     for o in options:
         if o.basket is not None:
             out[o.option_no] = Condition(name, guidance, "§3.1, §3.3", "meets", "after a §3 transaction the option delivers the "
