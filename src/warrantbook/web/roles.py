@@ -54,6 +54,7 @@ COMPANY_COMMANDS = frozenset({
     "issue", "company", "holder", "listing", "quote", "outstanding", "authorized", "ownership", "stock-event", "reorganization",
     "dissolution", "liquidation", "fmv-agreement", "fmv-award", "agent", "notice", "acknowledgment", "default-cure", "surrender",
     "payment", "delivery", "transfer-registration", "replacement", "void-presented", "cap-table-fact", "amendment", "correction",
+    "valuation-input",
 })
 AGENT_COMMANDS = frozenset({"surrender", "payment", "delivery", "transfer-registration", "replacement"})
 ALLOWED: dict[str, frozenset[str]] = {"holder": HOLDER_COMMANDS, "company": COMPANY_COMMANDS, "agent": AGENT_COMMANDS,
