@@ -35,6 +35,7 @@ def test_record_inputs_then_close(book: list[str], tmp_path: Path) -> None:
                              "--term-years", "5", "--source", "Treasury 5-year CMT; 60-day historical volatility", *book, "--json").stdout)
     (event,) = recorded["recorded"]
     assert event["kind"] == "valuation-input" and event["data"]["rate"] == "0.0435" and event["data"]["volatility_window"] == 60
+    assert event["description"] == "valuation inputs of atg: volatility from 60 daily returns, rate 4.35%, term 5 years (assumed)"
     out, memo = tmp_path / "close.xlsx", tmp_path / "close.pdf"
     pack = json.loads(wb("close", "--company", "atg", "--period-end", "2006-09-30", "--prior", "2006-06-30", "--out", str(out),
                          "--memo", str(memo), "--net-income", "-125000", *book, "--json").stdout)
