@@ -256,10 +256,10 @@ def build_close(events: list[ev.Event], company: str, period_end: date, prior: d
     end_inputs = resolve(end_state, company, period_end)
     flags.extend(end_inputs.flags)
     rows = value_state(end_state, company, period_end, _verdicts(classes_end), "closing", inputs=end_inputs)
-    for r in rows:
-        if r.term.basis == "assumed":
-            flags.append(f"{r.option_no}: {r.term.source}")
-            break
+    assumed = sorted({r.option_no for r in rows if r.term.basis == "assumed"})
+    if assumed:
+        source = next(r.term.source for r in rows if r.term.basis == "assumed")
+        flags.append(f"term of {len(assumed)} option(s) ({', '.join(assumed[:5])}{', ...' if len(assumed) > 5 else ''}): {source}")
 
     level3, steps, measured, per_option_change = _level3(states, company, prior, _verdicts(classes_prior), timeline, rows)
     activity, activity_rows = _activity(states, company, prior, period_end, change_days, rows, end_inputs)
