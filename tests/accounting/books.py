@@ -9,7 +9,7 @@ from warrantbook.book.io import Book
 from warrantbook.core.calendars import is_trading_day
 
 
-def quotes(first: date, last: date, start_price: str = "0.0200", step: str = "0.0001", wobble: bool = True) -> str:
+def quotes(first: date, last: date, start_price: str = "0.0200", step: str = "0.0001", wobble: bool = True, company: str = "atg") -> str:
     """OTCBB quotes (bid = ask - 0.002) on every NYSE trading day; mid prices zig-zag so volatility is not zero."""
     from fractions import Fraction
 
@@ -21,7 +21,7 @@ def quotes(first: date, last: date, start_price: str = "0.0200", step: str = "0.
         if is_trading_day(d):
             mid = price + (Fraction(step) * (1 if n % 2 else -1) if wobble else 0)
             bid, ask = mid - Fraction(1, 1000), mid + Fraction(1, 1000)
-            lines.append(f"- {{id: q-{d}, on: {d}, type: quote, company: atg, venue: otcbb, bid: \"{float(bid):.5f}\", "
+            lines.append(f"- {{id: q-{company}-{d}, on: {d}, type: quote, company: {company}, venue: otcbb, bid: \"{float(bid):.5f}\", "
                          f"ask: \"{float(ask):.5f}\", source: test}}")
             price += Fraction(step) / 10
             n += 1

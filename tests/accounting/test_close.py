@@ -265,3 +265,47 @@ def test_a_shortfall_is_not_skipped_over() -> None:
     assert "already lacks shares" in next(c.why for c in classes["ATG-2"].conditions if c.verdict == "fails")
     earliest = classify(state, "atg", date(2006, 2, 28), Sequencing.EARLIEST_FIRST)
     assert {no: c.classification for no, c in earliest.items()} == {"ATG-1": "liability", "ATG-2": "equity"}
+
+
+BETA = """\
+- {id: beta, on: 2005-12-01, type: company, actor: company:beta, company: {id: beta, name: "Beta Corp.", state: Delaware}}
+- {id: beta-listing, on: 2005-12-01, type: listing, actor: company:beta, company: beta, venue: otcbb}
+- {id: beta-out, on: 2005-12-01, type: outstanding, actor: company:beta, company: beta, shares: 500000000}
+- {id: beta-vi, on: 2005-12-30, type: valuation-input, actor: company:beta, company: beta, rate: "0.04", volatility: "0.8", source: test}
+- {id: beta-1, on: 2006-02-01, type: issue, actor: company:beta, option_no: B-1, holder: other,
+   terms: {company: beta, issue_date: 2006-02-01, cap: null, expiration: {on: 2006-03-15, source: stated in the warrant},
+           tranches: [{shares: 1000000, exercise_price: "0.01"}]}}
+"""
+
+
+def test_issued_as_a_liability_then_expired() -> None:
+    """With no authorized shares recorded, sufficiency cannot be shown: B-1 is a liability from its issue (Level 3 'issued', at its
+    fair value that day); it expires after 2006-03-15 (stated), leaving the table through 'expired' at its value then."""
+    book = make_book(quotes(date(2005, 11, 1), date(2006, 3, 31), company="beta", start_price="0.0150"), BETA)
+    events = list(book.events)
+    pack = build_close(events, "beta", END, PRIOR)
+    state = fold(events, date(2006, 2, 1))
+    i = resolve(state, "beta", date(2006, 2, 1))
+    T = (date(2006, 3, 15) - date(2006, 2, 1)).days / 365
+    L = pack.level3
+    assert L["issued"] == cents(1_000_000 * bs_call(float(i.price), 0.01, T, 0.04, 0.8))
+    state = fold(events, date(2006, 3, 16))
+    i = resolve(state, "beta", date(2006, 3, 16))
+    assert L["expired"] == cents(1_000_000 * max(float(i.price) - 0.01, 0.0))  # T = 0: what it was worth when it lapsed
+    assert L["closing"] == 0 and L["issued"] - L["expired"] + L["change_in_fair_value"] == 0
+    a = pack.activity
+    assert (a["issued"]["shares"], a["expired_or_cancelled"]["shares"], a["outstanding_end"]["shares"]) == ("1000000", "1000000", "0")
+    assert a["ties"]
+    assert pack.classes == {}  # nothing outstanding at the end
+
+
+def test_liability_warrants_numerator_adds_back_their_change_in_fair_value() -> None:
+    """ASC 260-10-45-46: diluted EPS assumes exercise at the start, so the liability's change in fair value (in net income) is added back."""
+    book = seed_close_book(SHORTFALL)
+    pack = build_close(list(book.events), "atg", END, PRIOR, net_income=Decimal("5000000"))
+    e = pack.eps
+    change = pack.level3["change_in_fair_value"]
+    assert pack.classes["ATG-2"].classification == "liability" and change != 0
+    assert Decimal(e["numerator_adjustment"]) == change
+    assert e["dilution"] == "dilutive"
+    assert Decimal(e["diluted_numerator"]) == Decimal("5000000") + change

@@ -618,7 +618,8 @@ def _eps(states: _States, company: str, prior: date, end: date, change_days: lis
                 for (no, i), (n, k) in tsm_in_diluted.items()]
     incremental = sum((tsm_increment(n, k, average) for n, k in tsm_in_diluted.values()), Fraction(0))
     liability_tsm = {r["option"] for r in tsm_rows if r["classification"] == "liability" and Fraction(r["incremental"]) > 0}
-    adjustment = -sum((change.get(no, Decimal(0)) for no in liability_tsm), Decimal(0))  # remove the period's gain (or loss)
+    # their change in fair value is in net income (an increase is a loss): add it back, as if exercised at the start
+    adjustment = sum((change.get(no, Decimal(0)) for no in liability_tsm), Decimal(0))
     out: dict[str, Any] = {
         "period_days": total_days, "average_price": float(average), "average_price_exact": _t(average), "average_price_source": average_source,
         "penny_threshold": _t(threshold), "segments": segments, "weighted_average_outstanding": _t(weighted_outstanding),
