@@ -72,3 +72,23 @@ def test_valuation_input_refused_for_a_holder(book: list[str]) -> None:
     err = json.loads(wb("valuation-input", "--company", "atg", "--on", "2006-06-30", "--volatility", "0.9", "--volatility-window", "20",
                         "--rate", "0.04", "--source", "x", *book, "--json", code=2).stdout)
     assert err["field"] == "volatility"
+
+
+def test_memo_is_reproducible_and_reads_back(tmp_path: Path) -> None:
+    """The same pack gives the same PDF bytes; the text carries the figures the pack computed."""
+    from datetime import date
+
+    from tests.accounting.books import seed_close_book
+    from tests.accounting.test_close import SHORTFALL
+    from warrantbook.accounting.close import build_close
+    from warrantbook.accounting.memo import render_memo
+
+    pack = build_close(list(seed_close_book(SHORTFALL).events), "atg", date(2006, 3, 31), date(2005, 12, 31), mc_paths=5_000)
+    first, second = render_memo(pack), render_memo(pack)
+    assert first == second and first.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        path = tmp_path / "memo.pdf"
+        path.write_bytes(first)
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        assert f"{pack.level3['closing']:,}" in text and "ATG-2: liability" in text
+        assert "ATG-2 on 2006-02-15: equity → liability" in text
