@@ -92,3 +92,18 @@ def test_memo_is_reproducible_and_reads_back(tmp_path: Path) -> None:
         text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
         assert f"{pack.level3['closing']:,}" in text and "ATG-2: liability" in text
         assert "ATG-2 on 2006-02-15: equity → liability" in text
+
+
+def test_help_examples_run_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each command's help has an example; run in order on the demo's book, each works as printed."""
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    wb("demo", "--out", "my-book.yaml", "--json")
+    for command in ("valuation-input", "close"):
+        text = " ".join(wb(command, "--help").stdout.split())
+        assert "--json" in text
+        example = text.split("Example: warrantbook ", 1)[1].split(" Options:")[0]
+        args = shlex.split(example)
+        wb(*args)
+    assert (tmp_path / "close.xlsx").exists() and (tmp_path / "close.pdf").read_bytes().startswith(b"%PDF")

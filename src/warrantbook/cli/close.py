@@ -43,7 +43,7 @@ def valuation_input(
 ) -> None:
     """Record the inputs of the options' fair value from a date: volatility (given or a window), rate, term, dividends.
 
-    Example: warrantbook valuation-input --book examples/seed-option.yaml --company atg --on 2006-03-31 --volatility-window 60 --rate 4.35% --term-years 5 --source "Treasury 5-year CMT 2006-03-31; 60-day historical volatility"
+    Example: warrantbook valuation-input --book my-book.yaml --company atg --on 2006-06-30 --volatility-window 60 --rate 4.35% --term-years 5 --source "Treasury 5-year CMT 2006-06-30; 60-day historical volatility"
     """
     c = ctx(book, db, on)
     company_id = pick_company(c.state, company)
@@ -85,7 +85,7 @@ def close(
 ) -> None:
     """The quarter close: classification, fair values, activity, Level 3, EPS; a workbook and a memo.
 
-    Example: warrantbook close --book examples/seed-option.yaml --company atg --period-end 2006-09-30 --out close.xlsx --memo close.pdf
+    Example: warrantbook close --book my-book.yaml --company atg --period-end 2006-09-30 --out close.xlsx --memo close.pdf
     """
     from warrantbook.accounting.classification import Sequencing
     from warrantbook.accounting.close import build_close
