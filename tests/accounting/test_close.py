@@ -309,3 +309,22 @@ def test_liability_warrants_numerator_adds_back_their_change_in_fair_value() -> 
     assert Decimal(e["numerator_adjustment"]) == change
     assert e["dilution"] == "dilutive"
     assert Decimal(e["diluted_numerator"]) == Decimal("5000000") + change
+
+
+MERGER = """\
+- {id: acq, on: 2006-01-01, type: company, actor: company:acq, company: {id: acq, name: Acquirer Corp, state: Delaware}}
+- {id: acq-list, on: 2006-01-01, type: listing, actor: company:acq, company: acq, venue: exchange}
+- {id: m, on: 2006-06-01, type: reorganization, actor: company:atg, company: atg, transaction: merger, successor: Acquirer Corp,
+   basket: [{item: security, issuer: acq, quantity: "0.002"}, {item: cash, quantity: "0.001"}]}
+- {id: aq, on: 2006-06-30, type: quote, actor: system, company: acq, venue: exchange, close: "12.50"}
+"""
+
+
+def test_a_basket_option_is_valued_on_the_baskets_section_1_2_value() -> None:
+    """§3.1: after the merger one option share delivers 0.002 Acquirer shares ($12.50 on 2006-06-30) and $0.001: S = $0.026."""
+    pack = build_close(list(seed_close_book(MERGER).events), "atg", date(2006, 6, 30), date(2006, 3, 31))
+    (row,) = pack.closing
+    assert row.S == pytest.approx(0.026)
+    assert row.fair_value == pytest.approx(140_250_000 * bs_call(0.026, 0.00001, row.T, row.r, row.sigma), rel=1e-12)
+    assert any("§3 transaction" in f for f in pack.flags)
+    assert pack.activity["outstanding_end"]["intrinsic_value"] == pytest.approx(140_250_000 * (0.026 - 0.00001))

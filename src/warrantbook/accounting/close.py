@@ -39,8 +39,8 @@ from warrantbook.accounting.inputs import Inputs, Term, price_series, resolve, t
 from warrantbook.accounting.pricing import McResult, bs_call_many, monte_carlo_call
 from warrantbook.core import events as ev
 from warrantbook.core.audit import Head, head_of
-from warrantbook.core.errors import BadInput
-from warrantbook.core.state import BookState, fold
+from warrantbook.core.errors import BadInput, Refusal
+from warrantbook.core.state import BookState, OptionState, fold
 
 CENT = Decimal("0.01")
 MODEL = "Black-Scholes-Merton (closed form)"
@@ -165,18 +165,32 @@ def value_state(state: BookState, company: str, day: date, classes: dict[str, st
                 keys.append((o, i, t, term))
     if not keys:
         return []
-    S = float(inputs.price)
+    spot = {o.option_no: _basket_value(state, o, day) if o.basket is not None else float(inputs.price) for o, *_ in keys}
+    S = np.array([spot[o.option_no] for o, *_ in keys])
     K = np.array([float(t.exercise_price) for _, _, t, _ in keys])
     T = np.array([term.years for *_, term in keys])
-    per = bs_call_many(np.full(len(keys), S), K, T, np.full(len(keys), inputs.rate), np.full(len(keys), inputs.volatility),
+    per = bs_call_many(S, K, T, np.full(len(keys), inputs.rate), np.full(len(keys), inputs.volatility),
                        np.full(len(keys), inputs.dividend_yield))
     rows = []
-    for (o, i, t, term), k, tt, v in zip(keys, K, T, per):
+    for (o, i, t, term), s, k, tt, v in zip(keys, S, K, T, per):
         fv = float(t.shares) * float(v)
         rows.append(Row(role, day, o.option_no, i, classes.get(o.option_no, "equity"),
-                        t.shares, t.exercise_price, S, float(k), float(tt), inputs.rate, inputs.dividend_yield, inputs.volatility,
+                        t.shares, t.exercise_price, float(s), float(k), float(tt), inputs.rate, inputs.dividend_yield, inputs.volatility,
                         float(v), fv, cents(fv), term, inputs))
     return rows
+
+
+def _basket_value(state: BookState, option: OptionState, day: date) -> float:
+    """After a §3 transaction one option share delivers a basket: its value as of the close of `day` is the core's §1.2 value
+    of the basket (each security at its own §1.2 price, cash, property at its agreed value; §3.1, §3.3)."""
+    from warrantbook.core.decide import fmv_source
+
+    try:
+        value = fmv_source(state, option, day + timedelta(days=1))(None).value
+    except Refusal as exc:
+        raise BadInput(f"quote: option {option.option_no} delivers a §3 basket whose value on {day} is not known: {exc.reason}",
+                       field="quote", clause="§3.1") from None
+    return value.numerator / value.denominator
 
 
 # ---------------------------------------------------------------- the pack
@@ -256,6 +270,10 @@ def build_close(events: list[ev.Event], company: str, period_end: date, prior: d
     end_inputs = resolve(end_state, company, period_end)
     flags.extend(end_inputs.flags)
     rows = value_state(end_state, company, period_end, _verdicts(classes_end), "closing", inputs=end_inputs)
+    baskets = sorted({r.option_no for r in rows if end_state.options[r.option_no].basket is not None})
+    if baskets:
+        flags.append(f"{', '.join(baskets)}: after a §3 transaction each option share delivers a basket, valued at the basket's §1.2 value "
+                     "with the company's volatility input (a judgment: the basket's own volatility may differ)")
     assumed = sorted({r.option_no for r in rows if r.term.basis == "assumed"})
     if assumed:
         source = next(r.term.source for r in rows if r.term.basis == "assumed")
@@ -460,7 +478,8 @@ def _activity(states: _States, company: str, prior: date, end: date, change_days
         valued = terms.get((r["option"], r["tranche"]))
         r["remaining_life_years"] = valued.T if valued else 0.0
         r["term_basis"] = valued.term.basis if valued else ""
-        r["intrinsic_value"] = float(r["end"] * max(S - r["exercise_price"], Fraction(0)))
+        r["share_price"] = valued.S if valued else float(S)  # a §3 basket's value for a basket option
+        r["intrinsic_value"] = float(r["end"]) * max(r["share_price"] - float(r["exercise_price"]), 0.0)
         rows.append(r)
 
     def total(k: str) -> Fraction:
@@ -509,8 +528,11 @@ def _measurement(rows: list[Row]) -> list[dict[str, Any]]:
     def rng(values: list[float]) -> dict[str, float]:
         return {"low": min(values), "high": max(values), "weighted_average": sum(v * float(r.shares) for v, r in zip(values, rows)) / shares}
 
+    spots = {r.S for r in rows}
+    price: dict[str, Any] = {"value": float(inputs.price)} if len(spots) == 1 else rng([r.S for r in rows])
     return [
-        {"input": "share price", "value": float(inputs.price), "source": f"{inputs.price_clause}: {inputs.price_source}", "level": 1 if inputs.price_day else 3},
+        {"input": "share price", **price, "source": f"{inputs.price_clause}: {inputs.price_source}"
+         + ("; a §3 basket's §1.2 value for a basket option" if len(spots) > 1 else ""), "level": 1 if inputs.price_day else 3},
         {"input": "exercise price", **rng([r.K for r in rows]), "source": "the terms, as adjusted under §4"},
         {"input": "remaining term (years)", **rng([r.T for r in rows]), "source": "; ".join(sorted({r.term.source for r in rows}))},
         {"input": "volatility", "value": inputs.volatility, "source": inputs.volatility_source, "level": 3},

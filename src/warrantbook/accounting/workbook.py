@@ -144,7 +144,6 @@ def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
     for c, h in enumerate(cols):
         text(ws, 0, c, h, bold)
     ws.write_string(0, 19, "share price", bold)
-    ws.write_number(1, 19, _num(pack.inputs.price))
     act = pack.activity_rows
     for i, ar in enumerate(act, 1):
         n = i + 1
@@ -154,7 +153,8 @@ def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
                                   "exercise_price", "issued_price", "start_price", "exercised_price", "expired_price"), 2):
             ws.write_number(i, c, _num(ar[name]))
         ws.write_number(i, 15, float(ar["remaining_life_years"]))
-        ws.write_formula(i, 16, f"=J{n}*MAX($T$2-K{n},0)", None, ar["intrinsic_value"])
+        ws.write_number(i, 19, float(ar["share_price"]))
+        ws.write_formula(i, 16, f"=J{n}*MAX(T{n}-K{n},0)", None, ar["intrinsic_value"])
         ws.write_formula(i, 17, f"=C{n}+D{n}+E{n}-F{n}-G{n}-H{n}+I{n}-J{n}", None, 0)
     last_a = len(act) + 1
     t0 = last_a + 2
