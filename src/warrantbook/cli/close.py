@@ -5,6 +5,7 @@ Thin shell: the figures come from warrantbook.accounting; this module parses, re
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -113,8 +114,11 @@ def close(
             raise BadInput(f"--company: required, the source holds {len(state_companies)} companies ({', '.join(sorted(state_companies))})",
                            field="company")
         company = next(iter(state_companies))
-    pack = build_close(events, company, end, before, head=src.head(), net_income=_money(net_income, "net_income"), sequencing=method,
-                       penny_threshold=threshold, mc_paths=mc_paths, mc_seed=mc_seed)
+    income = _money(net_income, "net_income")
+    waiting = console.status("closing the period...") if console.is_terminal and not as_json else nullcontext()
+    with waiting:  # a spinner on a terminal (a large ledger takes seconds); quiet under --json or a pipe
+        pack = build_close(events, company, end, before, head=src.head(), net_income=income, sequencing=method,
+                           penny_threshold=threshold, mc_paths=mc_paths, mc_seed=mc_seed)
     written: dict[str, str] = {}
     if out is not None:
         from warrantbook.accounting.workbook import write_workbook
