@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import ARGS, TODAY, build_template, copy_ledger, password
+from tests.web.conftest import ARGS, TODAY, copy_ledger, password
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
@@ -23,15 +23,13 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.g
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(web_template: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """uvicorn on a free loopback port over the web suite's ledger, with the company's Q3 valuation inputs recorded."""
     from tests.web.test_browser import free_port
     from warrantbook.core import events as ev
     from warrantbook.store.ledger import DbSource
 
-    folder = tmp_path_factory.mktemp("close-browser")
-    build_template(folder)
-    path = copy_ledger((folder, {}), tmp_path_factory.mktemp("close-browser-db"))
+    path = copy_ledger(web_template, tmp_path_factory.mktemp("close-browser-db"))
     src = DbSource(f"sqlite:///{path}")
     src.record(ev.ValuationInput(id="vi-q3", on=date(2006, 6, 30), actor="company:atg", company="atg", rate=Fraction("0.0435"),
                                  volatility_window=60, term_years=Fraction(5), source="Treasury 5-year CMT; 60-day volatility"))

@@ -10,24 +10,18 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import TODAY, build_template, copy_ledger, login
+from tests.web.conftest import TODAY, copy_ledger, login
 
 Q3 = "/companies/atg/close?period_end=2006-09-30&prior=2006-06-30&net_income=-125000"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    folder = tmp_path_factory.mktemp("close-web")
-    return folder, build_template(folder)
-
-
 @pytest.fixture
-def client(template: tuple[Path, dict[str, str]], tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
+def client(web_template: tuple[Path, dict[str, str]], tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
     from warrantbook.web import create_app
 
-    app = create_app(f"sqlite:///{copy_ledger(template, tmp_path / 'db')}", today=TODAY)
+    app = create_app(f"sqlite:///{copy_ledger(web_template, tmp_path / 'db')}", today=TODAY)
     with TestClient(app) as c:
-        yield c, template[1]
+        yield c, web_template[1]
     app.state.book.source.close()
 
 
