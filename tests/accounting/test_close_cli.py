@@ -45,6 +45,8 @@ def test_record_inputs_then_close(book: list[str], tmp_path: Path) -> None:
         assert inst["inputs"]["share_price_source"].startswith("§1.2(b)")
         assert inst["inputs"]["term_basis"] == "assumed"
     assert pack["eps"]["dilution"].startswith("loss period")
+    for m in pack["measurements"]:  # every other measurement's inputs are found under its date, with their sources
+        assert pack["inputs_by_date"][m["on"]]["volatility_source"]
     assert pack["activity"]["ties"]
     assert out.stat().st_size > 0 and memo.read_bytes().startswith(b"%PDF")
     if shutil.which("pdftotext"):

@@ -88,6 +88,13 @@ class Row:
                                            "volatility_source": self.inputs.volatility_source, "valuation_input": self.inputs.input_id},
                 "per_share": self.per_share, "fair_value": self.fair_value, "booked": str(self.booked)}
 
+    def compact_json(self) -> dict[str, Any]:
+        """The same figures with the inputs as numbers; their sources are under `inputs_by_date`."""
+        return {"role": self.role, "on": self.on.isoformat(), "option": self.option_no, "tranche": self.tranche,
+                "classification": self.classification, "shares": _t(self.shares), "S": self.S, "K": self.K, "T": self.T, "r": self.r,
+                "q": self.q, "sigma": self.sigma, "term_basis": self.term.basis, "per_share": self.per_share, "fair_value": self.fair_value,
+                "booked": str(self.booked)}
+
 
 def _t(x: Fraction) -> str:
     return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
@@ -136,7 +143,8 @@ class ClosePack:
             "activity": self.activity, "level3": {k: str(v) for k, v in self.level3.items()}, "level3_steps": self.level3_steps,
             "measurement_inputs": self.measurement, "sensitivity": self.sensitivity, "eps": self.eps,
             "monte_carlo_check": self.monte_carlo, "flags": self.flags,
-            "measurements": [r.as_json() for r in self.rows if r.role != "closing"],
+            "measurements": [r.compact_json() for r in self.rows if r.role != "closing"],
+            "inputs_by_date": {d: i.as_json() for d, i in sorted({r.on.isoformat(): r.inputs for r in self.rows}.items())},
         }
 
 

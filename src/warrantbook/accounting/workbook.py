@@ -282,19 +282,28 @@ def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
     ws.set_column(0, 0, 60)
     where["eps"] = {"sheet": "EPS", **ecells}
 
-    # -- Classification
+    # -- Classification: each condition once (its guidance, clause and judgment), then one row per option with each verdict
     ws = wb.add_worksheet("Classification")
-    for c, h in enumerate(("option", "classification", "condition", "guidance", "clause", "verdict", "why", "needs judgment", "judgment")):
+    first = next(iter(pack.classes.values()), None)
+    names = [c.name for c in first.conditions] if first else []
+    for c, h in enumerate(("condition", "guidance", "clause", "needs judgment", "judgment", "why (first option)")):
         text(ws, 0, c, h, bold)
-    i = 1
-    for oc in pack.classes.values():
-        for cond in oc.conditions:
-            for c, v in enumerate((oc.option_no, oc.classification, cond.name, cond.guidance, cond.clause, cond.verdict, cond.why,
-                                   "yes" if cond.needs_judgment else "no", cond.judgment)):
+    if first:
+        for i, cond in enumerate(first.conditions, 1):
+            for c, v in enumerate((cond.name, cond.guidance, cond.clause, "yes" if cond.needs_judgment else "no", cond.judgment, cond.why)):
                 text(ws, i, c, v)
-            i += 1
+    top = len(names) + 2
+    for c, h in enumerate(("option", "classification", *names, "why, where a condition fails")):
+        text(ws, top, c, h, bold)
+    for i, oc in enumerate(pack.classes.values(), top + 1):
+        text(ws, i, 0, oc.option_no)
+        text(ws, i, 1, oc.classification)
+        for c, cond in enumerate(oc.conditions, 2):
+            text(ws, i, c, cond.verdict)
+        text(ws, i, 2 + len(oc.conditions), "; ".join(f"{x.name}: {x.why}" for x in oc.conditions if x.verdict == "fails"))
+    i = top + len(pack.classes) + 2
     for rc in pack.reclassified:
-        text(ws, i + 1, 0, f"reclassified {rc['option']} on {rc['on']}: {rc['from']} -> {rc['to']} ({rc['guidance']}); {rc['deciding']}")
+        text(ws, i, 0, f"reclassified {rc['option']} on {rc['on']}: {rc['from']} -> {rc['to']} ({rc['guidance']}); {rc['deciding']}")
         i += 1
     wb.close()
     return where
