@@ -328,3 +328,14 @@ def test_a_basket_option_is_valued_on_the_baskets_section_1_2_value() -> None:
     assert row.fair_value == pytest.approx(140_250_000 * bs_call(0.026, 0.00001, row.T, row.r, row.sigma), rel=1e-12)
     assert any("§3 transaction" in f for f in pack.flags)
     assert pack.activity["outstanding_end"]["intrinsic_value"] == pytest.approx(140_250_000 * (0.026 - 0.00001))
+
+
+def test_valuation_input_round_trips_through_the_book_file() -> None:
+    """A `valuation-input` is written and read back by the book format like any event (exact numbers as text)."""
+    from warrantbook.book.io import dumps, loads
+
+    book = seed_close_book()
+    again = loads(dumps(book.user_events))
+    (first,) = [e for e in book.events if isinstance(e, ValuationInput)]
+    (second,) = [e for e in again.events if isinstance(e, ValuationInput)]
+    assert first == second and second.volatility_window == 20 and second.rate == F("0.0435")
