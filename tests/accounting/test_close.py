@@ -339,3 +339,19 @@ def test_valuation_input_round_trips_through_the_book_file() -> None:
     (first,) = [e for e in book.events if isinstance(e, ValuationInput)]
     (second,) = [e for e in again.events if isinstance(e, ValuationInput)]
     assert first == second and second.volatility_window == 20 and second.rate == F("0.0435")
+
+
+def test_literal_reading_of_section_4_fails_indexation() -> None:
+    """Under the literal §4 reading (price left fixed when the share number is adjusted) the option is not fixed-for-fixed:
+    a liability, the deciding clause §4 and the reading named, flagged for counsel; the default reading meets the condition."""
+    literal = """\
+- {id: other-4, on: 2006-01-16, type: issue, actor: company:atg, option_no: ATG-4, holder: other,
+   terms: {company: atg, issue_date: 2006-01-16, cap: null, readings: {adjustment: literal-fixed-price},
+           tranches: [{shares: 1000000, exercise_price: "0.00001"}]}}
+"""
+    pack = build_close(list(seed_close_book(literal).events), "atg", END, PRIOR)
+    c = pack.classes["ATG-4"]
+    (failing,) = [x for x in c.conditions if x.verdict == "fails"]
+    assert c.classification == "liability" and failing.clause == "§4 (reading: literal-fixed-price)" and failing.needs_judgment
+    assert pack.classes["ATG-1"].classification == "equity"
+    assert pack.level3["issued"] > 0 and {r.option_no for r in pack.closing if r.classification == "liability"} == {"ATG-4"}

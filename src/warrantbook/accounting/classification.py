@@ -21,6 +21,7 @@ from enum import Enum
 from fractions import Fraction
 
 from warrantbook.core.state import BookState, OptionState
+from warrantbook.core.terms import AdjustmentReading
 
 
 class Sequencing(Enum):
@@ -68,10 +69,15 @@ def _order(options: list[OptionState], sequencing: Sequencing) -> list[OptionSta
                   reverse=sequencing is Sequencing.EARLIEST_FIRST)
 
 
+def _terms_fail(o: OptionState) -> bool:
+    """Whether a condition decided by the terms alone fails (see `classify`)."""
+    return indexed(o).verdict == "fails"
+
+
 def verdicts(state: BookState, company: str, day: date, sequencing: Sequencing = Sequencing.LATEST_FIRST) -> dict[str, str]:
     """Only the classification of each outstanding option (what `classify` decides, without the explanations).
 
-    Every condition but sufficiency is decided by the terms alone (see `classify`), so sufficiency decides."""
+    Every condition but sufficiency is decided by the terms alone (see `classify`): those are checked once per option."""
     options = company_options(state, company)
     cs = state.companies.get(company)
     authorized = cs.authorized_on(day) if cs else None
@@ -79,7 +85,7 @@ def verdicts(state: BookState, company: str, day: date, sequencing: Sequencing =
     if authorized is None or outstanding is None:
         return {o.option_no: "liability" for o in options}
     available = authorized - outstanding
-    out = {o.option_no: "equity" for o in options}  # a basket option: the successor's shares decide (needs judgment)
+    out = {o.option_no: "liability" if _terms_fail(o) else "equity" for o in options}  # a basket option: the successor's shares decide
     used: int | Fraction = 0
     for o in _order(options, sequencing):
         need: int | Fraction = sum(t.shares.numerator for t in o.tranches) if all(t.shares.denominator == 1 for t in o.tranches) else o.remaining
@@ -140,14 +146,20 @@ def classify(state: BookState, company: str, day: date, sequencing: Sequencing =
     coverage = _coverage(state, company, day, options, sequencing)
     result: dict[str, OptionClass] = {}
     for o in options:
-        conditions = [_indexed(o), _share_settled(o), coverage[o.option_no], _explicit_limit(o), _no_cash_payments(o), _no_senior_rights(o)]
+        conditions = [indexed(o), _share_settled(o), coverage[o.option_no], _explicit_limit(o), _no_cash_payments(o), _no_senior_rights(o)]
         verdict = "liability" if any(c.verdict == "fails" for c in conditions) else "equity"
         result[o.option_no] = OptionClass(o.option_no, verdict, tuple(conditions))
     return result
 
 
-def _indexed(o: OptionState) -> Condition:
+def indexed(o: OptionState) -> Condition:
     name, guidance = "indexed to the issuer's own stock", "ASC 815-40-15-5 to 15-8 (step 1: exercise contingencies; step 2: settlement)"
+    if o.terms.readings.adjustment is AdjustmentReading.LITERAL_FIXED_PRICE:
+        return Condition(name, guidance, "§4 (reading: literal-fixed-price)", "fails",
+                         "read literally, §4 multiplies the share number on a split or stock dividend but leaves the exercise price as it "
+                         "was, so the aggregate price changes with an event that a fixed-for-fixed option's value does not depend on "
+                         "(ASC 815-40-15-7E)", True, "the careful reading of §4 (price-inverse, docs/interpretations.md) would meet this "
+                         "condition; which reading governs is a question for counsel")
     if o.basket is not None:
         return Condition(name, guidance, "§3.1, §3.3", "meets", "after a §3 transaction the option delivers the successor's basket",
                          True, "whether the basket is the reporting entity's own stock depends on who reports")

@@ -30,6 +30,7 @@ from warrantbook.accounting.classification import (
     Sequencing,
     classify,
     company_options,
+    indexed,
     reclassifications,
     sufficiency,
     verdicts,
@@ -271,6 +272,8 @@ def build_close(events: list[ev.Event], company: str, period_end: date, prior: d
         if day not in explained:  # only sufficiency varies with the date (classification.verdicts)
             explained[day] = sufficiency(states.at(day), company, day, sequencing)
         x = explained[day][no]
+        if x.verdict != "fails":
+            x = indexed(states.at(day).options[no])  # the other condition that can fail (the terms' reading of §4)
         return f"{x.name}: {x.why}" if x.verdict == "fails" else "every condition now met"
 
     reclassified = reclassifications(timeline, _verdicts(classes_prior), explain)
