@@ -109,3 +109,16 @@ def test_help_examples_run_as_written(tmp_path: Path, monkeypatch: pytest.Monkey
         args = shlex.split(example)
         wb(*args)
     assert (tmp_path / "close.xlsx").exists() and (tmp_path / "close.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_transfer_in_the_period_moves_shares_between_options_not_in_or_out(book: list[str]) -> None:
+    """The seed's §7 transfer of 2006-06-05 (ATG-1 into ATG-2 and ATG-3): transferred out equals transferred in, the activity
+    table ties, and nothing is issued, exercised or expired by it."""
+    wb("valuation-input", "--company", "atg", "--on", "2006-03-31", "--volatility", "95%", "--rate", "0.048", "--term-years", "5",
+       "--source", "memo", *book)
+    pack = json.loads(wb("close", "--company", "atg", "--period-end", "2006-06-30", "--prior", "2006-03-31", *book, "--json").stdout)
+    a = pack["activity"]
+    assert a["transferred"]["in"] == a["transferred"]["out"] != "0"
+    assert (a["issued"]["shares"], a["exercised"]["shares"], a["expired_or_cancelled"]["shares"]) == ("0", "0", "0")
+    assert a["outstanding_start"]["shares"] == a["outstanding_end"]["shares"] and a["ties"]
+    assert sorted(i["option"] for i in pack["instruments"]) == ["ATG-2", "ATG-3"]
