@@ -63,6 +63,9 @@ def memo_data(pack: ClosePack) -> dict[str, Any]:
         "remaining_life": f"{end['weighted_average_remaining_life_years'] or 0:.2f}", "intrinsic": f"${end['intrinsic_value']:,.2f}",
         "share_price": f"{end['share_price']:.6g}", "sensitivity_head": ["vol \\ term", *[f"{t:+g} y" for t in sens["term_shifts_years"]]],
         "sensitivity": grid, "eps": eps, "flags": pack.flags or ["none"],
+        "monte_carlo": [[f"S {m['inputs']['S']:.6g}, K {m['inputs']['K']:.6g}, T {m['inputs']['T']:.3f}", f"{m['black_scholes']:.8f}",
+                         f"{m['value']:.8f} ± {m['standard_error']:.2e}", f"{m['plain_standard_error']:.2e}", f"{m['paths']:,} / {m['seed']}",
+                         "yes" if m["within_4_standard_errors"] else "NO"] for m in pack.monte_carlo],
     }
 
 

@@ -65,6 +65,18 @@ def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
     ws.set_column(0, 0, 28)
     ws.set_column(1, 1, 110)
 
+    # -- Monte Carlo cross-check: values (a simulation is not a formula); seed and paths reproduce them with accounting.pricing
+    ws = wb.add_worksheet("Monte Carlo")
+    heads_mc = ("S", "K", "T", "r", "q", "sigma", "shares", "Black-Scholes", "Monte Carlo", "standard error", "plain estimate",
+                "plain standard error", "paths", "seed", "controls")
+    for c, h in enumerate(heads_mc):
+        text(ws, 0, c, h, bold)
+    for i, m in enumerate(pack.monte_carlo, 1):
+        for c, v in enumerate((*(m["inputs"][k] for k in ("S", "K", "T", "r", "q", "sigma")), m["shares"], m["black_scholes"], m["value"],
+                               m["standard_error"], m["plain_value"], m["plain_standard_error"], m["paths"], m["seed"])):
+            ws.write_number(i, c, float(v))
+        text(ws, i, 14, "; ".join(m["controls"]))
+
     # -- Inputs
     ws = wb.add_worksheet("Inputs")
     for c, h in enumerate(("input", "value", "low", "high", "weighted average", "source")):
