@@ -122,3 +122,14 @@ def test_a_transfer_in_the_period_moves_shares_between_options_not_in_or_out(boo
     assert (a["issued"]["shares"], a["exercised"]["shares"], a["expired_or_cancelled"]["shares"]) == ("0", "0", "0")
     assert a["outstanding_start"]["shares"] == a["outstanding_end"]["shares"] and a["ties"]
     assert sorted(i["option"] for i in pack["instruments"]) == ["ATG-2", "ATG-3"]
+
+
+@pytest.mark.parametrize(("option", "value"), [("--rate", "1e99999999"), ("--rate", "4.35%%"), ("--term-years", "9" * 60),
+                                               ("--volatility", "0.9e-999999"), ("--rate", "four")])
+def test_numbers_are_bounded_before_they_are_made_exact(book: list[str], option: str, value: str) -> None:
+    """A huge exponent or digit count is refused at once, naming the field, before any exact arithmetic."""
+    args = {"--rate": "0.04", "--volatility": "0.9", "--term-years": "5"}
+    args[option] = value
+    err = json.loads(wb("valuation-input", "--company", "atg", "--on", "2006-06-30", "--source", "x", *[x for kv in args.items() for x in kv],
+                        *book, "--json", code=2).stdout)
+    assert err["field"] == option.lstrip("-").replace("-", "_")

@@ -5,6 +5,7 @@ Thin shell: the figures come from warrantbook.accounting; this module parses, re
 
 from __future__ import annotations
 
+import re
 from contextlib import nullcontext
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -20,9 +21,18 @@ from warrantbook.core import events as ev
 from warrantbook.core.errors import BadInput
 from warrantbook.core.numbers import exact
 
+_NUMBER = re.compile(r"^\s*[-+$]?[\d,_]{0,40}(\.\d{0,40})?(e[-+]?\d{1,2})?\s*%?\s*$|^\s*\d{1,40}\s*/\s*\d{1,40}\s*$", re.IGNORECASE)
+
+
+def _exact(value: str, field: str) -> Any:
+    """`numbers.exact`, after bounding digits and exponent: 1e99999999 is cheap to write and ruinous to make exact."""
+    if len(value) > 100 or not _NUMBER.match(value):
+        raise BadInput(f"{field}: {value[:40]!r} is not a number of at most 40 digits with an exponent of at most 99", field=field)
+    return exact(value, field)
+
 
 def _optional(value: str | None, field: str) -> Any:
-    return None if value is None else exact(value, field)
+    return None if value is None else _exact(value, field)
 
 
 @handle_errors
@@ -49,8 +59,8 @@ def valuation_input(
     c = ctx(book, db, on)
     company_id = pick_company(c.state, company)
     e = ev.ValuationInput(id=new_id("valuation", c.day, event_id), on=c.day, actor=actor_of(actor, f"company:{company_id}"), note=note,
-                          company=company_id, rate=exact(rate, "rate"), source=source_, volatility=_optional(volatility, "volatility"),
-                          volatility_window=window, volatility_method=method, dividend_yield=exact(dividend_yield, "dividend_yield"),
+                          company=company_id, rate=_exact(rate, "rate"), source=source_, volatility=_optional(volatility, "volatility"),
+                          volatility_window=window, volatility_method=method, dividend_yield=_exact(dividend_yield, "dividend_yield"),
                           term_years=_optional(term_years, "term_years"), share_price=_optional(share_price, "share_price"))
     record(c, e, idem=idempotency_key, as_json=as_json)
 
@@ -97,7 +107,7 @@ def close(
         method = Sequencing(sequencing)
     except ValueError:
         raise BadInput(f"sequencing: one of {', '.join(s.value for s in Sequencing)}", field="sequencing") from None
-    threshold = exact(penny_threshold, "penny_threshold")
+    threshold = _exact(penny_threshold, "penny_threshold")
     if not 0 <= threshold < 1:
         raise BadInput("penny_threshold: from 0% to below 100%", field="penny_threshold")
     if not 1_000 <= mc_paths <= 2_000_000:
