@@ -89,6 +89,9 @@ def describe(e: ev.Event) -> str:  # noqa: C901 - one case per event type reads 
             return f"correction of {c}: {r}"
         case ev.CapTableFact(subject=subj, name=n, value=v):
             return f"cap-table fact: {subj} {n} = {v}"
+        case ev.ValuationInput(company=c, volatility=v, volatility_window=w, rate=r, term_years=t):
+            vol = f"volatility {fmt(v * 100)}%" if v is not None else f"volatility from {w} daily returns"
+            return f"valuation inputs of {c}: {vol}, rate {fmt(r * 100)}%" + (f", term {fmt(t)} years (assumed)" if t is not None else "")
         case ev.DocumentIssued(document=d, sha256=h):
             return f"document {d} issued (sha256 {h[:12]}...)"
     return e.kind

@@ -121,8 +121,12 @@ def test_computation_refusals(clause: str, error: type, field: str, req: Exercis
     ("events", "field", "text"),
     [
         # §4: counts are whole shares (a successor's stock, so no ledger count is compared)
-        ("- {id: s, on: 2006-01-10, type: stock-event, actor: company:acq, issuer: acq, event: subdivision, "
+        ("- {id: acq, on: 2006-01-02, type: company, actor: company:acq, company: {id: acq, name: Acquirer Corp, state: Delaware}}\n"
+         "- {id: s, on: 2006-01-10, type: stock-event, actor: company:acq, issuer: acq, event: subdivision, "
          "outstanding_before: \"1.5\", outstanding_after: 3}\n", "outstanding_after", "whole shares"),
+        # facts about a company not on the books are refused, naming the field
+        ("- {id: s, on: 2006-01-10, type: stock-event, actor: company:zzz, issuer: zzz, event: subdivision, "
+         "outstanding_before: 1, outstanding_after: 3}\n", "issuer", "not a registered company"),
         # §6 facts: a whole number of shares
         ("- {id: o, on: 2006-01-10, type: outstanding, actor: company:atg, company: atg, shares: \"1.5\"}\n", "shares", "whole number"),
         ("- {id: o, on: 2006-01-10, type: authorized, actor: company:atg, company: atg, shares: -1}\n", "shares", "whole number"),

@@ -32,6 +32,8 @@ def decide(state: BookState, e: ev.Event) -> list[ev.Event]:
     try:
         check_authority(state, e)
     except WarrantbookError as exc:
+        if exc.fatal:
+            raise
         problems: list[WarrantbookError] = [exc]
     else:
         problems = []

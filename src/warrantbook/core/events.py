@@ -21,9 +21,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum, IntEnum
 from fractions import Fraction
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from warrantbook.core.terms import Address, Company, Holder, PaymentMethod, Terms, Venue
+
+if TYPE_CHECKING:
+    from warrantbook.core.state import BookState
 
 
 class Phase(IntEnum):
@@ -823,3 +826,65 @@ def default_actor(kind: type[Event], *, holder: str = "", company: str = "", age
 def sort_key(event: Event, sequence: int) -> tuple[date, int, int]:
     """The one ordering rule: date, then phase within the day, then the order of recording."""
     return (event.on, int(event.phase), sequence)
+
+
+# ---------------------------------------------------------------- valuation inputs (the quarter close, accounting/)
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ValuationInput(Event):
+    """The issuer's inputs to the fair value of its options, from `on` until the next one (docs/close.md).
+
+    The share price is not an input: the close takes the §1.2 price of the measurement date from the
+    recorded quotes; `share_price` serves only where §1.2 gives none. Volatility is either given or computed
+    from the recorded §1.2 prices over the last `volatility_window` trading days by `volatility_method`.
+    `rate` is the continuously compounded risk-free rate for the term. `term_years` is the issuer's
+    assumption of the remaining term where the terms state no Expiration Date (§1.1): the close reads it as
+    an assumed expiration `on` + term. Nothing here changes an option's state or any rule of the agreement.
+    """
+
+    company: str
+    rate: Fraction
+    source: str
+    volatility: Fraction | None = None
+    volatility_window: int | None = None
+    volatility_method: str = "log-returns"
+    dividend_yield: Fraction = Fraction(0)
+    term_years: Fraction | None = None
+    share_price: Fraction | None = None
+    kind: ClassVar[str] = "valuation-input"
+    clause: ClassVar[str] = "§1.1, §1.2 (ASC 820 inputs)"
+    phase: ClassVar[Phase] = Phase.OPENING
+
+
+VOLATILITY_METHODS = {"log-returns": "sample standard deviation of daily log returns of the §1.2 prices, times sqrt(252)"}
+
+
+def check_valuation_input(state: BookState, e: ValuationInput) -> None:
+    """The checks of a `valuation-input` (core.decide runs them): the issuer's own record, bounded figures."""
+    from warrantbook.core.errors import BadInput
+
+    if e.company not in state.companies:
+        raise BadInput(f"company: {e.company!r} is not a registered company", field="company")
+    if not e.source.strip():
+        raise BadInput("source: say where the inputs come from (a rate table, a volatility study, a memo)", field="source")
+    if (e.volatility is None) == (e.volatility_window is None):
+        raise BadInput("volatility: give a volatility or a window of recorded prices to compute it from, not both", field="volatility")
+    if e.volatility is not None and not 0 < e.volatility <= 10:
+        raise BadInput("volatility: an annual volatility above 0 and at most 1000%", field="volatility")
+    if e.volatility_window is not None and not 2 <= e.volatility_window <= 2520:
+        raise BadInput("volatility_window: between 2 and 2520 trading days", field="volatility_window")
+    if e.volatility_method not in VOLATILITY_METHODS:
+        raise BadInput(f"volatility_method: one of {', '.join(VOLATILITY_METHODS)}", field="volatility_method")
+    if not -Fraction(1, 10) <= e.rate <= Fraction(1, 2):
+        raise BadInput("rate: a risk-free rate between -10% and 50%", field="rate")
+    if not 0 <= e.dividend_yield <= Fraction(1, 2):
+        raise BadInput("dividend_yield: between 0% and 50%", field="dividend_yield")
+    if e.term_years is not None and not 0 < e.term_years <= 50:
+        raise BadInput("term_years: more than 0 and at most 50 years", field="term_years")
+    if e.share_price is not None and e.share_price <= 0:
+        raise BadInput("share_price: more than zero", field="share_price")
+
+
+GIVEN_BY[ValuationInput] = _by(_C, _K, clause="record (ASC 820 inputs)")  # the issuer's own record

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from warrantbook.core import events as ev
-from warrantbook.core.errors import Refusal
+from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.state import BookState, OptionState
 
 
@@ -114,6 +114,12 @@ def check_authority(state: BookState, e: ev.Event) -> None:
         return  # the option's own check refuses it (no such option); there is no party to compare with
     if isinstance(e, ev.Correction) and e.corrects not in state.by_id:
         return  # likewise: records.py refuses a correction of nothing
+    for name in ("company", "issuer"):
+        named = getattr(e, name, None)
+        if isinstance(named, str) and named and named not in state.companies:
+            error = BadInput(f"{name}: {named!r} is not a registered company; record a 'company' first", field=name)
+            error.fatal = True  # no party to compare with, and nothing else about the event can be checked
+            raise error
     subject = subject_of(state, e)
     reasons = []
     for party in sorted(auth.parties, key=lambda p: p.value):

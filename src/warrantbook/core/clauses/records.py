@@ -62,6 +62,7 @@ def _on_document(state: BookState, e: ev.DocumentIssued) -> None:
 
 
 CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
+    ev.ValuationInput: (ev.check_valuation_input,),  # the quarter close's inputs (accounting/): a record, no effect on state
     ev.Correction: (_check_correction,),
     ev.DocumentIssued: (),
     ev.CapTableFact: (),
