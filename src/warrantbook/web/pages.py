@@ -16,6 +16,7 @@ from urllib.parse import quote as urlquote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 from starlette.datastructures import UploadFile
 
 from warrantbook.cli.main import quote_json
@@ -28,7 +29,10 @@ from warrantbook.web.auth import LOGIN_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE, 
 from warrantbook.web.commands import build
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=str(__import__("pathlib").Path(__file__).parent / "templates"))
+TEMPLATE_DIR = __import__("pathlib").Path(__file__).parent / "templates"
+# Every template escapes: the pages end in .html.j2, which Starlette's default selection (.html/.htm/.xml) renders raw.
+ENV = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
+templates = Jinja2Templates(env=ENV)
 
 
 def _shares(value: Any) -> str:
