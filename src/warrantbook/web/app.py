@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -56,23 +56,54 @@ def error_json(exc: Exception) -> dict[str, Any]:
     return {"error": str(exc), "field": None, "clause": None}
 
 
-PAGE_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY"),
-                (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                 b"frame-ancestors 'none'; form-action 'self'")]
-API_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
+# What every response carries. Pages may load script, style and images only from this site (no inline script,
+# no eval), may not be framed, and send no Referer; API answers may load nothing at all.
+PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+            "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+COMMON_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
+                  (b"cross-origin-opener-policy", b"same-origin"), (b"cross-origin-resource-policy", b"same-origin"),
+                  (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(), usb=()")]
+PAGE_HEADERS = [*COMMON_HEADERS, (b"content-security-policy", PAGE_CSP.encode())]
+API_HEADERS = [*COMMON_HEADERS, (b"content-security-policy", API_CSP.encode())]
+NO_STORE = (b"cache-control", b"no-store")
+HSTS = (b"strict-transport-security", b"max-age=31536000")
+
+
+def forwarded_https(scope: dict[str, Any], trust_proxy: bool) -> bool:
+    """Was this request made over HTTPS: directly, or (only when the operator says a proxy is in front) per X-Forwarded-Proto."""
+    if scope.get("scheme") == "https":
+        return True
+    if not trust_proxy:
+        return False
+    for k, v in scope.get("headers", []):
+        if k == b"x-forwarded-proto":
+            return v.split(b",")[0].strip().lower() == b"https"
+    return False
 
 
 class SecurityHeaders:
-    """Adds the security headers (a CSP for the pages) as plain ASGI: no per-request task or body buffering."""
+    """Adds the security headers as plain ASGI (no per-request task or body buffering).
 
-    def __init__(self, app: Any):
+    Every response: nosniff, no Referer, no framing, a CSP (pages: this site's script and style only, no inline
+    script; the API: nothing). Everything but the static files: `Cache-Control: no-store`, so no page or answer
+    of a signed-in user stays in a shared or browser cache. Over HTTPS: Strict-Transport-Security.
+    """
+
+    def __init__(self, app: Any, trust_proxy: bool = False):
         self.app = app
+        self.trust_proxy = trust_proxy
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = API_HEADERS if scope["path"].startswith("/api") else PAGE_HEADERS
+        path = scope["path"]
+        extra = list(API_HEADERS if path.startswith("/api/") and path != "/api/docs" or path == "/openapi.json" else PAGE_HEADERS)
+        if not path.startswith("/static/"):
+            extra.append(NO_STORE)
+        if forwarded_https(scope, self.trust_proxy):
+            extra.append(HSTS)
 
         async def with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
@@ -83,8 +114,22 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>warrantbook API</title>
+<link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/swagger/swagger-ui-bundle.js"></script>
+<script src="/static/swagger/init.js"></script>
+</body></html>
+"""
+
+
 def create_app(source: Source | str, *, users: UserStore | str | None = None, today: date | Callable[[], date] | None = None,
-               title: str = "warrantbook") -> FastAPI:
+               title: str = "warrantbook", trust_proxy: bool | None = None) -> FastAPI:
+    """The app. `trust_proxy`: a reverse proxy in front sets X-Forwarded-Proto/-For and is the only way in (default:
+    $WARRANTBOOK_WEB_TRUST_PROXY=1); only then are those headers believed (Secure cookies, HSTS, the client address)."""
+    if trust_proxy is None:
+        trust_proxy = os.environ.get("WARRANTBOOK_WEB_TRUST_PROXY", "") in ("1", "true", "yes")
     src = open_source(source) if isinstance(source, str) else source
     if isinstance(users, UserStore):
         store = users
@@ -103,7 +148,13 @@ def create_app(source: Source | str, *, users: UserStore | str | None = None, to
     app = FastAPI(title=title, version="1", description=(
         "Administer stock options and penny warrants clause by clause. Exact numbers are JSON strings; errors are "
         "{error, field, clause}. Authenticate with 'Authorization: Bearer TOKEN' (warrantbook token new USER)."),
-        docs_url="/api/docs", redoc_url=None, openapi_url="/openapi.json")
+        docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def api_docs() -> Response:
+        """Swagger UI from the vendored files in static/swagger (never from another site), under the pages' CSP."""
+        return HTMLResponse(DOCS_PAGE)
+
     app.state.book = Book(src, today=clock)
     app.state.users = store
     app.state.sessions = Sessions(store.secret())
@@ -149,7 +200,8 @@ def create_app(source: Source | str, *, users: UserStore | str | None = None, to
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
 
-    app.add_middleware(SecurityHeaders)
+    app.state.trust_proxy = trust_proxy
+    app.add_middleware(SecurityHeaders, trust_proxy=trust_proxy)
     return app
 
 
