@@ -13,11 +13,8 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Security
@@ -159,7 +156,7 @@ async def quote(request: Request, p: User, option_no: OptionNo) -> JSONResponse:
     tranche_text = _query(request, "tranche")
     tranche = None
     if tranche_text is not None:
-        if not tranche_text.isdigit() or int(tranche_text) > 1000:
+        if not (tranche_text.isascii() and tranche_text.isdigit()) or len(tranche_text) > 4 or int(tranche_text) > 1000:
             raise BadInput(f"tranche: {tranche_text!r} is not a whole number from 0 to 1000", field="tranche")
         tranche = int(tranche_text)
     fmv, outstanding, owned = _query(request, "fmv"), _query(request, "outstanding"), _query(request, "owned")
@@ -436,16 +433,10 @@ for _path, _kind, _summary in BOOK_ROUTES:
 
 def import_prices(b: service.Book, p: Principal, company: str, text: str, source: str, idem: str | None) -> service.Recorded:
     """A prices CSV (date,venue,close,bid,ask): every row checked by the ledger's reader, all rows or none."""
-    from warrantbook.cli.ledger_facts import read_prices
+    from warrantbook.cli.ledger_facts import parse_prices
 
     roles.require_company(b.state(), p, company)
-    fd, tmp = tempfile.mkstemp(prefix="wb-prices-", suffix=".csv")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        quotes, lines = read_prices(Path(tmp), company, source or "uploaded CSV")
-    finally:
-        os.unlink(tmp)
+    quotes, lines = parse_prices(text, company, source or "uploaded CSV", "the uploaded CSV")
     actor = roles.require_writer(p)
     quotes = [replace(q, actor=actor) for q in quotes]
     if not quotes:
