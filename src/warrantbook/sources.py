@@ -9,7 +9,6 @@ nothing at all.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -92,16 +91,10 @@ class BookSource:
         return decided
 
     def _write(self, events: list[Event]) -> None:
-        from warrantbook.book.io import dumps
+        from warrantbook.book.io import dumps, write_text_atomic
 
         header = _header_of(self.path)
-        text = dumps(events, header)
-        fd, tmp = tempfile.mkstemp(prefix=".wb-", dir=str(self.path.parent or "."))
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
+        write_text_atomic(self.path, dumps(events, header), check=True)  # aside, read back, then moved into place
 
 
 def _header_of(path: Path) -> str:

@@ -6,7 +6,6 @@ Views print what core.summary computes; nothing here computes a figure of its ow
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -114,7 +113,7 @@ def book_export(
 
     Example: warrantbook book export --out backup.yaml --db sqlite:///warrantbook.db
     """
-    from warrantbook.book.io import dumps
+    from warrantbook.book.io import dumps, write_text_atomic
 
     src = source(book, db)
     events = src.events()
@@ -123,10 +122,7 @@ def book_export(
               f"ledger head at export: {head.hash} ({head.count} events)\nFormat: docs/book-format.md")
     text = dumps(events, header)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".wb-", dir=str(out.parent))
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, out)
+    write_text_atomic(out, text, check=True)  # it must load back, or the file is left as it was
     user = sum(1 for e in events if not e.derived)
     if as_json:
         emit({"source": src.label, "out": str(out), "events": user, "head": head.as_json()})

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any
@@ -300,14 +301,46 @@ async def verify_document(request: Request, p: User) -> JSONResponse:
 # ---------------------------------------------------------------- commands
 
 
-async def _json(request: Request) -> Any:
-    raw = await request.body()
+MAX_JSON_DEPTH = 16  # an event's deepest field (terms.tranches[i].exercise_price) is 4 levels down
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply a JSON text nests, counted before parsing it (the parser recurses: a deep enough text would crash it)."""
+    depth = deepest = 0
+    for m in _BRACKETS.finditer(_STRINGS.sub(b"", raw)):
+        if m.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise BadInput(f"{key}: given twice in one JSON object (which one is meant?)", field=key)
+        out[key] = value
+    return out
+
+
+def parse_json(raw: bytes) -> Any:
+    """A request's JSON: nesting bounded, a key given twice refused, bare decimals refused (exact numbers are strings)."""
     if not raw:
         raise BadInput("body: a JSON object", field="body")
+    if json_depth(raw) > MAX_JSON_DEPTH:
+        raise BadInput(f"body: JSON nested more than {MAX_JSON_DEPTH} levels deep", field="body")
     try:
-        return json.loads(raw, parse_float=_no_float, parse_constant=_no_float)
-    except ValueError as exc:
-        raise BadInput(f"body: not JSON ({exc})", field="body") from None
+        return json.loads(raw, parse_float=_no_float, parse_constant=_no_float, object_pairs_hook=_unique)
+    except (ValueError, RecursionError) as exc:
+        raise BadInput(f"body: not JSON ({str(exc)[:200]})", field="body") from None
+
+
+async def _json(request: Request) -> Any:
+    return parse_json(await request.body())
 
 
 def _no_float(text: str) -> Any:

@@ -7,6 +7,7 @@ file (`users=`). `app_from_env` builds the same app from environment variables, 
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from datetime import date
@@ -114,6 +115,56 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+MAX_BODY = 1 << 20  # 1 MiB: any JSON command or form
+MAX_UPLOAD = 16 << 20  # 16 MiB: a document to verify, a prices CSV
+UPLOAD_PATHS = ("/documents/verify", "/api/documents/verify", "/prices")
+
+
+class BodyLimit:
+    """413 for a request body past its limit: at once from Content-Length, or as soon as a streamed body passes it."""
+
+    def __init__(self, app: Any, limit: int = MAX_BODY, upload_limit: int = MAX_UPLOAD):
+        self.app = app
+        self.limit = limit
+        self.upload_limit = upload_limit
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        limit = self.upload_limit if path.endswith(UPLOAD_PATHS) else self.limit
+        declared = next((v for k, v in scope.get("headers", []) if k == b"content-length"), None)
+        if declared is not None:
+            try:
+                too_big = int(declared) > limit
+            except ValueError:
+                too_big = True
+            if too_big:
+                await _too_large(scope, send, limit)
+                return
+        seen = 0
+
+        async def counted() -> dict[str, Any]:
+            nonlocal seen
+            message: dict[str, Any] = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise StarletteHTTPException(413, f"body: larger than {limit:,} bytes")
+            return message
+
+        await self.app(scope, counted, send)
+
+
+async def _too_large(scope: dict[str, Any], send: Any, limit: int) -> None:
+    body = json.dumps({"error": f"body: larger than {limit:,} bytes", "field": "body", "clause": None}).encode()
+    await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json"),
+                                                                           (b"content-length", str(len(body)).encode()),
+                                                                           (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
 DOCS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>warrantbook API</title>
 <link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head>
@@ -201,6 +252,7 @@ def create_app(source: Source | str, *, users: UserStore | str | None = None, to
     app.add_exception_handler(RequestValidationError, on_validation)
 
     app.state.trust_proxy = trust_proxy
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders, trust_proxy=trust_proxy)
     return app
 

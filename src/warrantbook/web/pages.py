@@ -74,7 +74,7 @@ def page_user(request: Request) -> tuple[Principal, str]:
 async def posted(request: Request) -> tuple[Principal, dict[str, Any]]:
     """The signed-in user and the submitted form, after checking the CSRF token (form field or htmx header)."""
     p, csrf = page_user(request)
-    form = await request.form()
+    form = await request.form(max_files=2, max_fields=200)
     values: dict[str, Any] = {}
     for key in form:
         items = form.getlist(key)
@@ -129,7 +129,7 @@ def _safe_next(value: str) -> str:
 
 @router.post("/login", response_class=HTMLResponse)
 async def login(request: Request) -> Response:
-    form = await request.form()
+    form = await request.form(max_files=2, max_fields=200)
     expected = request.app.state.sessions.read_login(request.cookies.get(LOGIN_COOKIE))
     nxt = _safe_next(str(form.get("next") or "/"))
     if not same(str(form.get("csrf_token") or ""), expected):

@@ -16,6 +16,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from warrantbook.book.io import check_names
 from warrantbook.core import events as ev
 from warrantbook.core.audit import Head
 from warrantbook.core.decide import cap_limit, determination_date, exercise_quote, fmv_source, outstanding_on
@@ -138,6 +139,7 @@ class Book:
 
     def record(self, p: Principal, event: ev.Event, *, idempotency_key: str | None = None) -> Recorded:
         """Check the user may give this command (web.roles), then let the source decide it (core) and append it."""
+        check_names(event)
         with self.lock:
             self._seen = None
             roles.check_command(self.state(), p, event)
@@ -158,6 +160,7 @@ class Book:
             self._seen = None
             state = self.state()
             for e in events:
+                check_names(e)
                 roles.check_command(state, p, e)
             record_all = getattr(self.source, "record_all", None)
             if record_all is None:  # pragma: no cover - every source in the project has it
