@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from warrantbook.core.errors import BadInput, Conflict, Refusal, WarrantbookError
 from warrantbook.sources import BookSource, Source
 from warrantbook.web import roles
-from warrantbook.web.auth import Sessions, UserStore
+from warrantbook.web.auth import Sessions, UserStore, session_key
 from warrantbook.web.service import Book
 
 HERE = Path(__file__).parent
@@ -71,7 +71,7 @@ NO_STORE = (b"cache-control", b"no-store")
 HSTS = (b"strict-transport-security", b"max-age=31536000")
 
 
-def forwarded_https(scope: dict[str, Any], trust_proxy: bool) -> bool:
+def forwarded_https(scope: Mapping[str, Any], trust_proxy: bool) -> bool:
     """Was this request made over HTTPS: directly, or (only when the operator says a proxy is in front) per X-Forwarded-Proto."""
     if scope.get("scheme") == "https":
         return True
@@ -208,7 +208,7 @@ def create_app(source: Source | str, *, users: UserStore | str | None = None, to
 
     app.state.book = Book(src, today=clock)
     app.state.users = store
-    app.state.sessions = Sessions(store.secret())
+    app.state.sessions = Sessions(session_key(store.engine.url), store)
 
     from warrantbook.web.api import router as api_router
     from warrantbook.web.pages import error_page

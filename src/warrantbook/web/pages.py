@@ -8,6 +8,7 @@ figure. Every form carries the session's CSRF token; htmx sends it as the X-CSRF
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import date
 from typing import Any
@@ -17,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from warrantbook.cli.main import quote_json
@@ -25,7 +27,17 @@ from warrantbook.core.errors import BadInput, BookErrors, Refusal, WarrantbookEr
 from warrantbook.core.numbers import exact, fmt, money
 from warrantbook.core.terms import PaymentMethod
 from warrantbook.web import forms, roles, service, svg
-from warrantbook.web.auth import LOGIN_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE, Principal, same
+from warrantbook.web.auth import (
+    ACCOUNT_FREE,
+    ADDRESS_FREE,
+    HASHING,
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    SESSION_MAX_AGE,
+    Principal,
+    retry_after,
+    same,
+)
 from warrantbook.web.commands import build
 
 router = APIRouter(include_in_schema=False)
@@ -56,12 +68,29 @@ templates.env.filters["percent"] = _percent
 
 
 def session_of(request: Request) -> tuple[Principal, str] | None:
-    app = request.app.state
-    s = app.sessions.read(request.cookies.get(SESSION_COOKIE))
-    if s is None:
-        return None
-    p = app.users.user(s[0])
-    return (p, s[1]) if p is not None else None
+    """The signed-in user and the session's CSRF token: read from the server-side session once per request."""
+    cached = request.scope.get("wb.session", False)
+    if cached is not False:
+        return cached  # type: ignore[no-any-return]
+    found = request.app.state.sessions.read(request.cookies.get(SESSION_COOKIE))
+    request.scope["wb.session"] = found
+    return found  # type: ignore[no-any-return]
+
+
+def https(request: Request) -> bool:
+    """Served over HTTPS (directly, or behind a proxy the operator trusts that says so): cookies are then Secure."""
+    from warrantbook.web.app import forwarded_https
+
+    return forwarded_https(request.scope, bool(getattr(request.app.state, "trust_proxy", False)))
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the peer, or (behind a trusted proxy) the last address the proxy added to X-Forwarded-For."""
+    if getattr(request.app.state, "trust_proxy", False):
+        forwarded = request.headers.get("x-forwarded-for")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()[:100]
+    return request.client.host if request.client else "unknown"
 
 
 def page_user(request: Request) -> tuple[Principal, str]:
@@ -119,7 +148,7 @@ def _day(request: Request, value: str | None, field: str = "as_of") -> date:
 def login_page(request: Request, next: str = "/") -> Response:
     cookie, csrf = request.app.state.sessions.login_token()
     response = render(request, "login.html.j2", login_csrf=csrf, next=_safe_next(next), error=None)
-    response.set_cookie(LOGIN_COOKIE, cookie, httponly=True, samesite="strict", max_age=3600)
+    response.set_cookie(LOGIN_COOKIE, cookie, httponly=True, samesite="strict", max_age=3600, secure=https(request))
     return response
 
 
@@ -134,15 +163,31 @@ async def login(request: Request) -> Response:
     nxt = _safe_next(str(form.get("next") or "/"))
     if not same(str(form.get("csrf_token") or ""), expected):
         raise roles.Denied("the sign-in form is stale (CSRF token missing or wrong): reload the page", field="csrf_token")
-    p = request.app.state.users.authenticate(str(form.get("username") or ""), str(form.get("password") or ""))
-    if p is None:
+    store = request.app.state.users
+    username = str(form.get("username") or "")[:200]
+    password = str(form.get("password") or "")[:1000]
+    keys = [(f"account:{username.strip().lower()}", ACCOUNT_FREE), (f"address:{client_address(request)}", ADDRESS_FREE)]
+    secure = https(request)
+
+    def again(status: int, error: str, headers: dict[str, str] | None = None) -> Response:
         cookie, csrf = request.app.state.sessions.login_token()
-        response = render(request, "login.html.j2", 401, login_csrf=csrf, next=nxt, error="Wrong user name or password.")
-        response.set_cookie(LOGIN_COOKIE, cookie, httponly=True, samesite="strict", max_age=3600)
+        response = render(request, "login.html.j2", status, login_csrf=csrf, next=nxt, error=error)
+        response.set_cookie(LOGIN_COOKIE, cookie, httponly=True, samesite="strict", max_age=3600, secure=secure)
+        response.headers.update(headers or {})
         return response
-    value, _csrf = request.app.state.sessions.issue(p.username)
+
+    wait = await run_in_threadpool(store.wait, [k for k, _free in keys])
+    if wait > 0:
+        return again(429, f"Too many failed sign-ins: try again in {retry_after(wait)} seconds.", {"Retry-After": retry_after(wait)})
+    loop = asyncio.get_running_loop()
+    p = await loop.run_in_executor(HASHING, store.authenticate, username, password)  # argon2 is slow by design: never on the loop
+    if p is None:
+        await run_in_threadpool(store.failed, keys)
+        return again(401, "Wrong user name or password.")
+    await run_in_threadpool(store.succeeded, keys[0][0])
+    value, _csrf = await run_in_threadpool(request.app.state.sessions.issue, p.username)
     redirect = RedirectResponse(nxt, status_code=303)
-    redirect.set_cookie(SESSION_COOKIE, value, httponly=True, samesite="lax", max_age=SESSION_MAX_AGE)
+    redirect.set_cookie(SESSION_COOKIE, value, httponly=True, samesite="lax", max_age=SESSION_MAX_AGE, secure=secure)
     redirect.delete_cookie(LOGIN_COOKIE)
     return redirect
 
@@ -150,6 +195,7 @@ async def login(request: Request) -> Response:
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     await posted(request)
+    request.app.state.sessions.end(request.cookies.get(SESSION_COOKIE))  # the session ends on the server, not just in this browser
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
