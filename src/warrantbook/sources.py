@@ -26,7 +26,7 @@ class Source(Protocol):
 
     def events(self) -> list[Event]: ...
     def state(self, as_of: date | None = None) -> BookState: ...
-    def record(self, proposed: Event, *, idempotency_key: str | None = None) -> list[Event]: ...
+    def record(self, proposed: Event, *, idempotency_key: str | None = None, acted_by: str | None = None) -> list[Event]: ...
     def head(self) -> Head: ...
 
 
@@ -55,7 +55,8 @@ class BookSource:
         """The audit head over the book's events in their recorded order (core.audit)."""
         return head_of(self._load())
 
-    def record(self, proposed: Event, *, idempotency_key: str | None = None) -> list[Event]:
+    def record(self, proposed: Event, *, idempotency_key: str | None = None, acted_by: str | None = None) -> list[Event]:
+        """(A book file keeps no record of who acted: `acted_by` is accepted for the Source protocol and not kept.)"""
         events = self._load()
         decided = decide(fold(events), proposed)
         self._write(events + decided)
@@ -63,7 +64,7 @@ class BookSource:
 
     def record_all(self, proposed: list[Event], *, idempotency_key: str | None = None,
                    on_error: Callable[[int, WarrantbookError], WarrantbookError] | None = None,
-                   progress: Callable[[int], None] | None = None) -> list[Event]:
+                   progress: Callable[[int], None] | None = None, acted_by: str | None = None) -> list[Event]:
         """Decide each proposed event against the book and the ones before it; write all of them, or none."""
         events = self._load()
         decided: list[Event] = []

@@ -195,12 +195,13 @@ class Entry:
     event: ev.Event
     recorded_at: str | None
     hash: str
+    acted_by: str | None = None
 
 
 def entries(src: Source) -> list[Entry]:
     stored = getattr(src, "stored", None)
     if stored is not None:
-        return [Entry(s.seq, s.event, s.recorded_at, s.hash) for s in stored()]
+        return [Entry(s.seq, s.event, s.recorded_at, s.hash, getattr(s, "acted_by", None)) for s in stored()]
     out = []
     h = GENESIS
     for i, e in enumerate(src.events(), start=1):
@@ -251,7 +252,7 @@ def history(
     rows = []
     for x in visible:
         e = x.event
-        item = {"seq": x.seq, **event_json(e), "recorded_at": x.recorded_at, "hash": x.hash,
+        item = {"seq": x.seq, **event_json(e), "recorded_at": x.recorded_at, "acted_by": x.acted_by, "hash": x.hash,
                 "corrected_by": corrected_by.get(e.id), "corrects": getattr(e, "corrects", None)}
         rows.append(item)
     lineage_json = [{"option": no, "parent": state.options[no].parent or None, "origin": state.options[no].origin,
@@ -265,7 +266,7 @@ def history(
         mark = ""
         if r["corrected_by"]:
             mark = f"  [CORRECTED by {r['corrected_by']}: no effect]"
-        when = f"  (recorded {r['recorded_at']})" if r["recorded_at"] else ""
+        when = f"  (recorded {r['recorded_at']}" + (f" by {r['acted_by']}" if r["acted_by"] else "") + ")" if r["recorded_at"] else ""
         console.print(f"#{r['seq']:<5} {r['on']}  [{r['clause']}] {r['id']}  {r['actor']}: {r['description']}{mark}{when}",
                       markup=False, highlight=False, soft_wrap=True)
     if not rows:

@@ -108,6 +108,12 @@ class Principal:
     role: str
     party: str
     via: str = "session"  # "session" (browser cookie) or "token" (bearer)
+    token: str = ""  # with a bearer token: the first 12 characters of its digest (as 'token list' shows it)
+
+    @property
+    def acted_by(self) -> str:
+        """Who recorded an event, as the ledger keeps (and hashes) it: the user, and the token when one was used."""
+        return f"user:{self.username} via " + (f"token:{self.token}" if self.via == "token" and self.token else self.via)
 
     @property
     def actor(self) -> str | None:
@@ -270,7 +276,7 @@ class UserStore:
             row = conn.execute(sa.select(users.c.username, users.c.role, users.c.party, users.c.disabled, tokens.c.revoked)
                                .select_from(tokens.join(users, tokens.c.username == users.c.username))
                                .where(tokens.c.digest == d)).first()
-        return None if row is None or row.revoked or row.disabled else Principal(row.username, row.role, row.party, "token")
+        return None if row is None or row.revoked or row.disabled else Principal(row.username, row.role, row.party, "token", d[:12])
 
     # ------------------------------------------------------------------ server-side sessions
 
@@ -352,8 +358,8 @@ class UserStore:
 
 
 def key_path(url: Any) -> Path:
-    """Where the key file is: $WARRANTBOOK_SESSION_KEY_FILE, else beside a SQLite database file (DB.session-key),
-    else warrantbook-session.key in the working directory (for PostgreSQL: set one of the variables instead)."""
+    """Where the key file is: $WARRANTBOOK_SESSION_KEY_FILE, else beside a SQLite database file (DB.session-key), else
+    (PostgreSQL) warrantbook/session.key under $XDG_CONFIG_HOME (~/.config) of the user running the server."""
     explicit = os.environ.get(KEY_FILE_ENV)
     if explicit:
         return Path(explicit)
@@ -361,7 +367,8 @@ def key_path(url: Any) -> Path:
     if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:" and not u.database.startswith("file:"):
         db = Path(u.database)
         return db.with_name(db.name + ".session-key")
-    return Path("warrantbook-session.key")
+    config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(config) / "warrantbook" / "session.key"
 
 
 def _read_key(path: Path) -> str:

@@ -144,7 +144,7 @@ class Book:
             self._seen = None
             roles.check_command(self.state(), p, event)
             try:
-                decided = self.source.record(event, idempotency_key=idempotency_key)
+                decided = self.source.record(event, idempotency_key=idempotency_key, acted_by=p.acted_by)
             except Refusal as exc:
                 if exc.field == "actor":  # the agreement says this party may not act: a denial, with its clause
                     raise roles.Denied(exc.message, field="actor", clause=exc.clause) from None
@@ -166,7 +166,7 @@ class Book:
             if record_all is None:  # pragma: no cover - every source in the project has it
                 raise BadInput("this source cannot record a batch", field="source")
             try:
-                decided = record_all(events, idempotency_key=idempotency_key, on_error=on_error)
+                decided = record_all(events, idempotency_key=idempotency_key, on_error=on_error, acted_by=p.acted_by)
             finally:
                 self._seen = None
             return Recorded(decided, bool(getattr(self.source, "replayed", False)), self.source.head())
@@ -229,12 +229,13 @@ def _touches(e: ev.Event, options: set[str], companies: set[str]) -> bool:
     return False
 
 
-def _stored(book: Book) -> list[tuple[int, ev.Event, str | None, str | None]]:
+def _stored(book: Book) -> list[tuple[int, ev.Event, str | None, str | None, str | None]]:
+    """(seq, event, recorded at, hash, who recorded it) for every stored event; a book file keeps only the events."""
     stored = getattr(book.source, "stored", None)
     with book.lock:
         if stored is not None:
-            return [(s.seq, s.event, s.recorded_at, s.hash) for s in stored()]
-        return [(i, e, None, None) for i, e in enumerate(book.source.events(), start=1)]
+            return [(s.seq, s.event, s.recorded_at, s.hash, getattr(s, "acted_by", None)) for s in stored()]
+        return [(i, e, None, None, None) for i, e in enumerate(book.source.events(), start=1)]
 
 
 _FACTS = (ev.SharesOutstanding, ev.AuthorizedShares, ev.Listed, ev.FmvAgreed, ev.FmvAwarded, ev.LiquidationAmount)
@@ -255,20 +256,21 @@ def history_view(book: Book, p: Principal, day: date, option_no: str | None = No
         companies = roles.companies_seen(now, p)
     rows = []
     everything = [x for x in _stored(book) if x[1].on <= day]
-    corrected_by = {e.corrects: e.id for _s, e, _r, _h in everything if isinstance(e, ev.Correction)}
+    corrected_by = {e.corrects: e.id for _s, e, _r, _h, _a in everything if isinstance(e, ev.Correction)}
     chosen: set[str] = set()
-    for _seq, e, _r, _h in everything:
+    for _seq, e, _r, _h, _a in everything:
         mine = p.actor is not None and e.actor == p.actor
         fact = isinstance(e, _FACTS) and getattr(e, "company", None) in companies and (facts or not option_no)
         if p.role == "auditor" and not option_no:
             chosen.add(e.id)
         elif _touches(e, options, companies) or (mine and not option_no) or fact:
             chosen.add(e.id)
-    chosen |= {e.id for _s, e, _r, _h in everything if isinstance(e, ev.Correction) and e.corrects in chosen}
+    chosen |= {e.id for _s, e, _r, _h, _a in everything if isinstance(e, ev.Correction) and e.corrects in chosen}
     picked = [x for x in everything if x[1].id in chosen]
     picked.sort(key=lambda x: ev.sort_key(x[1], x[0]))
-    for seq, e, recorded_at, h in picked:
-        rows.append({"seq": seq, **event_json(e), "recorded_at": recorded_at, "hash": h, "corrected_by": corrected_by.get(e.id),
+    for seq, e, recorded_at, h, acted_by in picked:
+        rows.append({"seq": seq, **event_json(e), "recorded_at": recorded_at, "acted_by": acted_by, "hash": h,
+                     "corrected_by": corrected_by.get(e.id),
                      "corrects": getattr(e, "corrects", None)})
     lineage_json = [{"option": no, "parent": now.options[no].parent or None, "origin": now.options[no].origin,
                      "children": [c for c in now.options[no].children if c in seen_options], "status": now.options[no].status.value,
