@@ -39,8 +39,10 @@ router = APIRouter(prefix="/api", responses=schema.ERRORS)  # type: ignore[arg-t
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-async def principal(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None) -> Principal:
-    """The user: a bearer token (no CSRF: no cookie is involved), else a browser session (CSRF header on changes)."""
+def principal(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None) -> Principal:
+    """The user: a bearer token (no CSRF: no cookie is involved), else a browser session (CSRF header on changes).
+
+    A plain function: FastAPI runs it on the thread pool, so its database read never holds the event loop."""
     app = request.app.state
     if credentials is not None:
         p = app.users.by_token(credentials.credentials.strip())
@@ -86,13 +88,13 @@ async def me(p: User) -> JSONResponse:
 
 
 @router.get("/options", response_model=schema.OptionList, summary="List the options you may see (CLI: list)")
-async def list_options(request: Request, p: User, as_of: AsOf = None,
+def list_options(request: Request, p: User, as_of: AsOf = None,
                  active: Annotated[bool, Query(description="Only options still active.")] = False) -> JSONResponse:
     return ok(service.list_view(book(request), p, _day(request, as_of), active))
 
 
 @router.get("/options/{option_no}", response_model=schema.OptionSummaryOut, summary="One option's state (CLI: show)")
-async def show(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
+def show(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
     b = book(request)
     day = _day(request, as_of)
     roles.option_for(b.state(), p, option_no)
@@ -100,18 +102,18 @@ async def show(request: Request, p: User, option_no: OptionNo, as_of: AsOf = Non
 
 
 @router.get("/options/{option_no}/terms", response_model=schema.Open, summary="The option's terms in force, dispute terms included")
-async def terms(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
+def terms(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
     return ok(service.terms_view(book(request), p, option_no, _day(request, as_of)))
 
 
 @router.get("/options/{option_no}/history", response_model=schema.HistoryOut, summary="The option's timeline with its lineage (CLI: history)")
-async def option_history(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None,
+def option_history(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None,
                    facts: Annotated[bool, Query(description="Also the company's facts.")] = False) -> JSONResponse:
     return ok(service.history_view(book(request), p, _day(request, as_of), option_no, facts))
 
 
 @router.get("/history", response_model=schema.HistoryOut, summary="Every event you may see, in the agreement's order (CLI: history)")
-async def history(request: Request, p: User, as_of: AsOf = None) -> JSONResponse:
+def history(request: Request, p: User, as_of: AsOf = None) -> JSONResponse:
     return ok(service.history_view(book(request), p, _day(request, as_of)))
 
 
@@ -141,7 +143,7 @@ def _query(request: Request, name: str) -> str | None:
 
 @router.get("/options/{option_no}/quote", response_model=schema.QuoteOut, openapi_extra={"parameters": QUOTE_PARAMS},
             summary="What-if: an exercise on a date, every figure explained (CLI: quote)")
-async def quote(request: Request, p: User, option_no: OptionNo) -> JSONResponse:
+def quote(request: Request, p: User, option_no: OptionNo) -> JSONResponse:
     shares = _query(request, "shares")
     if shares is None:
         raise BadInput("shares: required (a number of option shares, or 'max' with method=cashless)", field="shares")
@@ -180,17 +182,17 @@ async def quote(request: Request, p: User, option_no: OptionNo) -> JSONResponse:
 
 @router.get("/options/{option_no}/chart", response_model=schema.ChartOut,
             summary="Remaining shares, exercise price, cap allowance and shares outstanding over time")
-async def chart(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
+def chart(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
     return ok(service.chart_series(book(request), p, option_no, _day(request, as_of)))
 
 
 @router.get("/due", response_model=schema.DueOut, summary="Open items: deliveries due, certificates to mail, pending transfers (CLI: due)")
-async def due(request: Request, p: User, as_of: AsOf = None) -> JSONResponse:
+def due(request: Request, p: User, as_of: AsOf = None) -> JSONResponse:
     return ok(service.due_view(book(request), p, _day(request, as_of)))
 
 
 @router.get("/reserve", response_model=schema.ReserveOut, summary="The §6 reservation of each company you may see (CLI: reserve)")
-async def reserve(request: Request, p: User, as_of: AsOf = None,
+def reserve(request: Request, p: User, as_of: AsOf = None,
             company: Annotated[str | None, Query(max_length=200, description="Company id (default: every company you may see).")] = None,
             ) -> JSONResponse:
     return ok(service.reserve_view(book(request), p, _day(request, as_of), company))
@@ -202,7 +204,7 @@ async def audit_head(request: Request, p: User) -> JSONResponse:
 
 
 @router.get("/audit/verify", response_model=schema.VerifyOut, summary="Check the chain; name the first bad event (CLI: audit verify)")
-async def audit_verify(request: Request, p: User,
+def audit_verify(request: Request, p: User,
                  head: Annotated[str | None, Query(max_length=64, pattern="^[0-9a-fA-F]{1,64}$", description="A head hash kept earlier.")] = None,
                  count: Annotated[int | None, Query(ge=0, le=10**12, description="The event count printed with it.")] = None) -> JSONResponse:
     if p.role not in ("auditor", "company"):
@@ -225,8 +227,7 @@ async def audit_verify(request: Request, p: User,
         good = not head or anchored is not None
         return ok({"ok": good, "events": h.count, "head": h.as_json(), "anchored": anchored, "problems": [],
                    "note": "a book keeps no per-event hashes: only a kept head can be checked"})
-    with b.lock:
-        return ok(verify(head, count).as_json())
+    return ok(verify(head, count).as_json())  # reads the rows itself: no lock, so it stalls nobody
 
 
 @router.get("/book", response_class=Response, summary="The whole book as the plain-text YAML file (CLI: book export); an auditor's view",
@@ -246,7 +247,7 @@ async def export_book(request: Request, p: User) -> Response:
 
 
 @router.get("/documents", response_model=schema.DocumentsOut, summary="Documents issued for the options you may see (CLI: doc list)")
-async def documents(request: Request, p: User,
+def documents(request: Request, p: User,
               option: Annotated[str | None, Query(max_length=200, description="Only this option's.")] = None) -> JSONResponse:
     return ok(service.documents_view(book(request), p, option))
 
@@ -285,7 +286,7 @@ async def verify_document(request: Request, p: User) -> JSONResponse:
     from warrantbook.documents.issue import verify
 
     content = await request.body()
-    verdict = verify(book(request).state(), content)
+    verdict = await run_in_threadpool(verify, book(request).state(), content)
     data = verdict.as_json()
     if verdict.record is not None and verdict.record.option_no:
         now = book(request).state()

@@ -7,8 +7,11 @@ file (`users=`). `app_from_env` builds the same app from environment variables, 
 
 from __future__ import annotations
 
+import html
 import json
+import logging
 import os
+import secrets
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -113,6 +116,70 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+log = logging.getLogger("warrantbook.web")
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Is this the database being down or unreachable (503), rather than a bug (500)?"""
+    import sqlalchemy as sa
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError, ConnectionError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+class Errors:
+    """The last word on a failure: 503 (with Retry-After) while the database is unreachable, else 500; never a
+    traceback to the client (it goes to the server's log with a reference the answer gives). JSON under /api,
+    a plain page elsewhere, both with the security headers."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: dict[str, Any]) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            ref = secrets.token_hex(6)
+            down = unreachable(exc)
+            log.error("request %s %s failed (ref %s)", scope.get("method"), scope.get("path"), ref, exc_info=exc)
+            if started:  # the answer was already on its way: nothing more can be said
+                return
+            status = 503 if down else 500
+            text = ("the database cannot be reached right now; nothing was recorded: try again shortly" if down
+                    else "internal error: nothing was recorded; the server's log has the details")
+            path = str(scope.get("path", ""))
+            is_api = path.startswith("/api/") or path == "/openapi.json"
+            if is_api:
+                body = json.dumps({"error": f"{text} (ref {ref})", "field": None, "clause": None}).encode()
+                kind = b"application/json"
+            else:
+                body = (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{status}</title>"
+                        f"<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main><h1>{status}</h1>"
+                        f"<p>{html.escape(text)} (ref {ref})</p><p><a href=\"/\">Back</a></p></main></body></html>").encode()
+                kind = b"text/html; charset=utf-8"
+            headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode()), NO_STORE,
+                       *(API_HEADERS if is_api else PAGE_HEADERS)]
+            if down:
+                headers.append((b"retry-after", b"5"))
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
 
 
 MAX_BODY = 1 << 20  # 1 MiB: any JSON command or form
@@ -254,6 +321,7 @@ def create_app(source: Source | str, *, users: UserStore | str | None = None, to
     app.state.trust_proxy = trust_proxy
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders, trust_proxy=trust_proxy)
+    app.add_middleware(Errors)  # outermost of ours: whatever fails inside, the client gets no traceback
     return app
 
 

@@ -102,7 +102,7 @@ def page_user(request: Request) -> tuple[Principal, str]:
 
 async def posted(request: Request) -> tuple[Principal, dict[str, Any]]:
     """The signed-in user and the submitted form, after checking the CSRF token (form field or htmx header)."""
-    p, csrf = page_user(request)
+    p, csrf = await run_in_threadpool(page_user, request)  # a database read: never on the event loop
     form = await request.form(max_files=2, max_fields=200)
     values: dict[str, Any] = {}
     for key in form:
@@ -320,6 +320,10 @@ def calculator_result(request: Request, option_no: str) -> Response:
 async def file_notice(request: Request, option_no: str) -> Response:
     """The holder turns the calculator's figures into an exercise notice; it then waits for surrender and payment."""
     p, values = await posted(request)
+    return await run_in_threadpool(_file_notice, request, p, values, option_no)  # deciding and writing: off the event loop
+
+
+def _file_notice(request: Request, p: Principal, values: dict[str, Any], option_no: str) -> Response:
     b = book(request)
     roles.option_for(b.state(), p, option_no)
     form = _form_or_404(p, "option", "exercise-notice")
@@ -388,6 +392,10 @@ FIXED = {"option": "option_no", "company": "company", "holder": "holder"}
 
 async def _act_post(request: Request, scope: str, key: str, kind: str) -> Response:
     p, raw = await posted(request)
+    return await run_in_threadpool(_act_record, request, p, raw, scope, key, kind)  # deciding and writing: off the event loop
+
+
+def _act_record(request: Request, p: Principal, raw: dict[str, Any], scope: str, key: str, kind: str) -> Response:
     c = _scope_ctx(request, p, scope, key)
     form = _form_or_404(p, scope, kind)
     values = forms.values_of(form, raw)
@@ -486,21 +494,25 @@ def holder_page(request: Request, holder: str, done: str | None = None) -> Respo
 @router.post("/companies/{company}/prices", response_class=HTMLResponse)
 async def upload_prices(request: Request, company: str) -> Response:
     p, values = await posted(request)
-    b = book(request)
-    roles.require_company(b.state(), p, company)
-    if p.role != "company":
-        raise roles.Denied("prices are recorded by the company", field="type")
     upload = values.get("file")
     if not isinstance(upload, UploadFile):
         raise BadInput("file: choose a CSV file (date,venue,close,bid,ask)", field="file")
     raw = await upload.read()
+    return await run_in_threadpool(_import_prices, request, p, values, company, raw, upload.filename)
+
+
+def _import_prices(request: Request, p: Principal, values: dict[str, Any], company: str, raw: bytes, filename: str | None) -> Response:
+    b = book(request)
+    roles.require_company(b.state(), p, company)
+    if p.role != "company":
+        raise roles.Denied("prices are recorded by the company", field="type")
     from warrantbook.web.api import import_prices
 
     problems: list[dict[str, Any]] = []
     imported = 0
     try:
         text = raw.decode("utf-8-sig")
-        recorded = import_prices(b, p, company, text, str(values.get("source") or upload.filename or ""), None)
+        recorded = import_prices(b, p, company, text, str(values.get("source") or filename or ""), None)
         imported = len(recorded.events)
     except UnicodeDecodeError:
         problems = [{"line": None, "field": "file", "error": "the file is not UTF-8 text", "clause": None}]
@@ -509,7 +521,7 @@ async def upload_prices(request: Request, company: str) -> Response:
     except (BadInput, Refusal) as exc:
         problems = [{"line": exc.line, "field": exc.field, "error": exc.message, "clause": exc.clause}]
     return render(request, "prices.html.j2", 400 if problems else 200, company=company, problems=problems, imported=imported,
-                  filename=upload.filename)
+                  filename=filename)
 
 
 # ---------------------------------------------------------------- documents
@@ -526,7 +538,8 @@ async def option_document(request: Request, option_no: str) -> Response:
         kind, _, picked = str(values["doc"]).partition("|")
         event = picked or None
     fmt_ = str(values.get("format") or "pdf")
-    return make(book(request), p, kind, option_no=option_no, event_id=event, fmt=fmt_, made_on=book(request).today())
+    return await run_in_threadpool(make, book(request), p, kind, option_no=option_no, event_id=event, fmt=fmt_,  # PDF rendering: off the loop
+                                   made_on=book(request).today())
 
 
 @router.post("/documents/verify", response_class=HTMLResponse)
@@ -539,7 +552,7 @@ async def verify_document(request: Request) -> Response:
         raise BadInput("file: choose the PDF or HTML file to check", field="file")
     content = await upload.read()
     b = book(request)
-    verdict = verify(b.state(), content)
+    verdict = await run_in_threadpool(verify, b.state(), content)
     record = verdict.record
     if record is not None and record.option_no:
         option = b.state().options.get(record.option_no)

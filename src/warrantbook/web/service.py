@@ -113,29 +113,45 @@ class Book:
                 self._views.popitem(last=False)
         return result
 
-    def _state_for(self, events: list[ev.Event], key: tuple[int, str], as_of: date | None) -> BookState:
+    def _cached(self, key: tuple[int, str], as_of: date | None) -> BookState | None:
         full = (*key, as_of)
         hit = self._states.get(full)
         if hit is not None:
             self._states.move_to_end(full)
-            return hit
-        state = self.source.state() if as_of is None else fold(events, as_of)
-        self._states[full] = state
+        return hit
+
+    def _keep(self, key: tuple[int, str], as_of: date | None, state: BookState) -> None:
+        self._states[(*key, as_of)] = state
         while len(self._states) > STATE_CACHE:
             self._states.popitem(last=False)
+
+    def _state_for(self, events: list[ev.Event], key: tuple[int, str], as_of: date | None) -> BookState:
+        """The state as of a day for this snapshot. Called without the lock: a fold for a new day (the slow part) runs
+        while other requests go on; the latest state comes from the source's projection (under the lock)."""
+        with self.lock:
+            hit = self._cached(key, as_of)
+            if hit is not None:
+                return hit
+            if as_of is None:
+                state = self.source.state()
+                self._keep(key, None, state)
+                return state
+        state = fold(events, as_of)  # pure, on the snapshot's own list: no lock held
+        with self.lock:
+            self._keep(key, as_of, state)
         return state
 
     def state(self, as_of: date | None = None) -> BookState:
         """The state as of a day (None: everything), cached by the ledger's length so repeated views fold once."""
         with self.lock:
             events, key = self._snapshot()
-            return self._state_for(events, key, as_of)
+        return self._state_for(events, key, as_of)
 
     def states(self, as_of: date) -> tuple[BookState, BookState]:
         """The latest state (for who may see what) and the state as of a day, from one read of the ledger."""
         with self.lock:
             events, key = self._snapshot()
-            return self._state_for(events, key, None), self._state_for(events, key, as_of)
+        return self._state_for(events, key, None), self._state_for(events, key, as_of)
 
     def record(self, p: Principal, event: ev.Event, *, idempotency_key: str | None = None) -> Recorded:
         """Check the user may give this command (web.roles), then let the source decide it (core) and append it."""
