@@ -193,3 +193,13 @@ def test_cookies_are_secure_over_https_behind_a_trusted_proxy_only(env: Env) -> 
         page = c.get("/login")
         assert "; secure" in page.headers["set-cookie"].lower() and page.headers["strict-transport-security"]
     trusting.state.book.source.close()
+
+
+def test_sign_in_never_redirects_off_the_site(env: Env) -> None:
+    for target in ("//evil.example", "/\\evil.example", "/\\/evil.example", "https://evil.example", "/ok\r\nLocation: //evil.example"):
+        c = TestClient(env.app)
+        page = c.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+        r = c.post("/login", data={"username": "atg", "password": password("atg"), "csrf_token": token, "next": target},
+                   follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/", target

@@ -153,7 +153,9 @@ def login_page(request: Request, next: str = "/") -> Response:
 
 
 def _safe_next(value: str) -> str:
-    return value if value.startswith("/") and not value.startswith("//") else "/"
+    """Only a path on this site: not //host, not /\\host (browsers read a backslash as a slash), no control characters."""
+    ok = value.startswith("/") and not value.startswith("//") and "\\" not in value and value.isprintable() and len(value) <= 2000
+    return value if ok else "/"
 
 
 @router.post("/login", response_class=HTMLResponse)
