@@ -64,6 +64,7 @@ class Book:
         self._views: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._today = today or date.today
         self._seen: tuple[float, list[ev.Event], tuple[int, str]] | None = None
+        self._folding: dict[tuple[Any, ...], threading.Event] = {}  # folds under way, by (ledger position, day)
 
     def today(self) -> date:
         """The app's clock (the demo may pin it to the book's last day): the only place a page reads the date."""
@@ -128,6 +129,7 @@ class Book:
     def _state_for(self, events: list[ev.Event], key: tuple[int, str], as_of: date | None) -> BookState:
         """The state as of a day for this snapshot. Called without the lock: a fold for a new day (the slow part) runs
         while other requests go on; the latest state comes from the source's projection (under the lock)."""
+        full = (*key, as_of)
         with self.lock:
             hit = self._cached(key, as_of)
             if hit is not None:
@@ -136,10 +138,28 @@ class Book:
                 state = self.source.state()
                 self._keep(key, None, state)
                 return state
-        state = fold(events, as_of)  # pure, on the snapshot's own list: no lock held
-        with self.lock:
-            self._keep(key, as_of, state)
-        return state
+            running = self._folding.get(full)
+            if running is None:  # this request folds; the ones asking meanwhile wait for its result instead of folding too
+                running = self._folding[full] = threading.Event()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            running.wait()
+            with self.lock:
+                hit = self._cached(key, as_of)
+            if hit is not None:
+                return hit
+            return fold(events, as_of)  # the folder failed (or the cache moved on): fold here
+        try:
+            state = fold(events, as_of)  # pure, on the snapshot's own list: no lock held
+            with self.lock:
+                self._keep(key, as_of, state)
+            return state
+        finally:
+            with self.lock:
+                self._folding.pop(full, None)
+            running.set()
 
     def state(self, as_of: date | None = None) -> BookState:
         """The state as of a day (None: everything), cached by the ledger's length so repeated views fold once."""
