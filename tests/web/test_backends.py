@@ -111,3 +111,42 @@ def login_status(client: TestClient, who: str, secret: str) -> int:
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     return client.post("/login", data={"username": who, "password": secret, "csrf_token": token}, follow_redirects=False).status_code
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_hostile_text_is_escaped_on_each_backend(backend: str, tmp_path: Path) -> None:
+    """The XSS suite's payload through each ledger: what the database returns is escaped like what a book returns."""
+    from tests.web.test_xss import MARK, OPTION, H, scan
+
+    from warrantbook.core.decide import replay
+    from warrantbook.store.ledger import DbSource
+    from warrantbook.web import create_app
+
+    with fresh_url(backend, tmp_path) as url:
+        src = DbSource(url, create=True)
+        src.import_events(replay(life())[1])
+        app = create_app(src, today=TODAY)
+        store = app.state.users
+        store.add_user("gssf", "gssf-password", "holder", "gssf")
+        store.add_user("atg", "atg-password", "company", "atg")
+        atg = {"Authorization": f"Bearer {store.new_token('atg')}"}
+        client = TestClient(app)
+        r = client.post("/api/holders", headers={"Authorization": f"Bearer {store.new_token('gssf')}"},
+                        json={"holder": {"id": "gssf", "name": H, "address": {"lines": [H]}}, "note": H, "on": TODAY.isoformat()})
+        assert r.status_code == 201, r.text
+        terms = {"company": "atg", "issue_date": TODAY.isoformat(), "option_no": OPTION,
+                 "tranches": [{"shares": "1000", "exercise_price": "0.00001"}], "disputes": {"governing_law": H, "forum": H}}
+        r = client.post("/api/options", headers=atg, json={"option_no": OPTION, "holder": "gssf", "terms": terms, "note": H,
+                                                           "on": TODAY.isoformat()})
+        assert r.status_code == 201, r.text
+        for who in ("gssf", "atg"):
+            c = TestClient(app)
+            login(c, who)
+            from urllib.parse import quote
+
+            for path in ("/", "/options/ATG-3", f"/options/{quote(OPTION, safe='')}", "/holders/gssf"):
+                page = c.get(path)
+                assert page.status_code == 200, (who, path)
+                assert not scan(page.text).problems, (backend, who, path)
+                assert MARK in page.text
+        src.close()
