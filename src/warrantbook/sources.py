@@ -9,7 +9,6 @@ nothing at all.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -27,7 +26,7 @@ class Source(Protocol):
 
     def events(self) -> list[Event]: ...
     def state(self, as_of: date | None = None) -> BookState: ...
-    def record(self, proposed: Event, *, idempotency_key: str | None = None) -> list[Event]: ...
+    def record(self, proposed: Event, *, idempotency_key: str | None = None, acted_by: str | None = None) -> list[Event]: ...
     def head(self) -> Head: ...
 
 
@@ -56,7 +55,8 @@ class BookSource:
         """The audit head over the book's events in their recorded order (core.audit)."""
         return head_of(self._load())
 
-    def record(self, proposed: Event, *, idempotency_key: str | None = None) -> list[Event]:
+    def record(self, proposed: Event, *, idempotency_key: str | None = None, acted_by: str | None = None) -> list[Event]:
+        """(A book file keeps no record of who acted: `acted_by` is accepted for the Source protocol and not kept.)"""
         events = self._load()
         decided = decide(fold(events), proposed)
         self._write(events + decided)
@@ -64,7 +64,7 @@ class BookSource:
 
     def record_all(self, proposed: list[Event], *, idempotency_key: str | None = None,
                    on_error: Callable[[int, WarrantbookError], WarrantbookError] | None = None,
-                   progress: Callable[[int], None] | None = None) -> list[Event]:
+                   progress: Callable[[int], None] | None = None, acted_by: str | None = None) -> list[Event]:
         """Decide each proposed event against the book and the ones before it; write all of them, or none."""
         events = self._load()
         decided: list[Event] = []
@@ -92,16 +92,10 @@ class BookSource:
         return decided
 
     def _write(self, events: list[Event]) -> None:
-        from warrantbook.book.io import dumps
+        from warrantbook.book.io import dumps, write_text_atomic
 
         header = _header_of(self.path)
-        text = dumps(events, header)
-        fd, tmp = tempfile.mkstemp(prefix=".wb-", dir=str(self.path.parent or "."))
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
+        write_text_atomic(self.path, dumps(events, header), check=True)  # aside, read back, then moved into place
 
 
 def _header_of(path: Path) -> str:

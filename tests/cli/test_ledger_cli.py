@@ -24,6 +24,11 @@ def wb(*args: str, code: int = 0) -> Any:
     return result
 
 
+def src_args(src: list[str]) -> tuple[str | None, str | None]:
+    """(book, db) from the source options of a test."""
+    return (src[1], None) if src[0] == "--book" else (None, src[1])
+
+
 def js(*args: str, code: int = 0) -> Any:
     return json.loads(wb(*args, "--json", code=code).stdout)
 
@@ -120,7 +125,12 @@ def test_the_life_of_an_option_through_every_command(where: list[str], tmp_path:
     out = tmp_path / "export.yaml"
     wb("book", "export", "--out", str(out), *src)
     assert js("check", "--book", str(out))["ok"]
-    assert js("audit", "head", "--book", str(out))["hash"] == head["hash"]  # recorded in the agreement's order: same chain
+    # recorded in the agreement's order: the book's chain is the ledger's events' chain (the ledger's own chain also
+    # covers who recorded each event, which a book file does not keep: issue 10)
+    from warrantbook.core.audit import head_of
+    from warrantbook.sources import open_source
+
+    assert js("audit", "head", "--book", str(out))["hash"] == head_of(open_source(*src_args(src)).events()).hash
 
 
 def test_text_output_and_show(tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ def build_template(folder: Path) -> dict[str, str]:
     for name, (role, party) in USERS.items():
         store.add_user(name, password(name), role, party)
         tokens[name] = store.new_token(name, "tests")
-    store.secret()
+
     src.close()
     return tokens
 

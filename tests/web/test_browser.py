@@ -221,3 +221,28 @@ def test_every_page_at_desktop_and_phone_width(browser: Any, server: str, shots:
     assert page.locator("#price-errors tbody tr").count() == 2
     page.screenshot(path=str(shots / f"{width}-prices-errors.png"), full_page=True)
     page.context.close()
+
+
+def test_in_a_real_browser_reflected_markup_stays_text_and_the_api_docs_load_only_from_this_site(browser: Any, server: str) -> None:
+    """Issue 10: a hostile query parameter shows as text and runs nothing; Swagger UI renders under the CSP from the
+    vendored files, and no request leaves this server."""
+    from urllib.parse import quote
+
+    page = signed_in(browser, server, "gssf")
+    requests: list[str] = []
+    violations: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    hostile = '<img src=x onerror="window.__xss=1"><b hx-get="/api/me" hx-trigger="load" hx-target="body">wbx</b>'
+    page.goto(f"{server}/options/ATG-3/calculator?shares={quote(hostile)}")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("#calc-shares").input_value() == hostile  # echoed as the field's value, as typed
+    assert page.locator("img[src=x]").count() == 0
+    page.goto(f"{server}/api/docs")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=30000)
+    assert "warrantbook" in page.locator(".swagger-ui .info .title").inner_text()
+    assert page.locator(".opblock").count() > 20  # every operation listed
+    assert all(u.startswith(server) or u.startswith("data:") for u in requests), [u for u in requests if not u.startswith(server)]
+    assert not violations, violations
+    page.context.close()

@@ -1,18 +1,23 @@
 """Shared pieces of every command: the source options, --json, dates, and the exit codes of cli.md.
 
 0 done; 1 refused by the agreement (cites the section); 2 bad usage or input (names the field, the line
-for files); 3 a concurrent change won (safe to retry).
+for files); 3 a concurrent change won (safe to retry); 4 the command failed for a reason that is neither the
+agreement nor the input (a bug, the database unreachable, a full disk): never 1, which a script reads as a
+refusal. WARRANTBOOK_DEBUG=1 prints the traceback.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
+import traceback
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
+import click
 import typer
 from rich.console import Console
 
@@ -30,6 +35,7 @@ OnOpt = Annotated[str | None, typer.Option("--on", help="Day the action takes ef
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Day the view is taken at (YYYY-MM-DD; default today).", show_default=False)]
 
 F = TypeVar("F", bound=Callable[..., Any])
+CRASH = 4  # exit code of a failure that is neither a refusal (1), bad input (2) nor a lost race (3)
 
 
 def today() -> date:
@@ -76,8 +82,33 @@ def handle_errors(fn: F) -> F:
                 err_console.print(f"[bold red]{kind}:[/] ", end="")
                 err_console.print(str(exc), markup=False, highlight=False)
             raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, click.exceptions.ClickException, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a crash: its own exit code, never 1 (which means "refused by the agreement")
+            what = _crash_text(exc)
+            if os.environ.get("WARRANTBOOK_DEBUG"):
+                traceback.print_exc()
+            if as_json:
+                emit({"error": what, "field": None, "clause": None, "internal": True})
+            else:
+                err_console.print("[bold red]failed:[/] ", end="")
+                err_console.print(what + " (WARRANTBOOK_DEBUG=1 shows the traceback)", markup=False, highlight=False)
+            raise typer.Exit(CRASH) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _crash_text(exc: Exception) -> str:
+    try:
+        import sqlalchemy as sa
+
+        if isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError)):
+            return "the database cannot be reached or used right now: " + str(getattr(exc, "orig", exc)).splitlines()[0][:300]
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(exc, OSError):
+        return f"the system refused: {exc}"
+    return f"internal error ({type(exc).__name__}: {str(exc)[:300]}): a bug in warrantbook, please report it"
 
 
 def pick_option(state: Any, option: str | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from warrantbook.book.io import dumps
+from warrantbook.book.io import dumps, write_text_atomic
 from warrantbook.cli.common import console, emit
 from warrantbook.cli.main import print_quote, quote_json
 from warrantbook.core import events as ev
@@ -80,8 +80,7 @@ def run_demo(out: str | None = None, as_json: bool = False) -> None:
     final = fold([x for x in state.events], end)
     summaries = [option_summary(final, o, end) for o in final.options.values()]
     if out:
-        with open(out, "w", encoding="utf-8") as fh:
-            fh.write(dumps(state.events, HEADER))
+        write_text_atomic(out, dumps(state.events, HEADER), check=True)
     if as_json:
         emit({"steps": steps, "as_of": end.isoformat(), "options": summaries, "book": out})
         return

@@ -13,7 +13,7 @@ import typer
 from rich.progress import track
 from rich.table import Table
 
-from warrantbook.book.io import dumps
+from warrantbook.book.io import dumps, write_text_atomic
 from warrantbook.cli.common import AsOfOpt, BookOpt, DbOpt, JsonOpt, console, emit, handle_errors, parse_day, source
 from warrantbook.core.errors import BadInput
 from warrantbook.core.events import Event
@@ -67,7 +67,7 @@ def agreement_import(
     reading = read_agreement(_read_text(file), Path(file).name)
     draft = book_events(reading)
     if out:
-        Path(out).write_text(dumps(draft.events, draft.header), encoding="utf-8")
+        write_text_atomic(out, dumps(draft.events, draft.header))
     if as_json:
         emit({**reading.as_json(), "book": out, "gaps": draft.gaps, "notes": draft.notes})
         return
@@ -145,7 +145,7 @@ def ocf_import(
         header = (f"warrantbook book imported from an OCF package as of {result.as_of} by 'warrantbook ocf import'.\n"
                   + (f"{len(result.gaps)} gap(s) to fill (search for 'FILL IN'): OCF carries no agreement terms.\n" if result.gaps else "")
                   + "Format: docs/book-format.md")
-        Path(out).write_text(dumps(result.events, header), encoding="utf-8")
+        write_text_atomic(out, dumps(result.events, header))
     else:
         if result.gaps:
             raise BadInput(f"the package's warrants lack {len(result.gaps)} agreement term(s) OCF does not carry; "

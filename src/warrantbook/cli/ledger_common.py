@@ -125,9 +125,23 @@ def event_json(e: Event) -> dict[str, Any]:
             "derived": e.derived, "description": describe(e), "data": event_to_data(e)}
 
 
+def cli_actor() -> str:
+    """Who records from the command line: the operating-system user running it (kept with each event, and hashed)."""
+    import getpass
+    import os
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # pragma: no cover - no user name in this environment
+        return f"cli:uid-{os.getuid()}"
+
+
 def record(c: Ctx, event: Event, *, idem: str | None, as_json: bool, extra: dict[str, Any] | None = None) -> list[Event]:
     """Record one event through the source (decided there) and print what was recorded."""
-    decided = c.src.record(event, idempotency_key=idem)
+    from warrantbook.book.io import check_names
+
+    check_names(event)
+    decided = c.src.record(event, idempotency_key=idem, acted_by=cli_actor())
     show_recorded(c.src, decided, as_json, extra)
     return decided
 
@@ -155,7 +169,19 @@ def record_batch(src: Source, events: list[Event], *, idem: str | None = None,
     record_all = getattr(src, "record_all", None)
     if record_all is None:  # pragma: no cover - every source in the project has it
         raise BadInput("this source cannot record a batch", field="book")
-    result: list[Event] = record_all(events, idempotency_key=idem, on_error=on_error, progress=progress)
+    from warrantbook.book.io import check_names
+
+    problems: list[WarrantbookError] = []
+    for i, e in enumerate(events):
+        try:
+            check_names(e)
+        except BadInput as exc:
+            if on_error is None:
+                raise
+            problems.append(on_error(i, exc))
+    if problems:
+        raise BookErrors(problems)
+    result: list[Event] = record_all(events, idempotency_key=idem, on_error=on_error, progress=progress, acted_by=cli_actor())
     return result
 
 

@@ -289,6 +289,10 @@ def _venue(text: str) -> Venue | None:
     return None
 
 
+MAX_ROWS = 100_000  # a price file's rows (a century of trading days on four venues)
+MAX_CELL = 100  # characters in one cell
+
+
 def read_prices(path: Path, company: str, source: str) -> tuple[list[ev.Quote], list[int]]:
     """Parse and check every row; all problems at once, each with its line, or the quotes and their lines."""
     try:
@@ -297,14 +301,29 @@ def read_prices(path: Path, company: str, source: str) -> tuple[list[ev.Quote], 
         raise BadInput(f"file: no file {path}", field="file") from None
     except UnicodeDecodeError:
         raise BadInput(f"file: {path} is not UTF-8 text", field="file") from None
-    rows = list(csv.reader(text.splitlines()))
+    return parse_prices(text, company, source or path.name, str(path))
+
+
+def parse_prices(text: str, company: str, source: str, what: str = "the CSV") -> tuple[list[ev.Quote], list[int]]:
+    """The rows of a prices CSV (date,venue,close,bid,ask), bounded: at most MAX_ROWS rows of MAX_CELL characters a cell."""
+    path = what
+    lines_of_text = text.splitlines()
+    if len(lines_of_text) > MAX_ROWS + 1:
+        raise FileErrors([BadInput(f"file: at most {MAX_ROWS:,} rows", field="file", line=MAX_ROWS + 2)], what)
+    try:
+        rows = list(csv.reader(lines_of_text))
+    except csv.Error as exc:
+        raise FileErrors([BadInput(f"file: not a CSV file ({exc})", field="file", line=None)], what) from None
+    for line, row in enumerate(rows, start=1):
+        if len(row) > 20 or any(len(cell) > MAX_CELL for cell in row):
+            raise FileErrors([BadInput(f"file: a row has at most 20 cells of at most {MAX_CELL} characters", field="file", line=line)], what)
     if not rows:
-        raise FileErrors([BadInput(f"the file is empty: it needs a header {','.join(COLUMNS)}", field="file", line=1)], str(path))
+        raise FileErrors([BadInput(f"the file is empty: it needs a header {','.join(COLUMNS)}", field="file", line=1)], what)
     header = [h.strip().lower() for h in rows[0]]
     missing = [col for col in COLUMNS if col not in header]
     if missing:
         raise FileErrors([BadInput(f"header: missing column(s) {', '.join(missing)} (expected {','.join(COLUMNS)})", field="header",
-                                   line=1)], str(path))
+                                   line=1)], path)
     index = {col: header.index(col) for col in COLUMNS}
     errors: list[WarrantbookError] = []
     quotes: list[ev.Quote] = []
@@ -335,8 +354,8 @@ def read_prices(path: Path, company: str, source: str) -> tuple[list[ev.Quote], 
                 continue
             try:
                 value = exact(raw, col)
-            except BadInput:
-                problems.append((col, f"{raw!r} is not a number"))
+            except BadInput as exc:
+                problems.append((col, exc.message.removeprefix(f"{col}: ")))
                 prices[col] = None
                 continue
             if value <= 0:
@@ -358,10 +377,10 @@ def read_prices(path: Path, company: str, source: str) -> tuple[list[ev.Quote], 
         if not problems and day is not None and venue is not None:
             quotes.append(ev.Quote(id=f"quote-{company}-{venue.value}-{day.isoformat()}", on=day, actor=ev.default_actor(ev.Quote, company=company),
                                    company=company, venue=venue, close=prices["close"], bid=bid, ask=ask,
-                                   source=source or path.name))
+                                   source=source))
             lines.append(line)
     if errors:
-        raise FileErrors(errors, str(path))
+        raise FileErrors(errors, path)
     return quotes, lines
 
 

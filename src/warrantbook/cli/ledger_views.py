@@ -6,7 +6,6 @@ Views print what core.summary computes; nothing here computes a figure of its ow
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -114,7 +113,7 @@ def book_export(
 
     Example: warrantbook book export --out backup.yaml --db sqlite:///warrantbook.db
     """
-    from warrantbook.book.io import dumps
+    from warrantbook.book.io import dumps, write_text_atomic
 
     src = source(book, db)
     events = src.events()
@@ -123,10 +122,7 @@ def book_export(
               f"ledger head at export: {head.hash} ({head.count} events)\nFormat: docs/book-format.md")
     text = dumps(events, header)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".wb-", dir=str(out.parent))
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, out)
+    write_text_atomic(out, text, check=True)  # it must load back, or the file is left as it was
     user = sum(1 for e in events if not e.derived)
     if as_json:
         emit({"source": src.label, "out": str(out), "events": user, "head": head.as_json()})
@@ -203,12 +199,13 @@ class Entry:
     event: ev.Event
     recorded_at: str | None
     hash: str
+    acted_by: str | None = None
 
 
 def entries(src: Source) -> list[Entry]:
     stored = getattr(src, "stored", None)
     if stored is not None:
-        return [Entry(s.seq, s.event, s.recorded_at, s.hash) for s in stored()]
+        return [Entry(s.seq, s.event, s.recorded_at, s.hash, getattr(s, "acted_by", None)) for s in stored()]
     out = []
     h = GENESIS
     for i, e in enumerate(src.events(), start=1):
@@ -259,7 +256,7 @@ def history(
     rows = []
     for x in visible:
         e = x.event
-        item = {"seq": x.seq, **event_json(e), "recorded_at": x.recorded_at, "hash": x.hash,
+        item = {"seq": x.seq, **event_json(e), "recorded_at": x.recorded_at, "acted_by": x.acted_by, "hash": x.hash,
                 "corrected_by": corrected_by.get(e.id), "corrects": getattr(e, "corrects", None)}
         rows.append(item)
     lineage_json = [{"option": no, "parent": state.options[no].parent or None, "origin": state.options[no].origin,
@@ -273,7 +270,7 @@ def history(
         mark = ""
         if r["corrected_by"]:
             mark = f"  [CORRECTED by {r['corrected_by']}: no effect]"
-        when = f"  (recorded {r['recorded_at']})" if r["recorded_at"] else ""
+        when = f"  (recorded {r['recorded_at']}" + (f" by {r['acted_by']}" if r["acted_by"] else "") + ")" if r["recorded_at"] else ""
         console.print(f"#{r['seq']:<5} {r['on']}  [{r['clause']}] {r['id']}  {r['actor']}: {r['description']}{mark}{when}",
                       markup=False, highlight=False, soft_wrap=True)
     if not rows:

@@ -112,6 +112,59 @@ def user_password(
         console.print(f"password of {username} changed", markup=False, highlight=False)
 
 
+@user_app.command("disable")
+@handle_errors
+def user_disable(
+    username: Annotated[str, typer.Argument(help="The user.")],
+    book: BookOpt = None, db: DbOpt = None, users: UsersOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Disable a user: its sessions end at once, its API tokens stop working from the next request.
+
+    Example: warrantbook user disable cfo
+    """
+    _store(book, db, users).set_disabled(username, True)
+    if as_json:
+        emit({"username": username, "disabled": True})
+    else:
+        console.print(f"{username} disabled: sessions ended, tokens refused", markup=False, highlight=False)
+
+
+@user_app.command("enable")
+@handle_errors
+def user_enable(
+    username: Annotated[str, typer.Argument(help="The user.")],
+    book: BookOpt = None, db: DbOpt = None, users: UsersOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Enable a disabled user again (it signs in anew; its tokens work again unless revoked).
+
+    Example: warrantbook user enable cfo
+    """
+    _store(book, db, users).set_disabled(username, False)
+    if as_json:
+        emit({"username": username, "disabled": False})
+    else:
+        console.print(f"{username} enabled", markup=False, highlight=False)
+
+
+@token_app.command("list")
+@handle_errors
+def token_list(
+    username: Annotated[str | None, typer.Option("--user", help="Only this user's tokens.", show_default=False)] = None,
+    book: BookOpt = None, db: DbOpt = None, users: UsersOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Every API token: the start of its SHA-256 digest (revoke by it), its user and label, revoked or not. Never the token.
+
+    Example: warrantbook token list --user cfo
+    """
+    rows = _store(book, db, users).list_tokens(username)
+    if as_json:
+        emit({"tokens": rows})
+        return
+    for r in rows:
+        console.print(f"{r['digest']}  {r['username']}  {r['created_at']}  {r['label'] or '-'}" + ("  (revoked)" if r["revoked"] else ""),
+                      markup=False, highlight=False)
+
+
 @token_app.command("new")
 @handle_errors
 def token_new(
@@ -133,7 +186,7 @@ def token_new(
 @token_app.command("revoke")
 @handle_errors
 def token_revoke(
-    token: Annotated[str, typer.Argument(help="The token, or its SHA-256 digest.")],
+    token: Annotated[str, typer.Argument(help="The token, its SHA-256 digest, or the digest's start as 'token list' shows it.")],
     book: BookOpt = None, db: DbOpt = None, users: UsersOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Revoke an API token.
@@ -224,7 +277,53 @@ def serve(
     run("warrantbook.web.app:app_from_env", factory=True, host=host, port=port, workers=workers)
 
 
+session_app = typer.Typer(help="Browser sessions of the web app and the key that signs them (kept outside the database).",
+                          no_args_is_help=True, rich_markup_mode=None)
+
+
+@session_app.command("rotate-key")
+@handle_errors
+def session_rotate_key(book: BookOpt = None, db: DbOpt = None, users: UsersOpt = None, as_json: JsonOpt = False) -> None:
+    """Make a new session-signing key (0600 file beside the database, or $WARRANTBOOK_SESSION_KEY_FILE) and end every
+    session. Restart the server afterwards so every worker reads the new key. With $WARRANTBOOK_SESSION_KEY set,
+    change that variable instead.
+
+    Example: warrantbook session rotate-key --db sqlite:///warrantbook.db
+    """
+    from warrantbook.web.auth import KEY_ENV, key_path, write_key
+
+    if os.environ.get(KEY_ENV):
+        raise BadInput(f"session key: ${KEY_ENV} is set, so the key is the variable's: change it there and restart", field="session_key")
+    store = _store(book, db, users)
+    path = key_path(store.engine.url)
+    write_key(path, replace=True)
+    ended = store.end_all_sessions()
+    if as_json:
+        emit({"key_file": str(path), "sessions_ended": ended})
+    else:
+        console.print(f"new session key in {path} (mode 600); {ended} session(s) ended; restart the server", markup=False,
+                      highlight=False)
+
+
+@session_app.command("end")
+@handle_errors
+def session_end(
+    username: Annotated[str | None, typer.Argument(help="The user whose sessions end (default: everyone's).", show_default=False)] = None,
+    book: BookOpt = None, db: DbOpt = None, users: UsersOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """End browser sessions at once: one user's, or everyone's.
+
+    Example: warrantbook session end cfo
+    """
+    ended = _store(book, db, users).end_all_sessions(username)
+    if as_json:
+        emit({"sessions_ended": ended})
+    else:
+        console.print(f"{ended} session(s) ended", markup=False, highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.add_typer(user_app, name="user")
     app.add_typer(token_app, name="token")
+    app.add_typer(session_app, name="session")

@@ -10,8 +10,9 @@ Rounding happens only at the points listed in `Rounding`, each a named rule that
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 
@@ -20,40 +21,104 @@ from warrantbook.core.errors import BadInput
 CENT = Fraction(1, 100)
 
 
-def exact(value: object, field: str = "value") -> Fraction:
-    """Turn user input (str, int, Decimal, Fraction) into an exact Fraction.
+MAX_DIGITS = 100  # digits a number may have (written or implied by its exponent) before the point, and after it
+MAX_TEXT = 250  # characters of a number's text, before anything else is looked at
+_DECIMAL = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?", re.ASCII)
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?:([,_])\d{3})(?:\1\d{3})*", re.ASCII)
 
-    Accepts "0.00001", "3/7", "140,250,000", "$0.01", "4.99%" (-> 0.0499). Refuses floats outright.
+
+def _too_big(field: str, value: object) -> BadInput:
+    return BadInput(f"{field}: {str(value)[:40]!r} is out of range: at most {MAX_DIGITS} digits before the decimal point and "
+                    f"{MAX_DIGITS} after it (exponent included)", field=field)
+
+
+def _ungroup(text: str, field: str, original: str) -> str:
+    """The whole part without thousands separators, when they are real ones: `1,000` and `140,250,000` are; `0,46`
+    and `1,5` are decimal commas (a hundred or ten times off if read as separators) and are refused."""
+    whole_part, dot, rest = text.partition(".")
+    if "," in rest or "_" in rest:
+        raise BadInput(f"{field}: {original!r} has a separator after the decimal point; write the decimal part with a point "
+                       "and no separator (e.g. 0.46)", field=field)
+    if "," in whole_part or "_" in whole_part:
+        if not _GROUPED.fullmatch(whole_part):
+            raise BadInput(f"{field}: {original!r}: a comma here is not a thousands separator (groups of three digits after a "
+                           "first group of 1-3 digits not starting with 0, e.g. 1,000); for a decimal write a point (e.g. 0.46)",
+                           field=field)
+        whole_part = whole_part.replace(",", "").replace("_", "")
+    return whole_part + dot + rest
+
+
+def _bounded_int(text: str, field: str, original: str) -> int:
+    if not _INTEGER.fullmatch(text):
+        raise ValueError(text)
+    if len(text.lstrip("+-").lstrip("0")) > MAX_DIGITS:
+        raise _too_big(field, original)
+    return int(text)
+
+
+def exact(value: object, field: str = "value") -> Fraction:
+    """Turn user input (str, int, Decimal, Fraction) into an exact Fraction: the one parser of every entry point.
+
+    Accepts "0.00001", "3/7", "140,250,000", "$0.01", "4.99%" (-> 0.0499), "1e-5". Refuses floats outright, a
+    comma that is not a thousands separator ("0,46", "1,5"), digits other than ASCII, and anything with more than
+    MAX_DIGITS digits before or after the point once its exponent is applied ("1e99999999", "1e-99999"), before
+    any arithmetic is done with it.
     """
     if isinstance(value, bool):
         raise BadInput(f"{field}: expected a number, got a boolean", field=field)
     if isinstance(value, Fraction):
         return value
     if isinstance(value, int):
+        if value.bit_length() > MAX_DIGITS * 10 // 3 + 1 and len(str(abs(value))) > MAX_DIGITS:
+            raise _too_big(field, value)
         return Fraction(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise BadInput(f"{field}: {value} is not a finite number", field=field)
+        _sign, dec_digits, dec_exponent = value.as_tuple()
+        assert isinstance(dec_exponent, int)
+        if len(dec_digits) + max(dec_exponent, 0) > MAX_DIGITS or -dec_exponent > MAX_DIGITS:
+            raise _too_big(field, value)
         return Fraction(value)
     if isinstance(value, float):
         raise BadInput(f"{field}: floats are not accepted; write the number as text, e.g. \"0.00001\"", field=field)
     if not isinstance(value, str):
         raise BadInput(f"{field}: expected a number, got {type(value).__name__}", field=field)
-    text = value.strip().replace(",", "").replace("_", "").lstrip("$").strip()
+    if len(value) > MAX_TEXT:
+        raise BadInput(f"{field}: at most {MAX_TEXT} characters for a number", field=field)
+    text = value.strip().lstrip("$").strip()
     percent = text.endswith("%")
     if percent:
         text = text[:-1].strip()
+    bad = BadInput(f"{field}: {value!r} is not an exact number (write e.g. 0.00001, 3/7, 1,000 or 4.99%)", field=field)
     try:
         if "/" in text:
             num, den = text.split("/", 1)
-            result = Fraction(int(num.strip()), int(den.strip()))
+            n = _bounded_int(_ungroup(num.strip(), field, value), field, value)
+            d = _bounded_int(_ungroup(den.strip(), field, value), field, value)
+            result = Fraction(n, d)
         else:
-            dec = Decimal(text)
-            if not dec.is_finite():
-                raise InvalidOperation
-            result = Fraction(dec)
-    except (ValueError, InvalidOperation, ZeroDivisionError):
-        raise BadInput(f"{field}: {value!r} is not an exact number (write e.g. 0.00001, 3/7 or 4.99%)", field=field) from None
+            m = _DECIMAL.fullmatch(_ungroup(text, field, value))
+            if m is None or not (m.group(2) or m.group(3)):
+                raise bad
+            sign, whole_digits, frac_digits, exp_text = m.groups()
+            frac_digits = frac_digits or ""
+            if exp_text and len(exp_text.lstrip("+-").lstrip("0")) > 4:
+                raise _too_big(field, value)
+            exponent = int(exp_text or 0)
+            digits = (whole_digits + frac_digits).lstrip("0")
+            point = len(whole_digits.lstrip("0")) + exponent  # digits before the point once the exponent is applied
+            after = len(frac_digits) - exponent  # digits after it
+            if digits and (point > MAX_DIGITS or after > MAX_DIGITS) or (not digits and abs(exponent) > MAX_DIGITS):
+                raise _too_big(field, value)
+            numerator = int(whole_digits + frac_digits or "0")
+            scale = len(frac_digits) - exponent
+            result = Fraction(numerator, 10**scale) if scale >= 0 else Fraction(numerator * 10**-scale)
+            if sign == "-":
+                result = -result
+    except (ValueError, ZeroDivisionError):
+        raise bad from None
     return result / 100 if percent else result
 
 

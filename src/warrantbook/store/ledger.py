@@ -53,12 +53,12 @@ CHUNK = 2000
 AT_ONCE = 16  # up to this many events, PostgreSQL appends in one statement (_Sql.at_once)
 
 _EVENT_COLUMNS = ("seq", "event_id", "option_no", "version", "kind", "on_date", "actor", "recorded_at", "corrects",
-                  "idempotency_key", "payload", "prev_hash", "hash")
+                  "idempotency_key", "payload", "prev_hash", "hash", "acted_by")
 
 # each column of VALUES typed as its column (a column of NULLs would otherwise be text)
 _EVENT_CASTS = ", ".join(f"CAST(v.{c} AS {t})" for c, t in zip(_EVENT_COLUMNS, (
     "BIGINT", "VARCHAR", "VARCHAR", "INTEGER", "VARCHAR", "DATE", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "TEXT", "VARCHAR",
-    "VARCHAR"), strict=True))
+    "VARCHAR", "VARCHAR"), strict=True))
 
 
 class _Sql:
@@ -141,6 +141,7 @@ class StoredEvent:
     idempotency_key: str | None
     hash: str
     prev_hash: str
+    acted_by: str | None = None  # the user (and token) that recorded it; None before issue 10
 
 
 @dataclass
@@ -201,6 +202,12 @@ class _Replayed(Exception):
 
 def now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def content(payload: str, acted_by: str | None) -> str:
+    """What the chain hashes for one event: its canonical payload and, when recorded, who acted (the user, and the
+    token when one was used). Events recorded without one hash exactly as before."""
+    return f"{payload}\nacted-by {acted_by}" if acted_by else payload
 
 
 def decode_payload(payload: str, seq: int) -> ev.Event:
@@ -348,9 +355,9 @@ class DbSource:
         with reading(self.engine) as conn:
             cache = self._refresh(conn)
             rows = conn.execute(sa.select(t.events.c.seq, t.events.c.version, t.events.c.recorded_at, t.events.c.idempotency_key,
-                                          t.events.c.hash, t.events.c.prev_hash)
+                                          t.events.c.hash, t.events.c.prev_hash, t.events.c.acted_by)
                                 .where(t.events.c.seq <= cache.seq).order_by(t.events.c.seq)).all()
-        return [StoredEvent(r.seq, e, r.version, r.recorded_at, r.idempotency_key, r.hash, r.prev_hash)
+        return [StoredEvent(r.seq, e, r.version, r.recorded_at, r.idempotency_key, r.hash, r.prev_hash, r.acted_by)
                 for r, e in zip(rows, cache.events)]
 
     def is_empty(self) -> bool:
@@ -358,17 +365,18 @@ class DbSource:
 
     # ------------------------------------------------------------------ recording
 
-    def record(self, proposed: ev.Event, *, idempotency_key: str | None = None) -> list[ev.Event]:
-        return self.record_all([proposed], idempotency_key=idempotency_key)
+    def record(self, proposed: ev.Event, *, idempotency_key: str | None = None, acted_by: str | None = None) -> list[ev.Event]:
+        return self.record_all([proposed], idempotency_key=idempotency_key, acted_by=acted_by)
 
     @_guarded
     def record_all(self, proposed: list[ev.Event], *, idempotency_key: str | None = None,
                    on_error: Callable[[int, WarrantbookError], WarrantbookError] | None = None,
-                   progress: Callable[[int], None] | None = None) -> list[ev.Event]:
+                   progress: Callable[[int], None] | None = None, acted_by: str | None = None) -> list[ev.Event]:
         """Decide every proposed event in turn (each sees the ones before it) and append all, or nothing.
 
         With `on_error`, every refused or malformed event is reported (the callback may add a line number)
-        and BookErrors lists them all; without it the first one raises.
+        and BookErrors lists them all; without it the first one raises. `acted_by` names who recorded them (the
+        web user and token, the CLI's system user): kept with each event, its entailed events too, and hashed.
         """
         if not proposed:
             return []
@@ -406,7 +414,7 @@ class DbSource:
             # an event the fold cannot apply where its date puts it
             built = None if batch else checked(functools.partial(cache.proj.preview, decided))
             with writing_raw(self.engine) as cur:
-                written = self._append(cur, decided, n_read, keys, key, digest, progress)
+                written = self._append(cur, decided, n_read, keys, key, digest, progress, acted_by)
         except _Replayed as replayed:
             self.replayed = True
             return replayed.events
@@ -455,7 +463,7 @@ class DbSource:
         raise _Replayed([decode_payload(p, first_seq) for p in json.loads(result)])
 
     def _append(self, cur: Any, decided: list[ev.Event], n_read: int, keys: set[str], key: str | None,
-                digest: str | None, progress: Callable[[int], None] | None) -> _Written:
+                digest: str | None, progress: Callable[[int], None] | None, acted_by: str | None = None) -> _Written:
         """Append after event `n_read` (or after whatever others appended meanwhile, if nothing of ours moved).
 
         `cur` is a DBAPI cursor inside the write transaction (store.engine.writing_raw)."""
@@ -466,7 +474,7 @@ class DbSource:
         def chain_from(h: str) -> list[str]:
             out = []
             for payload in payloads:
-                h = link(h, payload)
+                h = link(h, content(payload, acted_by))
                 out.append(h)
             return out
 
@@ -479,7 +487,7 @@ class DbSource:
             hashes = chain_from(base)
             if sql.at_once and len(decided) <= AT_ONCE:
                 recorded_at = now_text()
-                ready, taken = self._event_rows(decided, payloads, hashes, base, n_read, key, recorded_at)
+                ready, taken = self._event_rows(decided, payloads, hashes, base, n_read, key, recorded_at, acted_by)
                 if self._append_at_once(cur, ready, sorted(keys), n_read, hashes[-1]):
                     if progress:
                         progress(len(decided))
@@ -511,7 +519,7 @@ class DbSource:
                 version = versions.get(no, (cache.versions.get(no, 0) if cache else 0)) + 1
                 versions[no] = version
             rows.append((seq, e.id, no, version, e.kind, sql.day(e.on), e.actor, recorded_at, getattr(e, "corrects", None),
-                         key, payload, hashes[i - 1] if i else base, h))
+                         key, payload, hashes[i - 1] if i else base, h, acted_by or None))
             if len(rows) >= CHUNK:
                 cur.executemany(sql.insert_event, rows)
                 rows = []
@@ -528,7 +536,7 @@ class DbSource:
         return _Written(count, versions, hashes[-1])
 
     def _event_rows(self, decided: list[ev.Event], payloads: list[str], hashes: list[str], base: str, count: int,
-                    key: str | None, recorded_at: str) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
+                    key: str | None, recorded_at: str, acted_by: str | None = None) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
         """The events' rows after event `count` (as `_append` writes them) and the per-option versions they take."""
         cache = self._cache
         day = self._sql.day
@@ -541,7 +549,7 @@ class DbSource:
                 version = versions.get(no, (cache.versions.get(no, 0) if cache else 0)) + 1
                 versions[no] = version
             rows.append((count + i + 1, e.id, no, version, e.kind, day(e.on), e.actor, recorded_at, getattr(e, "corrects", None),
-                         key, payload, hashes[i - 1] if i else base, h))
+                         key, payload, hashes[i - 1] if i else base, h, acted_by or None))
         return rows, versions
 
     def _append_at_once(self, cur: Any, rows: list[tuple[Any, ...]], keys: list[str], n_read: int, head: str) -> bool:
@@ -649,9 +657,10 @@ class DbSource:
                         problems.append(Problem(r.seq, label, f"column {name} ({stored!r}) differs from the hashed content ({value!r})"))
             except (ValueError, BadInput) as exc:
                 problems.append(Problem(r.seq, label, f"payload cannot be read: {exc}"))
-            if link(r.prev_hash, r.payload) != r.hash:
-                problems.append(Problem(r.seq, label, "content altered: its hash does not match its content"))
-            h = link(h, r.payload)
+            hashed = content(r.payload, r.acted_by)
+            if link(r.prev_hash, hashed) != r.hash:
+                problems.append(Problem(r.seq, label, "content altered: its hash does not match its content (or who recorded it)"))
+            h = link(h, hashed)
             hash_at[n] = h
         recomputed = Head(h, n)
         stored_head = self.head()

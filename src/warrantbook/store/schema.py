@@ -37,6 +37,7 @@ events = sa.Table(
     sa.Column("payload", sa.Text, nullable=False),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("acted_by", sa.String(300), nullable=True),  # who recorded it (user, token); hashed with the payload when set
     sa.UniqueConstraint("event_id", name="uq_events_event_id"),
     sa.UniqueConstraint("option_no", "version", name="uq_events_option_version"),
     sa.Index("ix_events_kind", "kind"),

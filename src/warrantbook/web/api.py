@@ -13,11 +13,9 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+import re
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Security
@@ -41,8 +39,10 @@ router = APIRouter(prefix="/api", responses=schema.ERRORS)  # type: ignore[arg-t
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-async def principal(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None) -> Principal:
-    """The user: a bearer token (no CSRF: no cookie is involved), else a browser session (CSRF header on changes)."""
+def principal(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None) -> Principal:
+    """The user: a bearer token (no CSRF: no cookie is involved), else a browser session (CSRF header on changes).
+
+    A plain function: FastAPI runs it on the thread pool, so its database read never holds the event loop."""
     app = request.app.state
     if credentials is not None:
         p = app.users.by_token(credentials.credentials.strip())
@@ -52,10 +52,7 @@ async def principal(request: Request, credentials: Annotated[HTTPAuthorizationCr
     session = app.sessions.read(request.cookies.get(SESSION_COOKIE))
     if session is None:
         raise roles.Unauthenticated("sign in: send 'Authorization: Bearer TOKEN' (warrantbook token new USER)", field="authorization")
-    username, csrf = session
-    p = app.users.user(username)
-    if p is None:
-        raise roles.Unauthenticated("the session's user no longer exists", field="authorization")
+    p, csrf = session
     if request.method in UNSAFE and not same(request.headers.get("x-csrf-token"), csrf):
         raise roles.Denied("missing or wrong CSRF token (send the X-CSRF-Token header of your session)", field="csrf_token")
     return p  # type: ignore[no-any-return]
@@ -91,13 +88,13 @@ async def me(p: User) -> JSONResponse:
 
 
 @router.get("/options", response_model=schema.OptionList, summary="List the options you may see (CLI: list)")
-async def list_options(request: Request, p: User, as_of: AsOf = None,
+def list_options(request: Request, p: User, as_of: AsOf = None,
                  active: Annotated[bool, Query(description="Only options still active.")] = False) -> JSONResponse:
     return ok(service.list_view(book(request), p, _day(request, as_of), active))
 
 
 @router.get("/options/{option_no}", response_model=schema.OptionSummaryOut, summary="One option's state (CLI: show)")
-async def show(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
+def show(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
     b = book(request)
     day = _day(request, as_of)
     roles.option_for(b.state(), p, option_no)
@@ -105,18 +102,18 @@ async def show(request: Request, p: User, option_no: OptionNo, as_of: AsOf = Non
 
 
 @router.get("/options/{option_no}/terms", response_model=schema.Open, summary="The option's terms in force, dispute terms included")
-async def terms(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
+def terms(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
     return ok(service.terms_view(book(request), p, option_no, _day(request, as_of)))
 
 
 @router.get("/options/{option_no}/history", response_model=schema.HistoryOut, summary="The option's timeline with its lineage (CLI: history)")
-async def option_history(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None,
+def option_history(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None,
                    facts: Annotated[bool, Query(description="Also the company's facts.")] = False) -> JSONResponse:
     return ok(service.history_view(book(request), p, _day(request, as_of), option_no, facts))
 
 
 @router.get("/history", response_model=schema.HistoryOut, summary="Every event you may see, in the agreement's order (CLI: history)")
-async def history(request: Request, p: User, as_of: AsOf = None) -> JSONResponse:
+def history(request: Request, p: User, as_of: AsOf = None) -> JSONResponse:
     return ok(service.history_view(book(request), p, _day(request, as_of)))
 
 
@@ -146,7 +143,7 @@ def _query(request: Request, name: str) -> str | None:
 
 @router.get("/options/{option_no}/quote", response_model=schema.QuoteOut, openapi_extra={"parameters": QUOTE_PARAMS},
             summary="What-if: an exercise on a date, every figure explained (CLI: quote)")
-async def quote(request: Request, p: User, option_no: OptionNo) -> JSONResponse:
+def quote(request: Request, p: User, option_no: OptionNo) -> JSONResponse:
     shares = _query(request, "shares")
     if shares is None:
         raise BadInput("shares: required (a number of option shares, or 'max' with method=cashless)", field="shares")
@@ -159,7 +156,7 @@ async def quote(request: Request, p: User, option_no: OptionNo) -> JSONResponse:
     tranche_text = _query(request, "tranche")
     tranche = None
     if tranche_text is not None:
-        if not tranche_text.isdigit() or int(tranche_text) > 1000:
+        if not (tranche_text.isascii() and tranche_text.isdigit()) or len(tranche_text) > 4 or int(tranche_text) > 1000:
             raise BadInput(f"tranche: {tranche_text!r} is not a whole number from 0 to 1000", field="tranche")
         tranche = int(tranche_text)
     fmv, outstanding, owned = _query(request, "fmv"), _query(request, "outstanding"), _query(request, "owned")
@@ -185,17 +182,17 @@ async def quote(request: Request, p: User, option_no: OptionNo) -> JSONResponse:
 
 @router.get("/options/{option_no}/chart", response_model=schema.ChartOut,
             summary="Remaining shares, exercise price, cap allowance and shares outstanding over time")
-async def chart(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
+def chart(request: Request, p: User, option_no: OptionNo, as_of: AsOf = None) -> JSONResponse:
     return ok(service.chart_series(book(request), p, option_no, _day(request, as_of)))
 
 
 @router.get("/due", response_model=schema.DueOut, summary="Open items: deliveries due, certificates to mail, pending transfers (CLI: due)")
-async def due(request: Request, p: User, as_of: AsOf = None) -> JSONResponse:
+def due(request: Request, p: User, as_of: AsOf = None) -> JSONResponse:
     return ok(service.due_view(book(request), p, _day(request, as_of)))
 
 
 @router.get("/reserve", response_model=schema.ReserveOut, summary="The §6 reservation of each company you may see (CLI: reserve)")
-async def reserve(request: Request, p: User, as_of: AsOf = None,
+def reserve(request: Request, p: User, as_of: AsOf = None,
             company: Annotated[str | None, Query(max_length=200, description="Company id (default: every company you may see).")] = None,
             ) -> JSONResponse:
     return ok(service.reserve_view(book(request), p, _day(request, as_of), company))
@@ -207,7 +204,7 @@ async def audit_head(request: Request, p: User) -> JSONResponse:
 
 
 @router.get("/audit/verify", response_model=schema.VerifyOut, summary="Check the chain; name the first bad event (CLI: audit verify)")
-async def audit_verify(request: Request, p: User,
+def audit_verify(request: Request, p: User,
                  head: Annotated[str | None, Query(max_length=64, pattern="^[0-9a-fA-F]{1,64}$", description="A head hash kept earlier.")] = None,
                  count: Annotated[int | None, Query(ge=0, le=10**12, description="The event count printed with it.")] = None) -> JSONResponse:
     if p.role not in ("auditor", "company"):
@@ -230,8 +227,7 @@ async def audit_verify(request: Request, p: User,
         good = not head or anchored is not None
         return ok({"ok": good, "events": h.count, "head": h.as_json(), "anchored": anchored, "problems": [],
                    "note": "a book keeps no per-event hashes: only a kept head can be checked"})
-    with b.lock:
-        return ok(verify(head, count).as_json())
+    return ok(verify(head, count).as_json())  # reads the rows itself: no lock, so it stalls nobody
 
 
 @router.get("/book", response_class=Response, summary="The whole book as the plain-text YAML file (CLI: book export); an auditor's view",
@@ -251,7 +247,7 @@ async def export_book(request: Request, p: User) -> Response:
 
 
 @router.get("/documents", response_model=schema.DocumentsOut, summary="Documents issued for the options you may see (CLI: doc list)")
-async def documents(request: Request, p: User,
+def documents(request: Request, p: User,
               option: Annotated[str | None, Query(max_length=200, description="Only this option's.")] = None) -> JSONResponse:
     return ok(service.documents_view(book(request), p, option))
 
@@ -290,7 +286,7 @@ async def verify_document(request: Request, p: User) -> JSONResponse:
     from warrantbook.documents.issue import verify
 
     content = await request.body()
-    verdict = verify(book(request).state(), content)
+    verdict = await run_in_threadpool(verify, book(request).state(), content)
     data = verdict.as_json()
     if verdict.record is not None and verdict.record.option_no:
         now = book(request).state()
@@ -303,14 +299,46 @@ async def verify_document(request: Request, p: User) -> JSONResponse:
 # ---------------------------------------------------------------- commands
 
 
-async def _json(request: Request) -> Any:
-    raw = await request.body()
+MAX_JSON_DEPTH = 16  # an event's deepest field (terms.tranches[i].exercise_price) is 4 levels down
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply a JSON text nests, counted before parsing it (the parser recurses: a deep enough text would crash it)."""
+    depth = deepest = 0
+    for m in _BRACKETS.finditer(_STRINGS.sub(b"", raw)):
+        if m.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise BadInput(f"{key}: given twice in one JSON object (which one is meant?)", field=key)
+        out[key] = value
+    return out
+
+
+def parse_json(raw: bytes) -> Any:
+    """A request's JSON: nesting bounded, a key given twice refused, bare decimals refused (exact numbers are strings)."""
     if not raw:
         raise BadInput("body: a JSON object", field="body")
+    if json_depth(raw) > MAX_JSON_DEPTH:
+        raise BadInput(f"body: JSON nested more than {MAX_JSON_DEPTH} levels deep", field="body")
     try:
-        return json.loads(raw, parse_float=_no_float, parse_constant=_no_float)
-    except ValueError as exc:
-        raise BadInput(f"body: not JSON ({exc})", field="body") from None
+        return json.loads(raw, parse_float=_no_float, parse_constant=_no_float, object_pairs_hook=_unique)
+    except (ValueError, RecursionError) as exc:
+        raise BadInput(f"body: not JSON ({str(exc)[:200]})", field="body") from None
+
+
+async def _json(request: Request) -> Any:
+    return parse_json(await request.body())
 
 
 def _no_float(text: str) -> Any:
@@ -436,16 +464,10 @@ for _path, _kind, _summary in BOOK_ROUTES:
 
 def import_prices(b: service.Book, p: Principal, company: str, text: str, source: str, idem: str | None) -> service.Recorded:
     """A prices CSV (date,venue,close,bid,ask): every row checked by the ledger's reader, all rows or none."""
-    from warrantbook.cli.ledger_facts import read_prices
+    from warrantbook.cli.ledger_facts import parse_prices
 
     roles.require_company(b.state(), p, company)
-    fd, tmp = tempfile.mkstemp(prefix="wb-prices-", suffix=".csv")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        quotes, lines = read_prices(Path(tmp), company, source or "uploaded CSV")
-    finally:
-        os.unlink(tmp)
+    quotes, lines = parse_prices(text, company, source or "uploaded CSV", "the uploaded CSV")
     actor = roles.require_writer(p)
     quotes = [replace(q, actor=actor) for q in quotes]
     if not quotes:

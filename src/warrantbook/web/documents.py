@@ -7,6 +7,7 @@ every page, recorded nowhere).
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 from fastapi.responses import Response
@@ -48,6 +49,9 @@ def _check(state: object, p: Principal, kind: str, option_no: str | None, event_
         raise BadInput("option or event: which document to make", field="option")
 
 
+RENDERING = threading.Lock()
+
+
 def make(book: service.Book, p: Principal, kind: str, *, option_no: str | None, event_id: str | None, fmt: str, made_on: date) -> Response:
     from warrantbook.documents.data import Signatory
     from warrantbook.documents.issue import issue
@@ -55,14 +59,18 @@ def make(book: service.Book, p: Principal, kind: str, *, option_no: str | None, 
     if fmt not in ("pdf", "html"):
         raise BadInput(f"format: pdf or html, not {fmt!r}", field="format")
     draft = p.role == "auditor"
-    with book.lock:
-        book.invalidate()
-        _check(book.state(), p, kind, option_no, event_id)
-        try:
+    # Not under the book's lock: rendering takes a while and must not stall other requests. The source guards its own
+    # reads and writes; the document prints the head it was made from, and its record follows whatever came meanwhile
+    # (as it does when another worker process writes). Documents are made one at a time (the compiler is not
+    # thread-safe), which holds back only other documents.
+    book.invalidate()
+    _check(book.state(), p, kind, option_no, event_id)
+    try:
+        with RENDERING:
             issued = issue(book.source, kind, made_on=made_on, fmt=fmt, option_no=option_no, event_id=event_id, signatory=Signatory(),
                            draft=draft)
-        finally:
-            book.invalidate()
+    finally:
+        book.invalidate()
     name = f"{kind}-{issued.document.regarding or issued.document.option_no or 'book'}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "X-Document-Sha256": issued.sha256,
                "X-Recorded-As": issued.recorded_as or "", "X-Draft": "true" if issued.draft else "false",

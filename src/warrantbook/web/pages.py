@@ -8,6 +8,7 @@ figure. Every form carries the session's CSRF token; htmx sends it as the X-CSRF
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import date
 from typing import Any
@@ -16,6 +17,8 @@ from urllib.parse import quote as urlquote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from warrantbook.cli.main import quote_json
@@ -24,11 +27,24 @@ from warrantbook.core.errors import BadInput, BookErrors, Refusal, WarrantbookEr
 from warrantbook.core.numbers import exact, fmt, money
 from warrantbook.core.terms import PaymentMethod
 from warrantbook.web import forms, roles, service, svg
-from warrantbook.web.auth import LOGIN_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE, Principal, same
+from warrantbook.web.auth import (
+    ACCOUNT_FREE,
+    ADDRESS_FREE,
+    HASHING,
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    SESSION_MAX_AGE,
+    Principal,
+    retry_after,
+    same,
+)
 from warrantbook.web.commands import build
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=str(__import__("pathlib").Path(__file__).parent / "templates"))
+TEMPLATE_DIR = __import__("pathlib").Path(__file__).parent / "templates"
+# Every template escapes: the pages end in .html.j2, which Starlette's default selection (.html/.htm/.xml) renders raw.
+ENV = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
+templates = Jinja2Templates(env=ENV)
 
 
 def _shares(value: Any) -> str:
@@ -52,12 +68,29 @@ templates.env.filters["percent"] = _percent
 
 
 def session_of(request: Request) -> tuple[Principal, str] | None:
-    app = request.app.state
-    s = app.sessions.read(request.cookies.get(SESSION_COOKIE))
-    if s is None:
-        return None
-    p = app.users.user(s[0])
-    return (p, s[1]) if p is not None else None
+    """The signed-in user and the session's CSRF token: read from the server-side session once per request."""
+    cached = request.scope.get("wb.session", False)
+    if cached is not False:
+        return cached  # type: ignore[no-any-return]
+    found = request.app.state.sessions.read(request.cookies.get(SESSION_COOKIE))
+    request.scope["wb.session"] = found
+    return found  # type: ignore[no-any-return]
+
+
+def https(request: Request) -> bool:
+    """Served over HTTPS (directly, or behind a proxy the operator trusts that says so): cookies are then Secure."""
+    from warrantbook.web.app import forwarded_https
+
+    return forwarded_https(request.scope, bool(getattr(request.app.state, "trust_proxy", False)))
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the peer, or (behind a trusted proxy) the last address the proxy added to X-Forwarded-For."""
+    if getattr(request.app.state, "trust_proxy", False):
+        forwarded = request.headers.get("x-forwarded-for")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()[:100]
+    return request.client.host if request.client else "unknown"
 
 
 def page_user(request: Request) -> tuple[Principal, str]:
@@ -69,8 +102,8 @@ def page_user(request: Request) -> tuple[Principal, str]:
 
 async def posted(request: Request) -> tuple[Principal, dict[str, Any]]:
     """The signed-in user and the submitted form, after checking the CSRF token (form field or htmx header)."""
-    p, csrf = page_user(request)
-    form = await request.form()
+    p, csrf = await run_in_threadpool(page_user, request)  # a database read: never on the event loop
+    form = await request.form(max_files=2, max_fields=200)
     values: dict[str, Any] = {}
     for key in form:
         items = form.getlist(key)
@@ -115,30 +148,48 @@ def _day(request: Request, value: str | None, field: str = "as_of") -> date:
 def login_page(request: Request, next: str = "/") -> Response:
     cookie, csrf = request.app.state.sessions.login_token()
     response = render(request, "login.html.j2", login_csrf=csrf, next=_safe_next(next), error=None)
-    response.set_cookie(LOGIN_COOKIE, cookie, httponly=True, samesite="strict", max_age=3600)
+    response.set_cookie(LOGIN_COOKIE, cookie, httponly=True, samesite="strict", max_age=3600, secure=https(request))
     return response
 
 
 def _safe_next(value: str) -> str:
-    return value if value.startswith("/") and not value.startswith("//") else "/"
+    """Only a path on this site: not //host, not /\\host (browsers read a backslash as a slash), no control characters."""
+    ok = value.startswith("/") and not value.startswith("//") and "\\" not in value and value.isprintable() and len(value) <= 2000
+    return value if ok else "/"
 
 
 @router.post("/login", response_class=HTMLResponse)
 async def login(request: Request) -> Response:
-    form = await request.form()
+    form = await request.form(max_files=2, max_fields=200)
     expected = request.app.state.sessions.read_login(request.cookies.get(LOGIN_COOKIE))
     nxt = _safe_next(str(form.get("next") or "/"))
     if not same(str(form.get("csrf_token") or ""), expected):
         raise roles.Denied("the sign-in form is stale (CSRF token missing or wrong): reload the page", field="csrf_token")
-    p = request.app.state.users.authenticate(str(form.get("username") or ""), str(form.get("password") or ""))
-    if p is None:
+    store = request.app.state.users
+    username = str(form.get("username") or "")[:200]
+    password = str(form.get("password") or "")[:1000]
+    keys = [(f"account:{username.strip().lower()}", ACCOUNT_FREE), (f"address:{client_address(request)}", ADDRESS_FREE)]
+    secure = https(request)
+
+    def again(status: int, error: str, headers: dict[str, str] | None = None) -> Response:
         cookie, csrf = request.app.state.sessions.login_token()
-        response = render(request, "login.html.j2", 401, login_csrf=csrf, next=nxt, error="Wrong user name or password.")
-        response.set_cookie(LOGIN_COOKIE, cookie, httponly=True, samesite="strict", max_age=3600)
+        response = render(request, "login.html.j2", status, login_csrf=csrf, next=nxt, error=error)
+        response.set_cookie(LOGIN_COOKIE, cookie, httponly=True, samesite="strict", max_age=3600, secure=secure)
+        response.headers.update(headers or {})
         return response
-    value, _csrf = request.app.state.sessions.issue(p.username)
+
+    wait = await run_in_threadpool(store.wait, [k for k, _free in keys])
+    if wait > 0:
+        return again(429, f"Too many failed sign-ins: try again in {retry_after(wait)} seconds.", {"Retry-After": retry_after(wait)})
+    loop = asyncio.get_running_loop()
+    p = await loop.run_in_executor(HASHING, store.authenticate, username, password)  # argon2 is slow by design: never on the loop
+    if p is None:
+        await run_in_threadpool(store.failed, keys)
+        return again(401, "Wrong user name or password.")
+    await run_in_threadpool(store.succeeded, keys[0][0])
+    value, _csrf = await run_in_threadpool(request.app.state.sessions.issue, p.username)
     redirect = RedirectResponse(nxt, status_code=303)
-    redirect.set_cookie(SESSION_COOKIE, value, httponly=True, samesite="lax", max_age=SESSION_MAX_AGE)
+    redirect.set_cookie(SESSION_COOKIE, value, httponly=True, samesite="lax", max_age=SESSION_MAX_AGE, secure=secure)
     redirect.delete_cookie(LOGIN_COOKIE)
     return redirect
 
@@ -146,6 +197,7 @@ async def login(request: Request) -> Response:
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     await posted(request)
+    request.app.state.sessions.end(request.cookies.get(SESSION_COOKIE))  # the session ends on the server, not just in this browser
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -270,6 +322,10 @@ def calculator_result(request: Request, option_no: str) -> Response:
 async def file_notice(request: Request, option_no: str) -> Response:
     """The holder turns the calculator's figures into an exercise notice; it then waits for surrender and payment."""
     p, values = await posted(request)
+    return await run_in_threadpool(_file_notice, request, p, values, option_no)  # deciding and writing: off the event loop
+
+
+def _file_notice(request: Request, p: Principal, values: dict[str, Any], option_no: str) -> Response:
     b = book(request)
     roles.option_for(b.state(), p, option_no)
     form = _form_or_404(p, "option", "exercise-notice")
@@ -338,6 +394,10 @@ FIXED = {"option": "option_no", "company": "company", "holder": "holder"}
 
 async def _act_post(request: Request, scope: str, key: str, kind: str) -> Response:
     p, raw = await posted(request)
+    return await run_in_threadpool(_act_record, request, p, raw, scope, key, kind)  # deciding and writing: off the event loop
+
+
+def _act_record(request: Request, p: Principal, raw: dict[str, Any], scope: str, key: str, kind: str) -> Response:
     c = _scope_ctx(request, p, scope, key)
     form = _form_or_404(p, scope, kind)
     values = forms.values_of(form, raw)
@@ -436,21 +496,25 @@ def holder_page(request: Request, holder: str, done: str | None = None) -> Respo
 @router.post("/companies/{company}/prices", response_class=HTMLResponse)
 async def upload_prices(request: Request, company: str) -> Response:
     p, values = await posted(request)
-    b = book(request)
-    roles.require_company(b.state(), p, company)
-    if p.role != "company":
-        raise roles.Denied("prices are recorded by the company", field="type")
     upload = values.get("file")
     if not isinstance(upload, UploadFile):
         raise BadInput("file: choose a CSV file (date,venue,close,bid,ask)", field="file")
     raw = await upload.read()
+    return await run_in_threadpool(_import_prices, request, p, values, company, raw, upload.filename)
+
+
+def _import_prices(request: Request, p: Principal, values: dict[str, Any], company: str, raw: bytes, filename: str | None) -> Response:
+    b = book(request)
+    roles.require_company(b.state(), p, company)
+    if p.role != "company":
+        raise roles.Denied("prices are recorded by the company", field="type")
     from warrantbook.web.api import import_prices
 
     problems: list[dict[str, Any]] = []
     imported = 0
     try:
         text = raw.decode("utf-8-sig")
-        recorded = import_prices(b, p, company, text, str(values.get("source") or upload.filename or ""), None)
+        recorded = import_prices(b, p, company, text, str(values.get("source") or filename or ""), None)
         imported = len(recorded.events)
     except UnicodeDecodeError:
         problems = [{"line": None, "field": "file", "error": "the file is not UTF-8 text", "clause": None}]
@@ -459,7 +523,7 @@ async def upload_prices(request: Request, company: str) -> Response:
     except (BadInput, Refusal) as exc:
         problems = [{"line": exc.line, "field": exc.field, "error": exc.message, "clause": exc.clause}]
     return render(request, "prices.html.j2", 400 if problems else 200, company=company, problems=problems, imported=imported,
-                  filename=upload.filename)
+                  filename=filename)
 
 
 # ---------------------------------------------------------------- documents
@@ -476,7 +540,8 @@ async def option_document(request: Request, option_no: str) -> Response:
         kind, _, picked = str(values["doc"]).partition("|")
         event = picked or None
     fmt_ = str(values.get("format") or "pdf")
-    return make(book(request), p, kind, option_no=option_no, event_id=event, fmt=fmt_, made_on=book(request).today())
+    return await run_in_threadpool(make, book(request), p, kind, option_no=option_no, event_id=event, fmt=fmt_,  # PDF rendering: off the loop
+                                   made_on=book(request).today())
 
 
 @router.post("/documents/verify", response_class=HTMLResponse)
@@ -489,7 +554,7 @@ async def verify_document(request: Request) -> Response:
         raise BadInput("file: choose the PDF or HTML file to check", field="file")
     content = await upload.read()
     b = book(request)
-    verdict = verify(b.state(), content)
+    verdict = await run_in_threadpool(verify, b.state(), content)
     record = verdict.record
     if record is not None and record.option_no:
         option = b.state().options.get(record.option_no)

@@ -221,6 +221,7 @@ class QuoteOut(Open):
 class HistoryRow(EventOut):
     seq: int
     recorded_at: str | None
+    acted_by: str | None  # the user (and token) that recorded it, kept and hashed with the event; None before issue 10
     hash: str | None
     corrected_by: str | None
     corrects: str | None

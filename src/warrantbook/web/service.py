@@ -16,6 +16,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from warrantbook.book.io import check_names
 from warrantbook.core import events as ev
 from warrantbook.core.audit import Head
 from warrantbook.core.decide import cap_limit, determination_date, exercise_quote, fmv_source, outstanding_on
@@ -63,6 +64,7 @@ class Book:
         self._views: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._today = today or date.today
         self._seen: tuple[float, list[ev.Event], tuple[int, str]] | None = None
+        self._folding: dict[tuple[Any, ...], threading.Event] = {}  # folds under way, by (ledger position, day)
 
     def today(self) -> date:
         """The app's clock (the demo may pin it to the book's last day): the only place a page reads the date."""
@@ -112,37 +114,73 @@ class Book:
                 self._views.popitem(last=False)
         return result
 
-    def _state_for(self, events: list[ev.Event], key: tuple[int, str], as_of: date | None) -> BookState:
+    def _cached(self, key: tuple[int, str], as_of: date | None) -> BookState | None:
         full = (*key, as_of)
         hit = self._states.get(full)
         if hit is not None:
             self._states.move_to_end(full)
-            return hit
-        state = self.source.state() if as_of is None else fold(events, as_of)
-        self._states[full] = state
+        return hit
+
+    def _keep(self, key: tuple[int, str], as_of: date | None, state: BookState) -> None:
+        self._states[(*key, as_of)] = state
         while len(self._states) > STATE_CACHE:
             self._states.popitem(last=False)
-        return state
+
+    def _state_for(self, events: list[ev.Event], key: tuple[int, str], as_of: date | None) -> BookState:
+        """The state as of a day for this snapshot. Called without the lock: a fold for a new day (the slow part) runs
+        while other requests go on; the latest state comes from the source's projection (under the lock)."""
+        full = (*key, as_of)
+        with self.lock:
+            hit = self._cached(key, as_of)
+            if hit is not None:
+                return hit
+            if as_of is None:
+                state = self.source.state()
+                self._keep(key, None, state)
+                return state
+            running = self._folding.get(full)
+            if running is None:  # this request folds; the ones asking meanwhile wait for its result instead of folding too
+                running = self._folding[full] = threading.Event()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            running.wait()
+            with self.lock:
+                hit = self._cached(key, as_of)
+            if hit is not None:
+                return hit
+            return fold(events, as_of)  # the folder failed (or the cache moved on): fold here
+        try:
+            state = fold(events, as_of)  # pure, on the snapshot's own list: no lock held
+            with self.lock:
+                self._keep(key, as_of, state)
+            return state
+        finally:
+            with self.lock:
+                self._folding.pop(full, None)
+            running.set()
 
     def state(self, as_of: date | None = None) -> BookState:
         """The state as of a day (None: everything), cached by the ledger's length so repeated views fold once."""
         with self.lock:
             events, key = self._snapshot()
-            return self._state_for(events, key, as_of)
+        return self._state_for(events, key, as_of)
 
     def states(self, as_of: date) -> tuple[BookState, BookState]:
         """The latest state (for who may see what) and the state as of a day, from one read of the ledger."""
         with self.lock:
             events, key = self._snapshot()
-            return self._state_for(events, key, None), self._state_for(events, key, as_of)
+        return self._state_for(events, key, None), self._state_for(events, key, as_of)
 
     def record(self, p: Principal, event: ev.Event, *, idempotency_key: str | None = None) -> Recorded:
         """Check the user may give this command (web.roles), then let the source decide it (core) and append it."""
+        check_names(event)
         with self.lock:
             self._seen = None
             roles.check_command(self.state(), p, event)
             try:
-                decided = self.source.record(event, idempotency_key=idempotency_key)
+                decided = self.source.record(event, idempotency_key=idempotency_key, acted_by=p.acted_by)
             except Refusal as exc:
                 if exc.field == "actor":  # the agreement says this party may not act: a denial, with its clause
                     raise roles.Denied(exc.message, field="actor", clause=exc.clause) from None
@@ -158,12 +196,13 @@ class Book:
             self._seen = None
             state = self.state()
             for e in events:
+                check_names(e)
                 roles.check_command(state, p, e)
             record_all = getattr(self.source, "record_all", None)
             if record_all is None:  # pragma: no cover - every source in the project has it
                 raise BadInput("this source cannot record a batch", field="source")
             try:
-                decided = record_all(events, idempotency_key=idempotency_key, on_error=on_error)
+                decided = record_all(events, idempotency_key=idempotency_key, on_error=on_error, acted_by=p.acted_by)
             finally:
                 self._seen = None
             return Recorded(decided, bool(getattr(self.source, "replayed", False)), self.source.head())
@@ -226,12 +265,13 @@ def _touches(e: ev.Event, options: set[str], companies: set[str]) -> bool:
     return False
 
 
-def _stored(book: Book) -> list[tuple[int, ev.Event, str | None, str | None]]:
+def _stored(book: Book) -> list[tuple[int, ev.Event, str | None, str | None, str | None]]:
+    """(seq, event, recorded at, hash, who recorded it) for every stored event; a book file keeps only the events."""
     stored = getattr(book.source, "stored", None)
     with book.lock:
         if stored is not None:
-            return [(s.seq, s.event, s.recorded_at, s.hash) for s in stored()]
-        return [(i, e, None, None) for i, e in enumerate(book.source.events(), start=1)]
+            return [(s.seq, s.event, s.recorded_at, s.hash, getattr(s, "acted_by", None)) for s in stored()]
+        return [(i, e, None, None, None) for i, e in enumerate(book.source.events(), start=1)]
 
 
 _FACTS = (ev.SharesOutstanding, ev.AuthorizedShares, ev.Listed, ev.FmvAgreed, ev.FmvAwarded, ev.LiquidationAmount)
@@ -252,20 +292,21 @@ def history_view(book: Book, p: Principal, day: date, option_no: str | None = No
         companies = roles.companies_seen(now, p)
     rows = []
     everything = [x for x in _stored(book) if x[1].on <= day]
-    corrected_by = {e.corrects: e.id for _s, e, _r, _h in everything if isinstance(e, ev.Correction)}
+    corrected_by = {e.corrects: e.id for _s, e, _r, _h, _a in everything if isinstance(e, ev.Correction)}
     chosen: set[str] = set()
-    for _seq, e, _r, _h in everything:
+    for _seq, e, _r, _h, _a in everything:
         mine = p.actor is not None and e.actor == p.actor
         fact = isinstance(e, _FACTS) and getattr(e, "company", None) in companies and (facts or not option_no)
         if p.role == "auditor" and not option_no:
             chosen.add(e.id)
         elif _touches(e, options, companies) or (mine and not option_no) or fact:
             chosen.add(e.id)
-    chosen |= {e.id for _s, e, _r, _h in everything if isinstance(e, ev.Correction) and e.corrects in chosen}
+    chosen |= {e.id for _s, e, _r, _h, _a in everything if isinstance(e, ev.Correction) and e.corrects in chosen}
     picked = [x for x in everything if x[1].id in chosen]
     picked.sort(key=lambda x: ev.sort_key(x[1], x[0]))
-    for seq, e, recorded_at, h in picked:
-        rows.append({"seq": seq, **event_json(e), "recorded_at": recorded_at, "hash": h, "corrected_by": corrected_by.get(e.id),
+    for seq, e, recorded_at, h, acted_by in picked:
+        rows.append({"seq": seq, **event_json(e), "recorded_at": recorded_at, "acted_by": acted_by, "hash": h,
+                     "corrected_by": corrected_by.get(e.id),
                      "corrects": getattr(e, "corrects", None)})
     lineage_json = [{"option": no, "parent": now.options[no].parent or None, "origin": now.options[no].origin,
                      "children": [c for c in now.options[no].children if c in seen_options], "status": now.options[no].status.value,
