@@ -15,6 +15,7 @@ with the reason it was not imported.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -105,7 +106,7 @@ class Importer:
         self._restore()
         self._map_foreign()
         self.result.warnings += [f"reference: {p}" for p in dangling_references(self.pkg)]
-        self.result.events += self.mapped
+        self.result.events += _registered_first(self.mapped)
         return self.result
 
     # -- ours
@@ -293,3 +294,22 @@ class Importer:
 
 def import_ocf(package: Package) -> ImportResult:
     return Importer(package).run()
+
+
+def _registered_first(events: list[ev.Event]) -> list[ev.Event]:
+    """A company or holder is on the books before any fact about it (the core refuses a fact about a company it does
+    not know): a registration is dated no later than the earliest event that names it."""
+    earliest: dict[str, date] = {}
+    for e in events:
+        for name in ("company", "issuer", "holder"):
+            who = getattr(e, name, None)
+            if isinstance(who, str) and who:
+                earliest[who] = min(earliest.get(who, e.on), e.on)
+    out: list[ev.Event] = []
+    for e in events:
+        if isinstance(e, ev.CompanyRegistered) and earliest.get(e.company.id, e.on) < e.on:
+            e = dataclasses.replace(e, on=earliest[e.company.id])
+        elif isinstance(e, ev.HolderRegistered) and earliest.get(e.holder.id, e.on) < e.on:
+            e = dataclasses.replace(e, on=earliest[e.holder.id])
+        out.append(e)
+    return out
