@@ -8,6 +8,7 @@ dates as ISO text; enums by value. Decoding checks every field and names its pat
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 import typing
 from collections.abc import Callable
@@ -259,6 +260,11 @@ def event_from_data(data: Any, path: str = "event") -> Event:
     if cls is None:
         raise BadInput(f"{path}.type: unknown event type {kind!r} (known: {', '.join(sorted(REGISTRY))})", field=f"{path}.type")
     return decode_dataclass(cls, data, path)
+
+
+def event_from_json(text: str | bytes, path: str = "event") -> Event:
+    """A stored payload (an event's canonical JSON) as its event; BadInput or ValueError when it cannot be."""
+    return event_from_data(json.loads(text), path)
 
 
 def event_to_data(event: Event) -> dict[str, Any]:

@@ -1,0 +1,260 @@
+"""Snapshots: the folded state saved at a ledger position, so that a fresh process folds only the tail.
+
+What is saved is the projection's checkpoint (store.projection): the fold of every event recorded up to
+position `seq` and dated before `since`, with the ids of the events it left to its window (those dated
+`since` or later), the per-option versions and the latest (date, phase) key. Its list of events and its
+index by id are not saved: a restored state reads them from the rows when asked (store.stored), so
+loading costs the state's size, not the ledger's.
+
+A snapshot is a cache the store writes itself, never part of the record, and it is trusted only when:
+
+- its `version` equals `schema_version()`: a digest of the source of every module whose code shapes the
+  folded state (core.state, events, terms, decide, codec, numbers, the rules, store.projection, this
+  module and store.stored) and of FORMAT and the Python version: any change to that code gives a new
+  version, so a snapshot written by other code is ignored and rebuilt, never read;
+- the row at its position still has its chain head (`head`): a rewritten or cut-off ledger invalidates it;
+- its payload's SHA-256 equals `digest` (a torn or altered payload is ignored);
+- the payload unpickles with the restricted unpickler below: it can build only the core's own value
+  classes (dataclasses, enums, the per-company holder), dates and fractions, never call any other
+  function, so a forged payload cannot run code (docs/ledger.md, "Snapshots", states what it can do).
+
+A snapshot whose tail cannot simply be folded on top of it (an event recorded after it but dated before its
+checkpoint, or a correction of an event inside it) is not used: the state is folded from an older one or
+from scratch.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import hashlib
+import importlib
+import io
+import os
+import pickle
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from warrantbook.core import events as ev
+from warrantbook.core.state import BookState
+
+FORMAT = 1  # raise by hand when the payload's layout changes without any of the code below changing
+EVERY = int(os.environ.get("WARRANTBOOK_SNAPSHOT_EVERY", "10000"))  # automatic snapshot every this many events (0: never)
+KEEP = 8  # snapshots kept per version: the newest, and the rest spread over the ledger's length
+
+# every module whose code decides what a folded state holds
+_CODE_MODULES = ("warrantbook.core.state", "warrantbook.core.events", "warrantbook.core.terms", "warrantbook.core.decide",
+                 "warrantbook.core.codec", "warrantbook.core.numbers", "warrantbook.store.projection", "warrantbook.store.stored",
+                 "warrantbook.store.snapshot")
+_CODE_PACKAGES = ("warrantbook.core.rules",)
+_NOT_SAVED = ("events", "by_id", "folding")
+
+
+@cache
+def schema_version() -> str:
+    """A digest of the code that shapes the folded state: a snapshot is used only by the code that wrote it."""
+    h = hashlib.sha256(f"warrantbook snapshot format {FORMAT}\npython {sys.version_info[0]}.{sys.version_info[1]}\n".encode())
+    files: list[tuple[str, Path]] = []
+    for name in _CODE_MODULES:
+        files.append((name, Path(str(importlib.import_module(name).__file__))))
+    for name in _CODE_PACKAGES:
+        folder = Path(str(importlib.import_module(name).__file__)).parent
+        files += [(f"{name}/{p.name}", p) for p in sorted(folder.glob("*.py"))]
+    for label, path in files:
+        data = path.read_bytes()
+        h.update(f"{label} {len(data)}\n".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------- the payload
+
+
+def _fraction(numerator: int, denominator: int) -> Fraction:
+    """A Fraction from its own (already normalized) terms, without parsing text or a gcd."""
+    f = object.__new__(Fraction)
+    f._numerator = numerator  # type: ignore[attr-defined]
+    f._denominator = denominator  # type: ignore[attr-defined]
+    return f
+
+
+def _reduce_fraction(f: Fraction) -> tuple[Any, tuple[int, int]]:
+    return _fraction, (f.numerator, f.denominator)
+
+
+class _Pickler(pickle.Pickler):
+    dispatch_table = copyreg.dispatch_table.copy()
+    dispatch_table[Fraction] = _reduce_fraction
+
+
+_ALLOWED_GLOBALS = {("datetime", "date"), ("builtins", "frozenset"), ("builtins", "set"), (__name__, "_fraction")}
+
+
+def _allowed_class(module: str, name: str) -> Any:
+    """A class defined in the pure core (values, enums, the per-company holder): building one runs no I/O."""
+    if not module.startswith("warrantbook.core."):
+        return None
+    mod = sys.modules.get(module)
+    value = getattr(mod, name, None) if mod is not None else None
+    if not isinstance(value, type) or value.__module__ != module:
+        return None
+    return value
+
+
+class _Unpickler(pickle.Unpickler):
+    """Builds only the core's value classes, dates and fractions: a payload cannot name any other function."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _ALLOWED_GLOBALS:
+            return super().find_class(module, name)
+        allowed = _allowed_class(module, name)
+        if allowed is None:
+            raise pickle.UnpicklingError(f"a snapshot may not name {module}.{name}")
+        return allowed
+
+
+def dumps(value: Any) -> bytes:
+    out = io.BytesIO()
+    _Pickler(out, protocol=5).dump(value)
+    return out.getvalue()
+
+
+def loads(data: bytes) -> Any:
+    return _Unpickler(io.BytesIO(data)).load()
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------- the table
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotInfo:
+    seq: int
+    version: str
+    head: str
+    since: date
+    digest: str
+    size: int
+    created_at: str
+    current: bool = True  # written by this code (its version)
+    valid: bool | None = None  # its head matches the row at its position (None: not checked)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "version": self.version[:16], "head": self.head, "since": self.since.isoformat(),
+                "digest": self.digest, "bytes": self.size, "created_at": self.created_at, "current_version": self.current,
+                "head_matches": self.valid}
+
+
+def _table() -> sa.Table:
+    from warrantbook.store import schema as t
+
+    return t.snapshots
+
+
+def infos(conn: Connection, *, version: str | None = None, upto: int | None = None) -> list[SnapshotInfo]:
+    """Snapshot rows (without payloads), newest position first; with `version`, only that version's."""
+    s = _table()
+    stmt = sa.select(s.c.seq, s.c.version, s.c.head, s.c.since, s.c.digest, s.c.size, s.c.created_at)
+    if version is not None:
+        stmt = stmt.where(s.c.version == version)
+    if upto is not None:
+        stmt = stmt.where(s.c.seq <= upto)
+    current = schema_version()
+    return [SnapshotInfo(int(r[0]), str(r[1]), str(r[2]), _day(r[3]), str(r[4]), int(r[5]), str(r[6]), str(r[1]) == current)
+            for r in conn.execute(stmt.order_by(s.c.seq.desc(), s.c.version))]
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def head_at(conn: Connection, seq: int) -> str | None:
+    from warrantbook.store import schema as t
+
+    row = conn.execute(sa.select(t.events.c.hash).where(t.events.c.seq == seq)).first()
+    return None if row is None else str(row[0])
+
+
+def payload_of(conn: Connection, info: SnapshotInfo) -> dict[str, Any] | None:
+    """The snapshot's contents, or None when its digest, format or contents do not check out."""
+    s = _table()
+    row = conn.execute(sa.select(s.c.payload).where(s.c.seq == info.seq, s.c.version == info.version)).first()
+    if row is None:
+        return None
+    data = bytes(row[0])
+    if digest_of(data) != info.digest or len(data) != info.size:
+        return None
+    try:
+        value = loads(data)
+    except Exception:  # any failure to read a cache means: do not use it
+        return None
+    if not isinstance(value, dict) or value.get("format") != FORMAT or value.get("seq") != info.seq or value.get("version") != info.version:
+        return None
+    return value
+
+
+def build_payload(seq: int, checkpoint: BookState, since: date, window: Iterable[ev.Event], last_key: tuple[date, int] | None,
+                  versions: dict[str, int]) -> dict[str, Any]:
+    fields = {f.name: getattr(checkpoint, f.name) for f in dataclasses.fields(BookState) if f.name not in _NOT_SAVED}
+    return {"format": FORMAT, "version": schema_version(), "seq": seq, "fields": fields, "applied": len(checkpoint.events),
+            "since": since, "window": [e.id for e in window], "last_key": last_key, "versions": dict(versions)}
+
+
+def write(engine: Engine, payload: dict[str, Any], head: str) -> SnapshotInfo | None:
+    """Save a snapshot row (nothing when one for this position and version exists already); prune old ones."""
+    from warrantbook.store.engine import writing
+
+    data = dumps(payload)
+    info = SnapshotInfo(int(payload["seq"]), str(payload["version"]), head, payload["since"], digest_of(data), len(data),
+                        datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"))
+    s = _table()
+    with writing(engine) as conn:
+        exists = conn.execute(sa.select(s.c.seq).where(s.c.seq == info.seq, s.c.version == info.version)).first()
+        if exists is not None:
+            return None
+        conn.execute(s.insert().values(seq=info.seq, version=info.version, head=info.head, since=info.since, digest=info.digest,
+                                       size=info.size, created_at=info.created_at, payload=data))
+        _prune(conn, info.version)
+    return info
+
+
+def _prune(conn: Connection, version: str) -> None:
+    """Keep KEEP snapshots of this version (the newest, and the rest evenly spread: drop the later of the closest
+    pair) and only the newest of any other version (another release may still be running against this ledger)."""
+    s = _table()
+    rows = infos(conn)
+    mine = sorted(r.seq for r in rows if r.version == version)
+    drop: list[tuple[int, str]] = []
+    while len(mine) > KEEP:
+        gaps = [(mine[i + 1] - mine[i], i + 1) for i in range(len(mine) - 2)]  # never the newest
+        _, at = min(gaps)
+        drop.append((mine.pop(at), version))
+    newest_other: dict[str, int] = {}
+    for r in rows:
+        if r.version != version:
+            if r.version in newest_other:
+                drop.append((r.seq, r.version))
+            else:
+                newest_other[r.version] = r.seq
+    for seq, v in drop:
+        conn.execute(s.delete().where(s.c.seq == seq, s.c.version == v))
+
+
+def day_after(day: date) -> date:
+    return day + timedelta(days=1)
