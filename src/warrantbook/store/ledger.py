@@ -28,6 +28,7 @@ import functools
 import gc
 import hashlib
 import json
+import os
 import pickle
 import threading
 from collections.abc import Callable, Iterator
@@ -262,7 +263,8 @@ class DbSource:
                  snapshot_every: int | None = None, use_snapshots: bool = True):
         self.url = url
         self.snapshot_every = snap.EVERY if snapshot_every is None else snapshot_every  # 0: no automatic snapshots
-        self.use_snapshots = use_snapshots  # False: always fold from scratch (tests, and a check of the snapshots)
+        # False (or $WARRANTBOOK_SNAPSHOTS=off): always fold from scratch (tests, benchmarks, a check of the snapshots)
+        self.use_snapshots = use_snapshots and os.environ.get("WARRANTBOOK_SNAPSHOTS", "").lower() not in ("off", "0", "no")
         self.loaded_from: int | None = None  # the position of the snapshot the cached state was restored from
         self._saved_at = 0  # the position of the newest snapshot this process knows of
         self._as_of: tuple[date, int, BookState] | None = None  # the last earlier-date view, while nothing new is recorded
