@@ -41,7 +41,7 @@ from sqlalchemy.engine import Connection
 
 from warrantbook.core import events as ev
 from warrantbook.core.audit import GENESIS, Head, canonical, link
-from warrantbook.core.codec import encode, event_from_data
+from warrantbook.core.codec import encode, event_from_json
 from warrantbook.core.decide import decide
 from warrantbook.core.errors import BadInput, BookErrors, Conflict, Refusal, WarrantbookError
 from warrantbook.core.state import BookState, _expire, apply, fold, ordered
@@ -54,6 +54,7 @@ from warrantbook.store.projection import Projection
 from warrantbook.store.stored import Prefix, RecordedEvents, StoredEvents, StoredIndex, decode_payload
 
 CHUNK = 2000
+MAX_PROBLEMS = 1000  # audit verify lists at most this many problems (and counts the rest)
 AT_ONCE = 16  # up to this many events, PostgreSQL appends in one statement (_Sql.at_once)
 
 _EVENT_COLUMNS = ("seq", "event_id", "option_no", "version", "kind", "on_date", "actor", "recorded_at", "corrects",
@@ -823,24 +824,43 @@ class DbSource:
             yield from result
 
     def verify(self, expect_head: str | None = None, expect_count: int | None = None) -> Verification:
-        """Walk the chain from the first row; name the first bad event. A kept head also catches a cut-off tail."""
+        """Walk the chain from the first row; name the first bad event. A kept head also catches a cut-off tail.
+
+        Streams the rows in constant memory: each row's content is hashed once, only the hash at the kept head's
+        count (or whether the kept hash was met) is remembered, and at most MAX_PROBLEMS problems are listed."""
         problems: list[Problem] = []
+        more = 0
         h = GENESIS
         n = 0
-        hash_at: dict[int, str] = {}
+        want = expect_head.strip().lower() if expect_head else None
+        at_count: str | None = None  # the chain's hash after event `expect_count`
+        found_at: int | None = None  # where the kept hash was met (without a count)
+
+        def problem(p: Problem) -> None:
+            nonlocal more
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(p)
+            else:
+                more += 1
+
         for r in self.rows():
             n += 1
             label = str(r.event_id)
             if r.seq != n:
-                problems.append(Problem(r.seq, label, f"expected event #{n} here, found #{r.seq}: "
-                                        + ("rows were deleted" if r.seq > n else "rows were duplicated or renumbered")))
+                problem(Problem(r.seq, label, f"expected event #{n} here, found #{r.seq}: "
+                                + ("rows were deleted" if r.seq > n else "rows were duplicated or renumbered")))
                 n = int(r.seq)
+            payload = r.payload
+            own = link(r.prev_hash, payload)  # the row's content hashed once: its own link, and the chain's when it links
             if r.prev_hash != h:
-                problems.append(Problem(r.seq, label, "does not link to the event before it (rows deleted, inserted or reordered)"))
+                problem(Problem(r.seq, label, "does not link to the event before it (rows deleted, inserted or reordered)"))
+                h = link(h, payload)
+            else:
+                h = own
             try:
-                e = event_from_data(json.loads(r.payload), "event")
-                if canonical(e) != r.payload:
-                    problems.append(Problem(r.seq, label, "payload is not in canonical form (edited by hand)"))
+                e = event_from_json(payload)
+                if canonical(e) != payload:
+                    problem(Problem(r.seq, label, "payload is not in canonical form (edited by hand)"))
                 columns = {"event_id": e.id, "kind": e.kind, "on_date": e.on, "actor": e.actor,
                            "option_no": primary_option(e), "corrects": getattr(e, "corrects", None)}
                 for name, value in columns.items():
@@ -848,36 +868,37 @@ class DbSource:
                     if isinstance(stored, datetime):
                         stored = stored.date()
                     if stored != value:
-                        problems.append(Problem(r.seq, label, f"column {name} ({stored!r}) differs from the hashed content ({value!r})"))
+                        problem(Problem(r.seq, label, f"column {name} ({stored!r}) differs from the hashed content ({value!r})"))
             except (ValueError, BadInput) as exc:
-                problems.append(Problem(r.seq, label, f"payload cannot be read: {exc}"))
-            if link(r.prev_hash, r.payload) != r.hash:
-                problems.append(Problem(r.seq, label, "content altered: its hash does not match its content"))
-            h = link(h, r.payload)
-            hash_at[n] = h
+                problem(Problem(r.seq, label, f"payload cannot be read: {exc}"))
+            if own != r.hash:
+                problem(Problem(r.seq, label, "content altered: its hash does not match its content"))
+            if expect_count is not None and n == expect_count:
+                at_count = h
+            if want is not None and found_at is None and h == want:
+                found_at = n
         recomputed = Head(h, n)
         stored_head = self.head()
         if (stored_head.count, stored_head.hash) != (n, h):
-            problems.append(Problem(n, "chain head", f"the head record says {stored_head.count} events ending in "
-                                    f"{stored_head.hash[:16]}... but the rows give {n} ending in {h[:16]}... (rows cut off, added or altered)"))
+            problem(Problem(n, "chain head", f"the head record says {stored_head.count} events ending in "
+                            f"{stored_head.hash[:16]}... but the rows give {n} ending in {h[:16]}... (rows cut off, added or altered)"))
         anchored = None
-        if expect_head:
-            want = expect_head.strip().lower()
+        if want:
             if expect_count is not None:
                 if expect_count > n:
-                    problems.append(Problem(n + 1, f"#{n + 1}", f"the kept head counts {expect_count} events but the ledger holds {n}: "
-                                            f"the last {expect_count - n} were cut off (first missing: #{n + 1})"))
-                elif hash_at.get(expect_count) != want:
-                    problems.append(Problem(expect_count, f"#{expect_count}", "the chain up to the kept head's count does not end in the kept hash: "
-                                            "events up to there were altered, removed or reordered"))
+                    problem(Problem(n + 1, f"#{n + 1}", f"the kept head counts {expect_count} events but the ledger holds {n}: "
+                                    f"the last {expect_count - n} were cut off (first missing: #{n + 1})"))
+                elif at_count != want:
+                    problem(Problem(expect_count, f"#{expect_count}", "the chain up to the kept head's count does not end in the kept hash: "
+                                    "events up to there were altered, removed or reordered"))
                 else:
                     anchored = expect_count
+            elif found_at is None:
+                problem(Problem(n, "kept head", f"the kept head {want[:16]}... is not in this ledger: events were cut off or altered "
+                                "(give --count to name the first missing event)"))
             else:
-                found = next((pos for pos, hh in hash_at.items() if hh == want), None)
-                if found is None:
-                    problems.append(Problem(n, "kept head", f"the kept head {want[:16]}... is not in this ledger: events were cut off or altered "
-                                            "(give --count to name the first missing event)"))
-                else:
-                    anchored = found
+                anchored = found_at
+        if more:
+            problems.append(Problem(problems[-1].seq, "more", f"and {more} more problems not listed"))
         return Verification(not problems, n, recomputed, tuple(problems), anchored)
 
