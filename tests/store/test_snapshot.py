@@ -211,3 +211,25 @@ def test_snapshots_are_pruned_to_a_spread_of_positions(url: str, monkeypatch: py
     seqs = sorted(i.seq for i in src.snapshots())
     assert len(seqs) == 4
     assert seqs[-1] >= src.head().count - 6  # the newest is kept
+
+
+def test_a_snapshot_write_gives_up_quickly_behind_a_writer_and_the_view_still_answers(url: str) -> None:
+    if not url.startswith("sqlite"):
+        pytest.skip("SQLite: one writer at a time (PostgreSQL writes of the snapshots table do not wait on the ledger's appends)")
+    src = DbSource(url, create=True, snapshot_every=0)
+    src.record_all(seed_life())
+    src.close()
+    blocker = raw(url).raw_connection()
+    cur = blocker.cursor()
+    cur.execute("BEGIN IMMEDIATE")  # another writer holds the write lock
+    try:
+        fresh = DbSource(url, snapshot_every=5)
+        state = fresh.state()  # folds from scratch; its snapshot write gives up instead of waiting the busy timeout
+        assert state.options and fresh.snapshots() == []
+        fresh.close()
+    finally:
+        blocker.rollback()
+        blocker.close()
+    again = DbSource(url, snapshot_every=5)
+    again.state()
+    assert len(again.snapshots()) == 1

@@ -268,6 +268,7 @@ class DbSource:
         self.use_snapshots = use_snapshots and os.environ.get("WARRANTBOOK_SNAPSHOTS", "").lower() not in ("off", "0", "no")
         self.loaded_from: int | None = None  # the position of the snapshot the cached state was restored from
         self._saved_at = 0  # the position of the newest snapshot this process knows of
+        self._from_scratch = False  # the cached state was folded from every event: worth a snapshot at once
         self._as_of: tuple[date, int, BookState] | None = None  # the last earlier-date view, while nothing new is recorded
         self.label = f"database {redact(url)}"
         u = parse_url(url)
@@ -331,6 +332,7 @@ class DbSource:
                 last = r
             if cache is None:
                 cache = _Cache(0, checked(functools.partial(Projection, new)))
+                self._from_scratch = True
                 self._cache = cache
             elif new:
                 checked(functools.partial(cache.proj.advance, new))
@@ -475,11 +477,17 @@ class DbSource:
     def _autosave(self) -> None:
         """Save a snapshot once `snapshot_every` events were recorded since the newest one (a cache: failures are ignored)."""
         cache = self._cache
-        if cache is None or not self.snapshot_every or cache.seq - self._saved_at < self.snapshot_every:
+        if cache is None or not self.snapshot_every:
+            return
+        # every so many events; and after a fold from scratch of a ledger that long (no snapshot fitted, say an event
+        # recorded after the newest one was dated before it): the next process then starts from this one
+        due = cache.seq - self._saved_at >= self.snapshot_every or (self._from_scratch and cache.seq >= self.snapshot_every)
+        self._from_scratch = False
+        if not due:
             return
         try:
             self._save(cache)
-        except (sa.exc.SQLAlchemyError, WarrantbookError, OSError, pickle.PicklingError):
+        except (sa.exc.SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error, WarrantbookError, OSError, pickle.PicklingError):
             self._saved_at = cache.seq  # not again until as many more events
 
     def _save(self, cache: _Cache) -> snap.SnapshotInfo | None:

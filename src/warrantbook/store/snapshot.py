@@ -37,7 +37,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +48,7 @@ from warrantbook.core.state import BookState
 
 FORMAT = 1  # raise by hand when the payload's layout changes without any of the code below changing
 EVERY = int(os.environ.get("WARRANTBOOK_SNAPSHOT_EVERY", "10000"))  # automatic snapshot every this many events (0: never)
+WAIT_MS = 200  # how long a snapshot write waits for the write lock before giving up (it is only a cache)
 KEEP = 8  # snapshots kept per version: the newest, and the rest spread over the ledger's length
 
 # every module whose code decides what a folded state holds
@@ -59,9 +59,14 @@ _CODE_PACKAGES = ("warrantbook.core.rules",)
 _NOT_SAVED = ("events", "by_id", "folding")
 
 
-@cache
 def schema_version() -> str:
     """A digest of the code that shapes the folded state: a snapshot is used only by the code that wrote it."""
+    return _VERSION
+
+
+def _code_version() -> str:
+    """Worked out once, when this module is first imported (with the rest of the store, just after the core is), so it
+    describes the code this process runs even if the files on disk are replaced while it runs."""
     h = hashlib.sha256(f"warrantbook snapshot format {FORMAT}\npython {sys.version_info[0]}.{sys.version_info[1]}\n".encode())
     files: list[tuple[str, Path]] = []
     for name in _CODE_MODULES:
@@ -74,6 +79,9 @@ def schema_version() -> str:
         h.update(f"{label} {len(data)}\n".encode())
         h.update(data)
     return h.hexdigest()
+
+
+_VERSION = _code_version()
 
 
 # ---------------------------------------------------------------- the payload
@@ -217,43 +225,70 @@ def build_payload(seq: int, checkpoint: BookState, since: date, window: Iterable
 
 
 def write(engine: Engine, payload: dict[str, Any], head: str) -> SnapshotInfo | None:
-    """Save a snapshot row (nothing when one for this position and version exists already); prune old ones."""
-    from warrantbook.store.engine import writing
+    """Save a snapshot row (nothing when one for this position and version exists already); prune old ones.
 
+    A cache write never waits long for a lock: it gives up after WAIT_MS and raises (the caller ignores it), so a
+    view never stalls behind a writer to save a snapshot. It runs on the driver's connection (the lock wait is a
+    setting of that connection: SQLite's busy timeout, PostgreSQL's lock_timeout for this transaction)."""
     data = dumps(payload)
     info = SnapshotInfo(int(payload["seq"]), str(payload["version"]), head, payload["since"], digest_of(data), len(data),
                         datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"))
-    s = _table()
-    with writing(engine) as conn:
-        exists = conn.execute(sa.select(s.c.seq).where(s.c.seq == info.seq, s.c.version == info.version)).first()
-        if exists is not None:
-            return None
-        conn.execute(s.insert().values(seq=info.seq, version=info.version, head=info.head, since=info.since, digest=info.digest,
-                                       size=info.size, created_at=info.created_at, payload=data))
-        _prune(conn, info.version)
+    sqlite = engine.dialect.name == "sqlite"
+    p = "?" if sqlite else "%s"
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        before = None
+        try:
+            if sqlite:
+                cur.execute("PRAGMA busy_timeout")
+                row = cur.fetchone()
+                before = int(row[0]) if row else None
+                cur.execute(f"PRAGMA busy_timeout={WAIT_MS}")
+                cur.execute("BEGIN IMMEDIATE")
+            else:
+                cur.execute(f"SET LOCAL lock_timeout = '{WAIT_MS}ms'")
+            cur.execute(f"SELECT 1 FROM snapshots WHERE seq = {p} AND version = {p}", (info.seq, info.version))
+            if cur.fetchone() is not None:
+                raw.rollback()
+                return None
+            cur.execute(f"INSERT INTO snapshots (seq, version, head, since, digest, size, created_at, payload) VALUES ({', '.join([p] * 8)})",
+                        (info.seq, info.version, info.head, info.since.isoformat() if sqlite else info.since, info.digest, info.size,
+                         info.created_at, data))
+            cur.execute("SELECT seq, version FROM snapshots")
+            for seq, version in _pruned([(int(r[0]), str(r[1])) for r in cur.fetchall()], info.version):
+                cur.execute(f"DELETE FROM snapshots WHERE seq = {p} AND version = {p}", (seq, version))
+            raw.commit()
+        except BaseException:
+            raw.rollback()
+            raise
+        finally:
+            if before is not None:
+                cur.execute(f"PRAGMA busy_timeout={before}")
+            cur.close()
+    finally:
+        raw.close()
     return info
 
 
-def _prune(conn: Connection, version: str) -> None:
-    """Keep KEEP snapshots of this version (the newest, and the rest evenly spread: drop the later of the closest
-    pair) and only the newest of any other version (another release may still be running against this ledger)."""
-    s = _table()
-    rows = infos(conn)
-    mine = sorted(r.seq for r in rows if r.version == version)
+def _pruned(rows: list[tuple[int, str]], version: str) -> list[tuple[int, str]]:
+    """Which (seq, version) rows to drop: keep KEEP snapshots of this version (the newest, and the rest evenly spread:
+    drop the later of the closest pair) and only the newest of any other version (another release may still be
+    running against this ledger)."""
+    mine = sorted(seq for seq, v in rows if v == version)
     drop: list[tuple[int, str]] = []
     while len(mine) > KEEP:
         gaps = [(mine[i + 1] - mine[i], i + 1) for i in range(len(mine) - 2)]  # never the newest
         _, at = min(gaps)
         drop.append((mine.pop(at), version))
-    newest_other: dict[str, int] = {}
-    for r in rows:
-        if r.version != version:
-            if r.version in newest_other:
-                drop.append((r.seq, r.version))
+    newest: dict[str, int] = {}
+    for seq, v in sorted(rows, reverse=True):
+        if v != version:
+            if v in newest:
+                drop.append((seq, v))
             else:
-                newest_other[r.version] = r.seq
-    for seq, v in drop:
-        conn.execute(s.delete().where(s.c.seq == seq, s.c.version == v))
+                newest[v] = seq
+    return drop
 
 
 def day_after(day: date) -> date:
