@@ -233,3 +233,17 @@ def test_a_snapshot_write_gives_up_quickly_behind_a_writer_and_the_view_still_an
     again = DbSource(url, snapshot_every=5)
     again.state()
     assert len(again.snapshots()) == 1
+
+
+def test_a_state_folded_from_scratch_is_let_go_for_its_snapshot(url: str) -> None:
+    src = DbSource(url, create=True, snapshot_every=0)
+    src.record_all(seed_life())
+    src.close()
+    fresh = DbSource(url, snapshot_every=5)
+    first = comparable(fresh.state())  # folded from scratch (no snapshot yet), then saved
+    assert fresh.loaded_from is None and len(fresh.snapshots()) == 1
+    assert comparable(fresh.state()) == first  # restored from it: the events are no longer held in memory
+    assert fresh.loaded_from == fresh.head().count
+    assert type(fresh.state().events).__name__ == "StoredEvents"
+    fresh.record(ev.SharesOutstanding(id="later", on=date(2031, 1, 2), actor="company:atg", company="atg", shares=F(3_100_000_000)))
+    assert comparable(fresh.state()) == comparable(_fold_all(fresh))

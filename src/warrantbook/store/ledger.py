@@ -269,6 +269,7 @@ class DbSource:
         self.loaded_from: int | None = None  # the position of the snapshot the cached state was restored from
         self._saved_at = 0  # the position of the newest snapshot this process knows of
         self._from_scratch = False  # the cached state was folded from every event: worth a snapshot at once
+        self._dropped = False  # whether a state folded from scratch was let go for its snapshot (once per source)
         self._as_of: tuple[date, int, BookState] | None = None  # the last earlier-date view, while nothing new is recorded
         self.label = f"database {redact(url)}"
         u = parse_url(url)
@@ -481,14 +482,21 @@ class DbSource:
             return
         # every so many events; and after a fold from scratch of a ledger that long (no snapshot fitted, say an event
         # recorded after the newest one was dated before it): the next process then starts from this one
-        due = cache.seq - self._saved_at >= self.snapshot_every or (self._from_scratch and cache.seq >= self.snapshot_every)
+        scratch = self._from_scratch
+        due = cache.seq - self._saved_at >= self.snapshot_every or (scratch and cache.seq >= self.snapshot_every)
         self._from_scratch = False
         if not due:
             return
         try:
-            self._save(cache)
+            info = self._save(cache)
         except (sa.exc.SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error, WarrantbookError, OSError, pickle.PicklingError):
             self._saved_at = cache.seq  # not again until as many more events
+            return
+        if info is not None and scratch and self.use_snapshots and not self._dropped:
+            # a state folded from scratch holds every event in memory; the next read restores it from the snapshot just
+            # saved, which holds only the state (states already handed out stay as they are)
+            self._dropped = True
+            self._cache = None
 
     def _save(self, cache: _Cache) -> snap.SnapshotInfo | None:
         saved = cache.proj.saved()
