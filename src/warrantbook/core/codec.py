@@ -19,7 +19,7 @@ from fractions import Fraction
 from functools import cache
 from typing import Any, TypeVar
 
-import orjson
+import msgspec
 
 from warrantbook.core.errors import BadInput
 from warrantbook.core.events import REGISTRY, Event
@@ -426,12 +426,16 @@ def event_from_data(data: Any, path: str = "event") -> Event:
 
 
 def _loads(text: str | bytes) -> Any:
-    """JSON text as plain data: orjson (a compiled parser), and the standard library's parser for whatever orjson
-    does not take (integers beyond 64 bits, NaN, lone surrogates), so the result is always what json.loads gives."""
+    """JSON text as plain data: msgspec's compiled parser, and the standard library's for whatever msgspec refuses
+    (NaN, 1e400, lone surrogates, integers of thousands of digits), so the result is always what json.loads gives.
+    (Not orjson: it reads an integer beyond 64 bits as a float, silently.)"""
     try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
+        return _JSON_DECODE(text)
+    except msgspec.DecodeError:
         return json.loads(text)
+
+
+_JSON_DECODE = msgspec.json.Decoder().decode
 
 
 def event_from_json(text: str | bytes, path: str = "event") -> Event:
