@@ -285,3 +285,14 @@ def test_snapshot_save_and_list(backend: str, tmp_path: Path) -> None:
         assert "#" + str(count) in wb("snapshot", "list", *src).stdout
         shown = js("show", "--as-of", "2006-03-20", *src)  # a fresh command restores it and folds nothing before it
         assert shown["options"][0]["option"] == "ATG-1"
+
+
+def test_snapshot_verify(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    src = ["--db", url]
+    wb("init", *src)
+    _setup(src, tmp_path)
+    js("snapshot", "save", *src)
+    out = js("snapshot", "verify", *src)
+    assert out["ok"] and [s["matches"] for s in out["snapshots"]] == [True]
+    assert "matches a fold from scratch" in wb("snapshot", "verify", *src).stdout

@@ -247,3 +247,27 @@ def test_a_state_folded_from_scratch_is_let_go_for_its_snapshot(url: str) -> Non
     assert type(fresh.state().events).__name__ == "StoredEvents"
     fresh.record(ev.SharesOutstanding(id="later", on=date(2031, 1, 2), actor="company:atg", company="atg", shares=F(3_100_000_000)))
     assert comparable(fresh.state()) == comparable(_fold_all(fresh))
+
+
+def test_snapshot_verify_finds_a_forged_but_self_consistent_snapshot(url: str) -> None:
+    src = DbSource(url, create=True, snapshot_every=0)
+    src.record_all(seed_life())
+    info = src.save_snapshot()
+    assert info is not None
+    assert [why for _i, why in src.check_snapshots()] == [None]
+    # someone with write access to the database replaces the payload and its digest: a wrong balance, consistent
+    with reading(src.engine) as conn:
+        payload = snap.payload_of(conn, info)
+    assert payload is not None
+    options = payload["fields"]["options"]
+    no = next(iter(options))
+    options[no] = dataclasses.replace(options[no], holder="someone-else")
+    data = snap.dumps(payload)
+    _tamper(url, "UPDATE snapshots SET payload = :p, digest = :d, size = :n", p=data, d=snap.digest_of(data), n=len(data))
+    fooled = DbSource(url, snapshot_every=0)
+    assert fooled.state().options[no].holder == "someone-else"  # loading does not detect it: the documented boundary
+    fooled.close()
+    results = DbSource(url).check_snapshots(delete_bad=True)
+    assert [(i.seq, why) for i, why in results] == [(info.seq, "its options differs from the fold of the events it stands for")]
+    assert DbSource(url).snapshots() == []
+    assert _restored_from(url) is None

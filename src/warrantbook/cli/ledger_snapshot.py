@@ -6,7 +6,7 @@ thousand events; these commands save one now and show what is kept. A book file 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -75,6 +75,34 @@ def snapshot_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
         usable = "yes" if i.current and i.valid else ("no: other code version" if not i.current else "no: head differs")
         table.add_row(f"#{i.seq}", i.since.isoformat(), f"{i.size:,}", i.created_at, usable)
     console.print(table)
+
+
+@snapshot_app.command("verify")
+@handle_errors
+def snapshot_verify(
+    delete: Annotated[bool, typer.Option("--delete", help="Delete the snapshots that do not match (they are only a cache).")] = False,
+    db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Check every snapshot of this code's version against a fold from scratch of the events it stands for.
+
+    Slow on a long ledger (a full fold per snapshot). Exit code 0 when all match, 1 when one does not.
+    Example: warrantbook snapshot verify --delete
+    """
+    src = _db(db)
+    results = src.check_snapshots(delete_bad=delete)
+    src.close()
+    bad = [(i, why) for i, why in results if why is not None]
+    if as_json:
+        emit({"source": src.label, "ok": not bad, "deleted": delete and bool(bad),
+              "snapshots": [{**i.as_json(), "matches": why is None, "problem": why} for i, why in results]})
+    else:
+        for i, why in results:
+            console.print(f"#{i.seq}: " + ("matches a fold from scratch" if why is None else f"DOES NOT MATCH: {why}"
+                                            + (" (deleted)" if delete else "")), markup=False, highlight=False, soft_wrap=True)
+        if not results:
+            console.print("no snapshots of this code's version", markup=False, highlight=False, soft_wrap=True)
+    if bad:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -526,6 +526,55 @@ class DbSource:
                                              info.current, snap.head_at(conn, info.seq) == info.head))
         return out
 
+    def check_snapshots(self, *, delete_bad: bool = False) -> list[tuple[snap.SnapshotInfo, str | None]]:
+        """Check every kept snapshot of this code's version against a fold from scratch of the rows it stands for
+        (reads and folds every event once per snapshot: slow on a long ledger). (info, None) when it matches, else
+        (info, why); with `delete_bad`, the ones that do not match are deleted (they are only a cache)."""
+        out: list[tuple[snap.SnapshotInfo, str | None]] = []
+        with reading(self.engine) as conn:
+            infos = snap.infos(conn, version=snap.schema_version())
+            if not infos:
+                return out
+            rows = conn.execute(sa.select(t.events.c.seq, t.events.c.option_no, t.events.c.version, t.events.c.payload)
+                                .where(t.events.c.seq <= max(i.seq for i in infos)).order_by(t.events.c.seq)
+                                .execution_options(yield_per=CHUNK)).all()
+            recorded = [(int(r.seq), r.option_no, r.version, decode_payload(r.payload, r.seq)) for r in rows]
+            for info in infos:
+                out.append((info, self._mismatch(conn, info, recorded)))
+        bad = [info for info, why in out if why is not None]
+        if delete_bad and bad:
+            from warrantbook.store.engine import writing
+
+            with writing(self.engine) as conn:
+                for info in bad:
+                    conn.execute(t.snapshots.delete().where(t.snapshots.c.seq == info.seq, t.snapshots.c.version == info.version))
+        return out
+
+    @staticmethod
+    def _mismatch(conn: Connection, info: snap.SnapshotInfo, recorded: list[tuple[int, Any, Any, ev.Event]]) -> str | None:
+        if snap.head_at(conn, info.seq) != info.head:
+            return "its head is not the chain's at its position"
+        payload = snap.payload_of(conn, info)
+        if payload is None:
+            return "its payload does not match its digest or cannot be read"
+        upto = [x for x in recorded if x[0] <= info.seq]
+        inside = [e for _s, _o, _v, e in upto if e.on < info.since]
+        expected = fold(inside)
+        for name, value in payload["fields"].items():
+            if not snap.same(value, getattr(expected, name)):
+                return f"its {name} differs from the fold of the events it stands for"
+        versions: dict[str, int] = {}
+        for _s, option_no, version, _e in upto:
+            if option_no is not None:
+                versions[option_no] = version
+        if payload["applied"] != len(inside) or payload["versions"] != versions:
+            return "its counts or per-option versions differ from the rows"
+        if payload["window"] != [e.id for _s, _o, _v, e in upto if e.on >= info.since]:
+            return "its window differs from the rows"
+        if payload["last_key"] != max(((e.on, int(e.phase)) for _s, _o, _v, e in upto), default=None):
+            return "its latest date differs from the rows"
+        return None
+
     @_guarded
     def events(self) -> list[ev.Event]:
         with reading(self.engine) as conn:

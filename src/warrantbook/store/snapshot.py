@@ -291,5 +291,18 @@ def _pruned(rows: list[tuple[int, str]], version: str) -> list[tuple[int, str]]:
     return drop
 
 
+def same(a: Any, b: Any) -> bool:
+    """Structural equality of two states' parts: values by ==, the per-company holders (no == of their own) slot by slot."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(v, b[k]) for k, v in a.items())
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if hasattr(type(a), "__slots__") and not dataclasses.is_dataclass(a) and type(a).__module__.startswith("warrantbook.core."):
+        return all(same(getattr(a, n, None), getattr(b, n, None)) for n in type(a).__slots__)
+    return bool(a == b)
+
+
 def day_after(day: date) -> date:
     return day + timedelta(days=1)
