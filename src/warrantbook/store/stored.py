@@ -19,7 +19,7 @@ The rows they read are at positions the chain covers; nothing here decides anyth
 from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -53,6 +53,21 @@ class Prefix:
     upto: int
     since: date | None  # None: every row up to `upto`
     count: int  # how many rows that is
+    # the rows' events once someone walked them all (kept from then on: a process that asks for every event, as the
+    # web's freshness check does today, holds them in memory as it did before snapshots; one that never asks, never)
+    walked: dict[str, list[ev.Event]] = field(default_factory=dict, compare=False)
+
+    def all_events(self) -> list[ev.Event]:
+        found = self.walked.get("recorded")
+        if found is None:
+            found = self.walked["recorded"] = list(self.events())
+        return found
+
+    def all_ordered(self) -> list[ev.Event]:
+        found = self.walked.get("ordered")
+        if found is None:
+            found = self.walked["ordered"] = ordered(self.all_events())
+        return found
 
     def _where(self, stmt: Any) -> Any:
         stmt = stmt.where(t.events.c.seq <= self.upto)
@@ -111,7 +126,7 @@ class StoredEvents:
         return len(self) > 0
 
     def __iter__(self) -> Iterator[ev.Event]:
-        yield from ordered(self.prefix.events())
+        yield from self.prefix.all_ordered()
         yield from self.tail
 
     def __getitem__(self, i: Any) -> Any:
@@ -189,7 +204,7 @@ class RecordedEvents:
         return len(self) > 0
 
     def __iter__(self) -> Iterator[ev.Event]:
-        yield from self.prefix.events()
+        yield from self.prefix.all_events()
         yield from self.tail
 
     def __getitem__(self, i: Any) -> Any:
