@@ -165,6 +165,61 @@ def record_cpu(path: Path, n: int, tag: str) -> tuple[float, float, float]:
     return float(out[0]), float(out[1]), float(out[2])
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def web_first_answer(path: Path, timeout: float) -> dict[str, float]:  # float-ok: seconds
+    """Start the web app on the ledger (one worker, loopback only) and ask for one option's summary with a token:
+    seconds until the first answer, the worker's memory then (VmRSS, MB) and after a second, different request."""
+    import secrets
+    import urllib.request
+
+    url = f"sqlite:///{path}"
+    wb = [sys.executable, "-m", "warrantbook.cli.main"]
+    name = "bench" + secrets.token_hex(3)
+    subprocess.run([*wb, "user", "add", name, "--role", "company", "--party", "c0", "--password", secrets.token_hex(12), "--db", url],
+                   check=True, capture_output=True)
+    token = json.loads(subprocess.run([*wb, "token", "new", name, "--json", "--db", url], check=True, capture_output=True,
+                                      text=True).stdout)["token"]
+    port = _free_port()
+    day = last_day(path).isoformat()
+    began = time.perf_counter()
+    server = subprocess.Popen([*wb, "serve", "--db", url, "--port", str(port), "--today", day], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+
+    def ask(route: str) -> bool:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{route}", headers={"Authorization": f"Bearer {token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as answer:
+                return bool(answer.status == 200)
+        except OSError:
+            return False
+
+    def rss() -> float:  # float-ok: megabytes, for printing
+        for line in Path(f"/proc/{server.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    try:
+        while not ask(f"/api/options/O1?as_of={day}"):
+            if time.perf_counter() - began > timeout or server.poll() is not None:
+                return {"first_answer_s": -1.0, "rss_mb": rss() if server.poll() is None else 0.0}
+            time.sleep(0.2)
+        first = time.perf_counter() - began
+        memory = rss()
+        ask(f"/api/options/O2/quote?shares=100&method=cash&on={day}")
+        return {"first_answer_s": round(first, 2), "rss_mb": round(memory), "rss_after_quote_mb": round(rss())}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000", help="ledger sizes in events, comma-separated (the first is the baseline)")
@@ -172,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="fresh processes per figure (median)")
     parser.add_argument("--exercises", type=int, default=30, help="exercises recorded per round")
     parser.add_argument("--no-replay", action="store_true", help="skip the reference runs without snapshots (a full replay each)")
+    parser.add_argument("--web", action="store_true", help="also the web app's first answer and worker memory (one round per size)")
+    parser.add_argument("--web-timeout", type=float, default=300.0, help="seconds to wait for the web app's first answer")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -223,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
                          "cpu_ms_per_exercise": round(1000 * statistics.median(x[1] for x in rec), 3),
                          "mean_cpu_ms_per_exercise": round(1000 * statistics.median(x[2] for x in rec), 3)}
         table[str(size)] = row
+    if args.web:
+        for size, path in ledgers.items():
+            table[str(size)]["web"] = web_first_answer(path, args.web_timeout)  # type: ignore[index]
+            print(f"web {size:>9,} events: {table[str(size)]['web']}", flush=True)  # type: ignore[index]
     figures["sizes"] = table
     figures["load_end"] = _load()
     print(f"\n{'':14}" + "".join(f"{s:>22}" for s in sizes))
