@@ -48,6 +48,14 @@ def seed_life() -> list[ev.Event]:
     return ordered(_seed_life())  # in the agreement's order: each event decided against what it needs
 
 
+def summaries(state: BookState) -> dict[str, Any]:
+    """What `show` prints of every option (the exercise totals come from the snapshot's kept totals when restored)."""
+    from warrantbook.core.summary import option_summary
+
+    day = date(2031, 6, 1)
+    return {no: option_summary(state, o, day) for no, o in state.options.items()}
+
+
 def _extras() -> list[ev.Event]:
     return [
         ev.SharesOutstanding(id="typo", on=date(2006, 2, 1), actor="company:atg", company="atg", shares=F(7)),
@@ -95,6 +103,7 @@ def test_folding_from_every_snapshot_gives_the_state_of_a_fold_from_scratch(grow
                 continue
             restored += 1
             assert comparable(cache.proj.state) == expected, info.seq
+            assert summaries(cache.proj.state) == summaries(_fold_all(grown)), info.seq
             fresh.close()
     assert restored >= 3
 
@@ -126,6 +135,7 @@ def test_views_as_of_earlier_days_fold_from_the_nearest_snapshot_before_them(gro
                     continue
                 used += 1
                 assert comparable(state) == comparable(fold(events, day)), (info.seq, day)
+                assert summaries(state) == summaries(fold(events, day)), (info.seq, day)
     assert used > 10
     fresh.close()
 
@@ -142,6 +152,8 @@ def test_recording_after_a_restore_keeps_the_state_equal_to_the_fold(url: str, m
         fresh.record(e)
         assert fresh.loaded_from is not None
         assert comparable(fresh.state()) == comparable(_fold_all(fresh))
+        assert summaries(fresh.state()) == summaries(_fold_all(fresh))
+    assert any(s["exercised_shares"] != "0" for s in summaries(fresh.state()).values())
     assert fresh.verify().ok
     fresh.close()
 

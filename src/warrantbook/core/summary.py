@@ -89,6 +89,17 @@ def exercises_of(state: BookState, option_no: str) -> list[ExerciseEffected]:
     return [e for e in found if e.id not in state.corrections]
 
 
+def exercise_totals(state: BookState, option_no: str) -> tuple[Fraction, Fraction]:
+    """(shares exercised, whole shares issued) by one option's exercises that took effect. A state restored by the
+    ledger gives them from the totals its snapshot kept (`exercise_totals` of store.stored); otherwise they are summed."""
+    kept = getattr(state.events, "exercise_totals", None)
+    totals = kept(option_no, state.corrections) if kept is not None else None
+    if totals is not None:
+        return totals  # type: ignore[no-any-return]
+    done = exercises_of(state, option_no)
+    return sum((e.shares_exercised for e in done), Fraction(0)), sum((e.whole_shares for e in done), Fraction(0))
+
+
 def option_summary(state: BookState, option: OptionState, as_of: date, *, exercises: bool = True) -> dict[str, Any]:
     """Everything a person asks of an option on a date; with exercises=False the exercised and issued totals (which
     read the option's exercises) are None: a list of every option does not show them."""
@@ -96,7 +107,7 @@ def option_summary(state: BookState, option: OptionState, as_of: date, *, exerci
     company = state.companies.get(option.company)
     address = state.last_address(option.holder)
     terms = option.terms
-    done = exercises_of(state, option.option_no) if exercises else None
+    done = exercise_totals(state, option.option_no) if exercises else None
     return {
         "option": option.option_no,
         "number_on_instrument": terms.option_no_on_instrument,
@@ -122,8 +133,8 @@ def option_summary(state: BookState, option: OptionState, as_of: date, *, exerci
         "trustee": option.trustee or None,
         "notice_address": {"holder": address[0], "address": list(address[1].lines)} if address else None,
         "original_at": option.original_at,
-        "exercised_shares": to_text(sum((e.shares_exercised for e in done), Fraction(0))) if done is not None else None,
-        "issued_shares": to_text(sum((e.whole_shares for e in done), Fraction(0))) if done is not None else None,
+        "exercised_shares": to_text(done[0]) if done is not None else None,
+        "issued_shares": to_text(done[1]) if done is not None else None,
         "open_items": [i.as_json() for i in open_items(state, option, as_of)],
         "disputes": encode(terms.disputes, keep_defaults=True),
         "readings": encode(terms.readings, keep_defaults=True),

@@ -51,7 +51,7 @@ from warrantbook.store.engine import make_engine, parse_url, reading, redact, sq
 from warrantbook.store.keys import lock_keys, primary_option
 from warrantbook.store.migrate import current_revision, has_ledger, head_revision, upgrade
 from warrantbook.store.projection import Projection
-from warrantbook.store.stored import Prefix, RecordedEvents, StoredEvents, StoredIndex, decode_payload
+from warrantbook.store.stored import Prefix, RecordedEvents, StoredEvents, StoredIndex, decode_payload, exercise_totals
 
 CHUNK = 2000
 MAX_PROBLEMS = 1000  # audit verify lists at most this many problems (and counts the rest)
@@ -375,7 +375,7 @@ class DbSource:
 
     def _checkpoint(self, info: snap.SnapshotInfo, payload: dict[str, Any]) -> BookState:
         """The saved checkpoint as a state whose events and index are read from the rows it was folded from."""
-        prefix = Prefix(self.engine, info.seq, payload["since"], int(payload["applied"]))
+        prefix = Prefix(self.engine, info.seq, payload["since"], int(payload["applied"]), exercised=payload.get("exercised"))
         checkpoint = object.__new__(BookState)
         for name, value in payload["fields"].items():
             object.__setattr__(checkpoint, name, value)
@@ -573,6 +573,8 @@ class DbSource:
             return "its window differs from the rows"
         if payload["last_key"] != max(((e.on, int(e.phase)) for _s, _o, _v, e in upto), default=None):
             return "its latest date differs from the rows"
+        if payload["exercised"] != exercise_totals(expected):
+            return "its exercise totals differ from the rows"
         return None
 
     @_guarded

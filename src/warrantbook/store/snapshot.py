@@ -219,9 +219,12 @@ def payload_of(conn: Connection, info: SnapshotInfo) -> dict[str, Any] | None:
 
 def build_payload(seq: int, checkpoint: BookState, since: date, window: Iterable[ev.Event], last_key: tuple[date, int] | None,
                   versions: dict[str, int]) -> dict[str, Any]:
+    from warrantbook.store.stored import exercise_totals
+
     fields = {f.name: getattr(checkpoint, f.name) for f in dataclasses.fields(BookState) if f.name not in _NOT_SAVED}
     return {"format": FORMAT, "version": schema_version(), "seq": seq, "fields": fields, "applied": len(checkpoint.events),
-            "since": since, "window": [e.id for e in window], "last_key": last_key, "versions": dict(versions)}
+            "since": since, "window": [e.id for e in window], "last_key": last_key, "versions": dict(versions),
+            "exercised": exercise_totals(checkpoint)}
 
 
 def write(engine: Engine, payload: dict[str, Any], head: str) -> SnapshotInfo | None:

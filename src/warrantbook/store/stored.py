@@ -18,9 +18,10 @@ The rows they read are at positions the chain covers; nothing here decides anyth
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 import sqlalchemy as sa
@@ -56,6 +57,9 @@ class Prefix:
     # the rows' events once someone walked them all (kept from then on: a process that asks for every event, as the
     # web's freshness check does today, holds them in memory as it did before snapshots; one that never asks, never)
     walked: dict[str, list[ev.Event]] = field(default_factory=dict, compare=False)
+    # per option, the shares exercised and the whole shares issued by the rows' exercises that took effect (not
+    # corrected), as the snapshot kept them; None when not known (then the rows are read)
+    exercised: dict[str, tuple[Fraction, Fraction]] | None = field(default=None, compare=False)
 
     def all_events(self) -> list[ev.Event]:
         found = self.walked.get("recorded")
@@ -104,6 +108,27 @@ class Prefix:
         return decode_payload(row[0], self.upto)
 
 
+_ZERO = Fraction(0)
+
+
+def exercise_totals(state: Any) -> dict[str, tuple[Fraction, Fraction]]:
+    """Per option, (shares exercised, whole shares issued) by the exercises a state applied that took effect (what a
+    snapshot keeps so that a view of one option need not read its exercises)."""
+    events = state.events
+    corrections = state.corrections
+    if isinstance(events, StoredEvents) and events.prefix.exercised is not None:
+        totals = dict(events.prefix.exercised)
+        applied: Any = events.tail
+    else:
+        totals = {}
+        applied = events
+    for e in applied:
+        if isinstance(e, ev.ExerciseEffected) and e.id not in corrections:
+            exercised, issued = totals.get(e.option_no, (_ZERO, _ZERO))
+            totals[e.option_no] = (exercised + e.shares_exercised, issued + e.whole_shares)
+    return totals
+
+
 class StoredEvents:
     """`BookState.events` of a restored state: the prefix's events in the order applied, then those applied since."""
 
@@ -133,6 +158,20 @@ class StoredEvents:
         if isinstance(i, int) and i < 0 and -i <= len(self.tail):
             return self.tail[i]
         return list(self)[i]
+
+    def exercise_totals(self, option_no: str, corrections: Mapping[str, ev.Event]) -> tuple[Fraction, Fraction] | None:
+        """(shares exercised, whole shares issued) by one option's exercises that took effect among these events, from
+        the totals the snapshot kept and the events applied since; None when the snapshot kept none. A correction of an
+        event inside the snapshot's checkpoint never reaches a state restored from it (store.ledger refolds instead)."""
+        kept = self.prefix.exercised
+        if kept is None:
+            return None
+        exercised, issued = kept.get(option_no, (_ZERO, _ZERO))
+        for e in self.tail:
+            if isinstance(e, ev.ExerciseEffected) and e.option_no == option_no and e.id not in corrections:
+                exercised += e.shares_exercised
+                issued += e.whole_shares
+        return exercised, issued
 
     def exercises_of(self, option_no: str) -> list[ev.ExerciseEffected]:
         """One option's exercises among these events (corrected ones included, as in the list), in the order applied."""
