@@ -7,7 +7,8 @@
    insert + commit per transaction through the same engine. Target: at least half the raw rate.
 2. Rebuild the state of N options x 100 events (default 10,000 x 100 = 1,000,000 events) from the
    database, beside the floor: reading and decoding the same rows alone. Target: within 2x of the floor.
-   There is no snapshot: every rebuild is a full replay (fold) of every event. The time to re-decide every
+   Every rebuild here is a full replay (fold) of every event, with snapshots turned off (bench_scale.py measures
+   fresh commands that start from a snapshot). The time to re-decide every
    event from scratch (core `replay`, what loading a book does) is reported too.
 
 Usage (not a timed test):
@@ -225,7 +226,7 @@ def floor_read_decode(url: str) -> tuple[float, int]:
 
 def full_rebuild(url: str) -> tuple[float, int]:
     began = time.perf_counter()
-    src = DbSource(url)
+    src = DbSource(url, use_snapshots=False, snapshot_every=0)  # a full replay every time (bench_scale measures snapshots)
     state = src.state()
     elapsed = time.perf_counter() - began
     n = len(state.options)

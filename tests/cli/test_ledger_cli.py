@@ -277,3 +277,32 @@ def test_every_command_has_help_with_an_example() -> None:
             assert "--json" in text, args
             seen += 1
     assert seen >= 40
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_snapshot_save_and_list(backend: str, tmp_path: Path) -> None:
+    with fresh_url(backend, tmp_path) as url:
+        src = ["--db", url]
+        wb("init", *src)
+        assert js("snapshot", "list", *src)["snapshots"] == []
+        _setup(src, tmp_path)
+        count = js("audit", "head", *src)["count"]
+        saved = js("snapshot", "save", *src)["saved"]
+        assert saved["seq"] == count and saved["bytes"] > 0
+        assert js("snapshot", "save", *src)["saved"] is None  # one per position and version
+        listed = js("snapshot", "list", *src)["snapshots"]
+        assert [(s["seq"], s["current_version"], s["head_matches"]) for s in listed] == [(count, True, True)]
+        assert "#" + str(count) in wb("snapshot", "list", *src).stdout
+        shown = js("show", "--as-of", "2006-03-20", *src)  # a fresh command restores it and folds nothing before it
+        assert shown["options"][0]["option"] == "ATG-1"
+
+
+def test_snapshot_verify(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    src = ["--db", url]
+    wb("init", *src)
+    _setup(src, tmp_path)
+    js("snapshot", "save", *src)
+    out = js("snapshot", "verify", *src)
+    assert out["ok"] and [s["matches"] for s in out["snapshots"]] == [True]
+    assert "matches a fold from scratch" in wb("snapshot", "verify", *src).stdout

@@ -115,3 +115,22 @@ def _seq(src: DbSource, event_id: str) -> int:
 def _report() -> Iterator[None]:
     yield
     print(f"\ntampering caught: {dict(CAUGHT)}")
+
+
+def test_verify_lists_at_most_so_many_problems_and_counts_the_rest(ledger: DbSource, monkeypatch: pytest.MonkeyPatch) -> None:
+    from warrantbook.store import ledger as ledger_module
+
+    monkeypatch.setattr(ledger_module, "MAX_PROBLEMS", 3)
+    _sql(ledger, "UPDATE events SET hash = 'f' || substr(hash, 2)")  # every row's hash rewritten
+    result = DbSource(ledger.url).verify()
+    assert not result.ok and len(result.problems) == 4
+    assert result.first is not None and result.first.seq == 1
+    assert result.problems[-1].event_id == "more" and "more problems not listed" in result.problems[-1].reason
+
+
+def test_verify_with_a_kept_head_anywhere_in_the_chain(ledger: DbSource) -> None:
+    rows = ledger.stored()
+    middle = rows[len(rows) // 2]
+    assert ledger.verify(middle.hash, middle.seq).anchored == middle.seq
+    assert ledger.verify(middle.hash).anchored == middle.seq
+    assert not ledger.verify(middle.hash, middle.seq + 1).ok

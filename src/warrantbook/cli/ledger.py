@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import typer
 
-from warrantbook.cli import ledger_acts, ledger_facts, ledger_views
+from warrantbook.cli import ledger_acts, ledger_facts, ledger_snapshot, ledger_views
 
 
 def register(app: typer.Typer) -> None:
     ledger_views.register(app)
     ledger_facts.register(app)
     ledger_acts.register(app)
+    ledger_snapshot.register(app)

@@ -173,7 +173,7 @@ def list_options(
     for o in state.options.values():
         if active and not o.active:
             continue
-        s = option_summary(state, o, day)
+        s = option_summary(state, o, day, exercises=False)  # the list shows no exercise totals: one pass over the options
         rows.append({"option": s["option"], "holder": s["holder"], "company": s["company"], "status": s["status"],
                      "status_since": s["status_since"], "remaining_shares": s["remaining_shares"], "tranches": s["tranches"],
                      "cap": s["cap"], "parent": s["parent"], "children": s["children"], "open_items": len(s["open_items"])})

@@ -8,6 +8,8 @@ dates as ISO text; enums by value. Decoding checks every field and names its pat
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -16,6 +18,8 @@ from enum import Enum
 from fractions import Fraction
 from functools import cache
 from typing import Any, TypeVar
+
+import msgspec
 
 from warrantbook.core.errors import BadInput
 from warrantbook.core.events import REGISTRY, Event
@@ -191,12 +195,172 @@ def encode(value: Any, *, keep_defaults: bool = False) -> Any:
 
 def decode(hint: Any, data: Any, path: str) -> Any:
     """Plain data as a value of type `hint`; BadInput naming `path` when it does not fit."""
+    try:
+        decoder = _decoder(hint)
+    except TypeError:  # a hint that cannot be cached (unhashable): the same steps, worked out on each call
+        return _decode_generic(hint, data, path)
+    return decoder(data, path)
+
+
+def decode_dataclass(cls: Any, data: Any, path: str) -> Any:
+    return _decoder(cls)(data, path)
+
+
+# Decoding, compiled once per type: the same tests, in the same order and with the same messages as
+# `_decode_generic` below (the reference), but the type hint is taken apart once per class instead of once
+# per value (a fresh command decodes every event it reads; tests/core/test_codec_fast.py compares the two).
+
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]{1,60}(?:\.[0-9]{1,60})?")
+
+
+def _number(data: Any, path: str) -> Fraction:
+    """`exact(data, path)`, with plain decimal text ("12", "-0.00001", what the canonical form writes) read by integer
+    arithmetic; any other input goes to `exact` itself."""
+    if type(data) is str and _PLAIN_DECIMAL.fullmatch(data):
+        whole, _, places = data.partition(".")
+        if not places:
+            return Fraction(int(whole))
+        return Fraction(int(whole + places), 10 ** len(places))
+    return exact(data, path)
+
+
+def _bad_text(data: Any, path: str) -> str:
+    if isinstance(data, (dict, list)) or data is None:
+        raise BadInput(f"{path}: expected text", field=path)
+    return str(data)
+
+
+def _text(data: Any, path: str) -> Any:
+    return data if type(data) is str else _bad_text(data, path)
+
+
+def _bool(data: Any, path: str) -> Any:
+    if isinstance(data, bool):
+        return data
+    if isinstance(data, str) and data.lower() in ("true", "yes", "false", "no"):
+        return data.lower() in ("true", "yes")
+    raise BadInput(f"{path}: expected true or false, got {data!r}", field=path)
+
+
+def _int(data: Any, path: str) -> Any:
+    if isinstance(data, bool):
+        raise BadInput(f"{path}: expected a whole number", field=path)
+    number = _number(data, path)
+    if number.denominator != 1:
+        raise BadInput(f"{path}: expected a whole number, got {data!r}", field=path)
+    return int(number)
+
+
+def _day(data: Any, path: str) -> Any:
+    if isinstance(data, date):
+        return data
+    try:
+        return date.fromisoformat(str(data))
+    except ValueError:
+        raise BadInput(f"{path}: {data!r} is not a date (use YYYY-MM-DD)", field=path) from None
+
+
+def _any(data: Any, path: str) -> Any:
+    return data
+
+
+def _enum_decoder(hint: type[Enum]) -> Callable[[Any, str], Any]:
+    members = {m.value: m for m in hint if isinstance(m.value, str)}
+
+    def decode_enum(data: Any, path: str) -> Any:
+        if type(data) is str:
+            found = members.get(data)
+            if found is not None:
+                return found
+        try:
+            return hint(data)
+        except ValueError:
+            choices = ", ".join(str(m.value) for m in hint)
+            raise BadInput(f"{path}: {data!r} is not one of: {choices}", field=path) from None
+
+    return decode_enum
+
+
+def _collection_decoder(origin: Any, item_type: Any) -> Callable[[Any, str], Any]:
+    item = _decoder(item_type)
+    single = item_type is str
+    make = tuple if origin is tuple else frozenset
+
+    def decode_collection(data: Any, path: str) -> Any:
+        if single and isinstance(data, str):
+            data = [data]  # a single line where a list of lines is expected
+        if not isinstance(data, list):
+            raise BadInput(f"{path}: expected a list", field=path)
+        return make([item(v, f"{path}[{i}]") for i, v in enumerate(data)])
+
+    return decode_collection
+
+
+def _dataclass_decoder(cls: Any) -> Callable[[Any, str], Any]:
+    fields = [(name, "." + name, _decoder(hint), required) for name, hint, required in _fields(cls)]
+    known = frozenset(name for name, _h, _r in _fields(cls))
+    allowed = known | {"type"}
+
+    def decode_dataclass(data: Any, path: str) -> Any:
+        if not isinstance(data, dict):
+            raise BadInput(f"{path}: expected a mapping of fields", field=path)
+        if not allowed.issuperset(data):
+            extra = set(data) - known - {"type"}
+            raise BadInput(f"{path}: unknown field(s) {', '.join(sorted(extra))}", field=f"{path}.{sorted(extra)[0]}")
+        kwargs = {}
+        for name, suffix, dec, required in fields:
+            if name not in data:
+                if required:
+                    raise BadInput(f"{path}.{name}: required", field=f"{path}.{name}")
+                continue
+            kwargs[name] = dec(data[name], path + suffix)
+        try:
+            return cls(**kwargs)
+        except (TypeError, ValueError) as exc:
+            raise BadInput(f"{path}: {exc}", field=path) from None
+
+    return decode_dataclass
+
+
+@cache
+def _decoder(hint: Any) -> Callable[[Any, str], Any]:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = _decoder([a for a in typing.get_args(hint) if a is not type(None)][0])
+
+        def decode_optional(data: Any, path: str) -> Any:
+            return None if data is None else inner(data, path)
+
+        return decode_optional
+    if hint is Any:
+        return _any
+    if hint is str:
+        return _text
+    if hint is bool:
+        return _bool
+    if hint is int:
+        return _int
+    if hint is Fraction:
+        return _number
+    if hint is date:
+        return _day
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return _enum_decoder(hint)
+    if origin in (tuple, frozenset):
+        return _collection_decoder(origin, typing.get_args(hint)[0])
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _dataclass_decoder(hint)
+    raise TypeError(f"no decoder for {hint!r}")
+
+
+def _decode_generic(hint: Any, data: Any, path: str) -> Any:
+    """The reference decoder: the type hint taken apart on every call (the compiled decoders above do the same)."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         if data is None:
             return None
-        return decode(args[0], data, path)
+        return _decode_generic(args[0], data, path)
     if hint is Any:
         return data
     if hint is str:
@@ -237,14 +401,14 @@ def decode(hint: Any, data: Any, path: str) -> Any:
             data = [data]  # a single line where a list of lines is expected
         if not isinstance(data, list):
             raise BadInput(f"{path}: expected a list", field=path)
-        items = [decode(item_type, v, f"{path}[{i}]") for i, v in enumerate(data)]
+        items = [_decode_generic(item_type, v, f"{path}[{i}]") for i, v in enumerate(data)]
         return tuple(items) if origin is tuple else frozenset(items)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return decode_dataclass(hint, data, path)
+        return _decode_dataclass_generic(hint, data, path)
     raise TypeError(f"no decoder for {hint!r}")
 
 
-def decode_dataclass(cls: Any, data: Any, path: str) -> Any:
+def _decode_dataclass_generic(cls: Any, data: Any, path: str) -> Any:
     if not isinstance(data, dict):
         raise BadInput(f"{path}: expected a mapping of fields", field=path)
     known = {name for name, _h, _r in _fields(cls)}
@@ -257,7 +421,7 @@ def decode_dataclass(cls: Any, data: Any, path: str) -> Any:
             if required:
                 raise BadInput(f"{path}.{name}: required", field=f"{path}.{name}")
             continue
-        kwargs[name] = decode(hint, data[name], f"{path}.{name}")
+        kwargs[name] = _decode_generic(hint, data[name], f"{path}.{name}")
     try:
         return cls(**kwargs)
     except (TypeError, ValueError) as exc:
@@ -272,6 +436,24 @@ def event_from_data(data: Any, path: str = "event") -> Event:
     if cls is None:
         raise BadInput(f"{path}.type: unknown event type {kind!r} (known: {', '.join(sorted(REGISTRY))})", field=f"{path}.type")
     return decode_dataclass(cls, data, path)
+
+
+def _loads(text: str | bytes) -> Any:
+    """JSON text as plain data: msgspec's compiled parser, and the standard library's for whatever msgspec refuses
+    (NaN, 1e400, lone surrogates, integers of thousands of digits), so the result is always what json.loads gives.
+    (Not orjson: it reads an integer beyond 64 bits as a float, silently.)"""
+    try:
+        return _JSON_DECODE(text)
+    except msgspec.DecodeError:
+        return json.loads(text)
+
+
+_JSON_DECODE = msgspec.json.Decoder().decode
+
+
+def event_from_json(text: str | bytes, path: str = "event") -> Event:
+    """A stored payload (an event's canonical JSON) as its event; BadInput or ValueError when it cannot be."""
+    return event_from_data(_loads(text), path)
 
 
 def event_to_data(event: Event) -> dict[str, Any]:

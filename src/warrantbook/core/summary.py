@@ -159,13 +159,34 @@ def cap_summary(option: OptionState, as_of: date) -> dict[str, Any]:
             "hard_ceiling": to_text(cap.hard_ceiling) if cap.hard_ceiling is not None else None, "clause": "§10"}
 
 
-def option_summary(state: BookState, option: OptionState, as_of: date) -> dict[str, Any]:
+def exercises_of(state: BookState, option_no: str) -> list[ExerciseEffected]:
+    """One option's exercises that took effect (not corrected). A state restored by the ledger keeps its events as
+    stored rows and finds them by the option's column (`exercises_of` of store.stored); otherwise the list is read."""
+    by_option = getattr(state.events, "exercises_of", None)
+    found = by_option(option_no) if by_option is not None else [e for e in state.events if isinstance(e, ExerciseEffected)
+                                                                and e.option_no == option_no]
+    return [e for e in found if e.id not in state.corrections]
+
+
+def exercise_totals(state: BookState, option_no: str) -> tuple[Fraction, Fraction]:
+    """(shares exercised, whole shares issued) by one option's exercises that took effect. A state restored by the
+    ledger gives them from the totals its snapshot kept (`exercise_totals` of store.stored); otherwise they are summed."""
+    kept = getattr(state.events, "exercise_totals", None)
+    totals = kept(option_no, state.corrections) if kept is not None else None
+    if totals is not None:
+        return totals  # type: ignore[no-any-return]
+    done = exercises_of(state, option_no)
+    return sum((e.shares_exercised for e in done), Fraction(0)), sum((e.whole_shares for e in done), Fraction(0))
+
+
+def option_summary(state: BookState, option: OptionState, as_of: date, *, exercises: bool = True) -> dict[str, Any]:
+    """Everything a person asks of an option on a date; with exercises=False the exercised and issued totals (which
+    read the option's exercises) are None: a list of every option does not show them."""
     holder = state.holders.get(option.holder)
     company = state.companies.get(option.company)
     address = state.last_address(option.holder, option.option_no)
     terms = option.terms
-    exercises = [e for e in state.events if isinstance(e, ExerciseEffected) and e.option_no == option.option_no
-                 and e.id not in state.corrections]
+    done = exercise_totals(state, option.option_no) if exercises else None
     return {
         "option": option.option_no,
         "number_on_instrument": terms.option_no_on_instrument,
@@ -193,8 +214,8 @@ def option_summary(state: BookState, option: OptionState, as_of: date) -> dict[s
         "trustee": option.trustee or None,
         "notice_address": {"holder": address[0], "address": list(address[1].lines)} if address else None,
         "original_at": option.original_at,
-        "exercised_shares": to_text(sum((e.shares_exercised for e in exercises), Fraction(0))),
-        "issued_shares": to_text(sum((e.whole_shares for e in exercises), Fraction(0))),
+        "exercised_shares": to_text(done[0]) if done is not None else None,
+        "issued_shares": to_text(done[1]) if done is not None else None,
         "open_items": [i.as_json() for i in open_items(state, option, as_of)],
         "disputes": encode(terms.disputes, keep_defaults=True),
         "readings": encode(terms.readings, keep_defaults=True),

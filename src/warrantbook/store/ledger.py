@@ -28,6 +28,8 @@ import functools
 import gc
 import hashlib
 import json
+import os
+import pickle
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -39,17 +41,20 @@ from sqlalchemy.engine import Connection
 
 from warrantbook.core import events as ev
 from warrantbook.core.audit import GENESIS, Head, canonical, link
-from warrantbook.core.codec import encode, event_from_data
+from warrantbook.core.codec import encode, event_from_json
 from warrantbook.core.decide import decide
 from warrantbook.core.errors import BadInput, BookErrors, Conflict, Refusal, WarrantbookError
-from warrantbook.core.state import BookState, fold
+from warrantbook.core.state import BookState, _expire, apply, fold, ordered
 from warrantbook.store import schema as t
+from warrantbook.store import snapshot as snap
 from warrantbook.store.engine import make_engine, parse_url, reading, redact, sqlite_path, writing_raw
 from warrantbook.store.keys import lock_keys, primary_option
 from warrantbook.store.migrate import current_revision, has_ledger, head_revision, upgrade
 from warrantbook.store.projection import Projection
+from warrantbook.store.stored import Prefix, RecordedEvents, StoredEvents, StoredIndex, decode_payload, exercise_totals
 
 CHUNK = 2000
+MAX_PROBLEMS = 1000  # audit verify lists at most this many problems (and counts the rest)
 AT_ONCE = 16  # up to this many events, PostgreSQL appends in one statement (_Sql.at_once)
 
 _EVENT_COLUMNS = ("seq", "event_id", "option_no", "version", "kind", "on_date", "actor", "recorded_at", "corrects",
@@ -152,7 +157,7 @@ class _Cache:
     head_hash: str = GENESIS  # the hash of event `seq`
 
     @property
-    def events(self) -> list[ev.Event]:
+    def events(self) -> list[ev.Event] | RecordedEvents:
         return self.proj.events
 
     @property
@@ -200,6 +205,16 @@ class _Replayed(Exception):
         self.events = events
 
 
+def _as_of(state: BookState, as_of: date) -> BookState:
+    """`fold(events, as_of)` when no event is dated after `as_of`: the same state, with the options expired by then."""
+    clone = object.__new__(BookState)
+    clone.__dict__.update(state.__dict__)
+    clone.as_of = as_of
+    clone.options = dict(state.options)
+    _expire(clone, as_of)
+    return clone
+
+
 def now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
@@ -208,13 +223,6 @@ def content(payload: str, acted_by: str | None) -> str:
     """What the chain hashes for one event: its canonical payload and, when recorded, who acted (the user, and the
     token when one was used). Events recorded without one hash exactly as before."""
     return f"{payload}\nacted-by {acted_by}" if acted_by else payload
-
-
-def decode_payload(payload: str, seq: int) -> ev.Event:
-    try:
-        return event_from_data(json.loads(payload), "event")
-    except (ValueError, BadInput) as exc:
-        raise BadInput(f"event #{seq} in the ledger cannot be read ({exc}); run 'warrantbook audit verify'", field="db") from None
 
 
 def request_hash(proposed: list[ev.Event]) -> str:
@@ -259,8 +267,17 @@ def _guarded(method: F) -> F:
 class DbSource:
     """A ledger in a database. Implements warrantbook.sources.Source, plus batch recording and audit."""
 
-    def __init__(self, url: str, *, create: bool = False, busy_timeout: float | None = None):  # float-ok: seconds
+    def __init__(self, url: str, *, create: bool = False, busy_timeout: float | None = None,  # float-ok: seconds
+                 snapshot_every: int | None = None, use_snapshots: bool = True):
         self.url = url
+        self.snapshot_every = snap.EVERY if snapshot_every is None else snapshot_every  # 0: no automatic snapshots
+        # False (or $WARRANTBOOK_SNAPSHOTS=off): always fold from scratch (tests, benchmarks, a check of the snapshots)
+        self.use_snapshots = use_snapshots and os.environ.get("WARRANTBOOK_SNAPSHOTS", "").lower() not in ("off", "0", "no")
+        self.loaded_from: int | None = None  # the position of the snapshot the cached state was restored from
+        self._saved_at = 0  # the position of the newest snapshot this process knows of
+        self._from_scratch = False  # the cached state was folded from every event: worth a snapshot at once
+        self._dropped = False  # whether a state folded from scratch was let go for its snapshot (once per source)
+        self._as_of: tuple[date, int, BookState] | None = None  # the last earlier-date view, while nothing new is recorded
         self.label = f"database {redact(url)}"
         u = parse_url(url)
         path = sqlite_path(u)
@@ -299,8 +316,9 @@ class DbSource:
     def _refresh(self, conn: Connection) -> _Cache:
         """Bring the cached state up to what is committed, reading only what was recorded since.
 
-        The first read streams every row; like the fold, it pauses the cyclic garbage collector, which would
-        otherwise rescan the million small immutable values it allocates again and again.
+        A fresh process starts from the newest usable snapshot (store.snapshot) and reads only the rows after
+        it; without one, the first read streams every row. Like the fold, a first read pauses the cyclic garbage
+        collector, which would otherwise rescan the million small immutable values it allocates again and again.
         """
         cache = self._cache
         first = cache is None
@@ -308,6 +326,8 @@ class DbSource:
         if first:
             gc.disable()
         try:
+            if cache is None and self.use_snapshots:
+                cache = self._cache = self._restore(conn)
             stmt = (sa.select(t.events.c.seq, t.events.c.option_no, t.events.c.version, t.events.c.payload, t.events.c.hash)
                     .where(t.events.c.seq > (cache.seq if cache else 0)).order_by(t.events.c.seq))
             new: list[ev.Event] = []
@@ -320,6 +340,7 @@ class DbSource:
                 last = r
             if cache is None:
                 cache = _Cache(0, checked(functools.partial(Projection, new)))
+                self._from_scratch = True
                 self._cache = cache
             elif new:
                 checked(functools.partial(cache.proj.advance, new))
@@ -332,17 +353,265 @@ class DbSource:
             cache.head_hash = last.hash
         return cache
 
+    # ------------------------------------------------------------------ snapshots
+
+    def _restore(self, conn: Connection) -> _Cache | None:
+        """The cached state from the newest snapshot that fits (store.snapshot), with the rows after it; None: none fits."""
+        try:
+            candidates = snap.infos(conn, version=snap.schema_version())
+        except sa.exc.DBAPIError:  # pragma: no cover - the migration creates the table
+            return None
+        for info in candidates:
+            self._saved_at = max(self._saved_at, info.seq)
+            earliest = conn.execute(sa.select(sa.func.min(t.events.c.on_date)).where(t.events.c.seq > info.seq)).scalar()
+            if earliest is not None and snap._day(earliest) < info.since:
+                continue  # an event recorded after it is dated before its checkpoint: an older one may fit
+            if snap.head_at(conn, info.seq) != info.head:
+                continue
+            payload = snap.payload_of(conn, info)
+            if payload is None:
+                continue
+            try:
+                cache = self._restore_from(conn, info, payload)
+            except (WarrantbookError, LookupError, TypeError, ValueError, AttributeError):
+                cache = None  # a snapshot that does not fold cleanly is not used
+            if cache is not None:
+                self.loaded_from = info.seq
+                return cache
+        return None
+
+    def _checkpoint(self, info: snap.SnapshotInfo, payload: dict[str, Any]) -> BookState:
+        """The saved checkpoint as a state whose events and index are read from the rows it was folded from."""
+        prefix = Prefix(self.engine, info.seq, payload["since"], int(payload["applied"]), exercised=payload.get("exercised"))
+        checkpoint = object.__new__(BookState)
+        for name, value in payload["fields"].items():
+            object.__setattr__(checkpoint, name, value)
+        checkpoint.events = StoredEvents(prefix)  # type: ignore[assignment]
+        checkpoint.by_id = StoredIndex(prefix)  # type: ignore[assignment]
+        checkpoint.folding = False
+        return checkpoint
+
+    def _window_rows(self, conn: Connection, ids: list[str], upto: date | None = None) -> list[Any]:
+        rows: list[Any] = []
+        cols = (t.events.c.seq, t.events.c.option_no, t.events.c.version, t.events.c.payload, t.events.c.hash, t.events.c.on_date)
+        for i in range(0, len(ids), 500):
+            stmt = sa.select(*cols).where(t.events.c.event_id.in_(ids[i:i + 500]))
+            if upto is not None:
+                stmt = stmt.where(t.events.c.on_date <= upto)
+            rows += conn.execute(stmt).all()
+        rows.sort(key=lambda r: r.seq)
+        return rows
+
+    @staticmethod
+    def _reaches_into(conn: Connection, events: list[ev.Event], info: snap.SnapshotInfo) -> bool:
+        """Whether a correction among `events` corrects an event folded into the snapshot's checkpoint."""
+        targets = [e.corrects for e in events if isinstance(e, ev.Correction)]
+        for i in range(0, len(targets), 500):
+            rows = conn.execute(sa.select(t.events.c.seq, t.events.c.on_date).where(t.events.c.event_id.in_(targets[i:i + 500]))).all()
+            if any(int(r.seq) <= info.seq and snap._day(r.on_date) < info.since for r in rows):
+                return True
+        return False
+
+    def _restore_from(self, conn: Connection, info: snap.SnapshotInfo, payload: dict[str, Any]) -> _Cache | None:
+        window_ids = list(payload["window"])
+        window = self._window_rows(conn, window_ids)
+        if len(window) != len(window_ids) or any(int(r.seq) > info.seq for r in window):
+            return None
+        tail = conn.execute(sa.select(t.events.c.seq, t.events.c.option_no, t.events.c.version, t.events.c.payload, t.events.c.hash)
+                            .where(t.events.c.seq > info.seq).order_by(t.events.c.seq).execution_options(yield_per=CHUNK)).all()
+        window_events = [decode_payload(r.payload, r.seq) for r in window]
+        tail_events = [decode_payload(r.payload, r.seq) for r in tail]
+        if any(e.on < info.since for e in tail_events) or self._reaches_into(conn, tail_events, info):
+            return None
+        versions: dict[str, int] = dict(payload["versions"])
+        for r in tail:
+            if r.option_no is not None:
+                versions[r.option_no] = r.version
+        recorded = RecordedEvents(Prefix(self.engine, info.seq, None, info.seq), tail_events)
+        proj = Projection.restore(self._checkpoint(info, payload), info.since, window_events + tail_events, recorded, payload["last_key"])
+        last = tail[-1] if tail else None
+        return _Cache(int(last.seq) if last is not None else info.seq, proj, versions, str(last.hash) if last is not None else info.head)
+
+    def _state_before(self, as_of: date, cache: _Cache) -> BookState:
+        """The state as of a day before the ledger's last: from the nearest snapshot before it, else from scratch."""
+        with reading(self.engine) as conn:
+            candidates = snap.infos(conn, version=snap.schema_version(), upto=cache.seq) if self.use_snapshots else []
+            for info in candidates:
+                if info.since > snap.day_after(as_of):
+                    continue  # its checkpoint holds events after the day
+                state = self._fold_from(conn, info, as_of)
+                if state is not None:
+                    return state
+            rows = conn.execute(sa.select(t.events.c.seq, t.events.c.payload).where(t.events.c.seq <= cache.seq, t.events.c.on_date <= as_of)
+                                .order_by(t.events.c.seq).execution_options(yield_per=CHUNK))
+            events = [decode_payload(p, seq) for seq, p in rows]
+        return fold(events, as_of)
+
+    def _fold_from(self, conn: Connection, info: snap.SnapshotInfo, as_of: date) -> BookState | None:
+        earliest = conn.execute(sa.select(sa.func.min(t.events.c.on_date)).where(t.events.c.seq > info.seq)).scalar()
+        if earliest is not None and snap._day(earliest) < info.since:
+            return None
+        if snap.head_at(conn, info.seq) != info.head:
+            return None
+        payload = snap.payload_of(conn, info)
+        if payload is None:
+            return None
+        window = self._window_rows(conn, list(payload["window"]), as_of)
+        tail = conn.execute(sa.select(t.events.c.seq, t.events.c.payload)
+                            .where(t.events.c.seq > info.seq, t.events.c.on_date <= as_of).order_by(t.events.c.seq)).all()
+        needed = [decode_payload(r.payload, r.seq) for r in window] + [decode_payload(r.payload, r.seq) for r in tail]
+        if self._reaches_into(conn, needed, info):
+            return None
+        state = self._checkpoint(info, payload)  # private: nobody else holds it, so the fold may change it in place
+        for e in needed:
+            if isinstance(e, ev.Correction):
+                state.corrections[e.corrects] = e
+        was_enabled = gc.isenabled()
+        gc.disable()
+        state.folding = True
+        try:
+            for e in ordered(needed):
+                apply(state, e)
+        except (LookupError, TypeError, ValueError, AttributeError):
+            return None
+        finally:
+            state.folding = False
+            if was_enabled:
+                gc.enable()
+        state.as_of = as_of
+        _expire(state, as_of)
+        return state
+
+    def _autosave(self) -> None:
+        """Save a snapshot once `snapshot_every` events were recorded since the newest one (a cache: failures are ignored)."""
+        cache = self._cache
+        if cache is None or not self.snapshot_every:
+            return
+        # every so many events; and after a fold from scratch of a ledger that long (no snapshot fitted, say an event
+        # recorded after the newest one was dated before it): the next process then starts from this one
+        scratch = self._from_scratch
+        due = cache.seq - self._saved_at >= self.snapshot_every or (scratch and cache.seq >= self.snapshot_every)
+        self._from_scratch = False
+        if not due:
+            return
+        try:
+            info = self._save(cache)
+        except (sa.exc.SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error, WarrantbookError, OSError, pickle.PicklingError):
+            self._saved_at = cache.seq  # not again until as many more events
+            return
+        if info is not None and scratch and self.use_snapshots and not self._dropped:
+            # a state folded from scratch holds every event in memory; the next read restores it from the snapshot just
+            # saved, which holds only the state (states already handed out stay as they are)
+            self._dropped = True
+            self._cache = None
+
+    def _save(self, cache: _Cache) -> snap.SnapshotInfo | None:
+        saved = cache.proj.saved()
+        if saved is None or not len(cache.proj.events) == cache.seq:
+            return None
+        checkpoint, since, window = saved
+        payload = snap.build_payload(cache.seq, checkpoint, since, window, cache.proj.last_key, cache.versions)
+        info = snap.write(self.engine, payload, cache.head_hash)
+        self._saved_at = max(self._saved_at, cache.seq)
+        return info
+
+    @_guarded
+    def save_snapshot(self) -> snap.SnapshotInfo | None:
+        """Save a snapshot of the state at the ledger's head now (None: one exists there already, or the ledger is empty)."""
+        with reading(self.engine) as conn:
+            cache = self._refresh(conn)
+        if cache.seq == 0:
+            return None
+        return self._save(cache)
+
+    def snapshots(self) -> list[snap.SnapshotInfo]:
+        """Every snapshot row, newest first, each with whether it is this code's version and its head still matches."""
+        with reading(self.engine) as conn:
+            out = []
+            for info in snap.infos(conn):
+                out.append(snap.SnapshotInfo(info.seq, info.version, info.head, info.since, info.digest, info.size, info.created_at,
+                                             info.current, snap.head_at(conn, info.seq) == info.head))
+        return out
+
+    def check_snapshots(self, *, delete_bad: bool = False) -> list[tuple[snap.SnapshotInfo, str | None]]:
+        """Check every kept snapshot of this code's version against a fold from scratch of the rows it stands for
+        (reads and folds every event once per snapshot: slow on a long ledger). (info, None) when it matches, else
+        (info, why); with `delete_bad`, the ones that do not match are deleted (they are only a cache)."""
+        out: list[tuple[snap.SnapshotInfo, str | None]] = []
+        with reading(self.engine) as conn:
+            infos = snap.infos(conn, version=snap.schema_version())
+            if not infos:
+                return out
+            rows = conn.execute(sa.select(t.events.c.seq, t.events.c.option_no, t.events.c.version, t.events.c.payload)
+                                .where(t.events.c.seq <= max(i.seq for i in infos)).order_by(t.events.c.seq)
+                                .execution_options(yield_per=CHUNK)).all()
+            recorded = [(int(r.seq), r.option_no, r.version, decode_payload(r.payload, r.seq)) for r in rows]
+            for info in infos:
+                out.append((info, self._mismatch(conn, info, recorded)))
+        bad = [info for info, why in out if why is not None]
+        if delete_bad and bad:
+            from warrantbook.store.engine import writing
+
+            with writing(self.engine) as conn:
+                for info in bad:
+                    conn.execute(t.snapshots.delete().where(t.snapshots.c.seq == info.seq, t.snapshots.c.version == info.version))
+        return out
+
+    @staticmethod
+    def _mismatch(conn: Connection, info: snap.SnapshotInfo, recorded: list[tuple[int, Any, Any, ev.Event]]) -> str | None:
+        if snap.head_at(conn, info.seq) != info.head:
+            return "its head is not the chain's at its position"
+        payload = snap.payload_of(conn, info)
+        if payload is None:
+            return "its payload does not match its digest or cannot be read"
+        upto = [x for x in recorded if x[0] <= info.seq]
+        inside = [e for _s, _o, _v, e in upto if e.on < info.since]
+        expected = fold(inside)
+        for name, value in payload["fields"].items():
+            if not snap.same(value, getattr(expected, name)):
+                return f"its {name} differs from the fold of the events it stands for"
+        versions: dict[str, int] = {}
+        for _s, option_no, version, _e in upto:
+            if option_no is not None:
+                versions[option_no] = version
+        if payload["applied"] != len(inside) or payload["versions"] != versions:
+            return "its counts or per-option versions differ from the rows"
+        if payload["window"] != [e.id for _s, _o, _v, e in upto if e.on >= info.since]:
+            return "its window differs from the rows"
+        if payload["last_key"] != max(((e.on, int(e.phase)) for _s, _o, _v, e in upto), default=None):
+            return "its latest date differs from the rows"
+        if payload["exercised"] != exercise_totals(expected):
+            return "its exercise totals differ from the rows"
+        return None
+
     @_guarded
     def events(self) -> list[ev.Event]:
         with reading(self.engine) as conn:
-            return list(self._refresh(conn).events)
+            events = list(self._refresh(conn).events)
+        self._autosave()
+        return events
 
     @_guarded
     def state(self, as_of: date | None = None) -> BookState:
-        """The state as of a date (with none: everything). Treat it as read-only; it never changes afterwards."""
+        """The state as of a date (with none: everything). Treat it as read-only; it never changes afterwards.
+
+        A day on or after every recorded event's is the current state with the options expired by then (no
+        fold); an earlier day folds from the nearest snapshot before it (or from scratch)."""
         with reading(self.engine) as conn:
             cache = self._refresh(conn)
-        return cache.proj.view() if as_of is None else fold(cache.events, as_of)
+        self._autosave()
+        current = cache.proj.view()
+        last = cache.proj.last_key
+        if as_of is None:
+            return current
+        if last is None or as_of >= last[0]:
+            return _as_of(current, as_of)
+        kept = self._as_of
+        if kept is not None and kept[0] == as_of and kept[1] == cache.seq:
+            return kept[2]
+        state = self._state_before(as_of, cache)
+        self._as_of = (as_of, cache.seq, state)
+        return state
 
     def head(self) -> Head:
         with reading(self.engine) as conn:
@@ -423,6 +692,7 @@ class DbSource:
                 self._cache = None
             raise
         self._after_commit(cache, decided, n_read, written, batch, built)
+        self._autosave()
         return decided
 
     @_guarded
@@ -629,24 +899,44 @@ class DbSource:
             yield from result
 
     def verify(self, expect_head: str | None = None, expect_count: int | None = None) -> Verification:
-        """Walk the chain from the first row; name the first bad event. A kept head also catches a cut-off tail."""
+        """Walk the chain from the first row; name the first bad event. A kept head also catches a cut-off tail.
+
+        Streams the rows in constant memory: each row's content is hashed once, only the hash at the kept head's
+        count (or whether the kept hash was met) is remembered, and at most MAX_PROBLEMS problems are listed."""
         problems: list[Problem] = []
+        more = 0
         h = GENESIS
         n = 0
-        hash_at: dict[int, str] = {}
+        want = expect_head.strip().lower() if expect_head else None
+        at_count: str | None = None  # the chain's hash after event `expect_count`
+        found_at: int | None = None  # where the kept hash was met (without a count)
+
+        def problem(p: Problem) -> None:
+            nonlocal more
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(p)
+            else:
+                more += 1
+
         for r in self.rows():
             n += 1
             label = str(r.event_id)
             if r.seq != n:
-                problems.append(Problem(r.seq, label, f"expected event #{n} here, found #{r.seq}: "
-                                        + ("rows were deleted" if r.seq > n else "rows were duplicated or renumbered")))
+                problem(Problem(r.seq, label, f"expected event #{n} here, found #{r.seq}: "
+                                + ("rows were deleted" if r.seq > n else "rows were duplicated or renumbered")))
                 n = int(r.seq)
+            payload = r.payload
+            hashed = content(payload, r.acted_by)  # the payload and, when recorded, who acted (issue 10)
+            own = link(r.prev_hash, hashed)  # the row's content hashed once: its own link, and the chain's when it links
             if r.prev_hash != h:
-                problems.append(Problem(r.seq, label, "does not link to the event before it (rows deleted, inserted or reordered)"))
+                problem(Problem(r.seq, label, "does not link to the event before it (rows deleted, inserted or reordered)"))
+                h = link(h, hashed)
+            else:
+                h = own
             try:
-                e = event_from_data(json.loads(r.payload), "event")
-                if canonical(e) != r.payload:
-                    problems.append(Problem(r.seq, label, "payload is not in canonical form (edited by hand)"))
+                e = event_from_json(payload)
+                if canonical(e) != payload:
+                    problem(Problem(r.seq, label, "payload is not in canonical form (edited by hand)"))
                 columns = {"event_id": e.id, "kind": e.kind, "on_date": e.on, "actor": e.actor,
                            "option_no": primary_option(e), "corrects": getattr(e, "corrects", None)}
                 for name, value in columns.items():
@@ -654,37 +944,37 @@ class DbSource:
                     if isinstance(stored, datetime):
                         stored = stored.date()
                     if stored != value:
-                        problems.append(Problem(r.seq, label, f"column {name} ({stored!r}) differs from the hashed content ({value!r})"))
+                        problem(Problem(r.seq, label, f"column {name} ({stored!r}) differs from the hashed content ({value!r})"))
             except (ValueError, BadInput) as exc:
-                problems.append(Problem(r.seq, label, f"payload cannot be read: {exc}"))
-            hashed = content(r.payload, r.acted_by)
-            if link(r.prev_hash, hashed) != r.hash:
-                problems.append(Problem(r.seq, label, "content altered: its hash does not match its content (or who recorded it)"))
-            h = link(h, hashed)
-            hash_at[n] = h
+                problem(Problem(r.seq, label, f"payload cannot be read: {exc}"))
+            if own != r.hash:
+                problem(Problem(r.seq, label, "content altered: its hash does not match its content (or who recorded it)"))
+            if expect_count is not None and n == expect_count:
+                at_count = h
+            if want is not None and found_at is None and h == want:
+                found_at = n
         recomputed = Head(h, n)
         stored_head = self.head()
         if (stored_head.count, stored_head.hash) != (n, h):
-            problems.append(Problem(n, "chain head", f"the head record says {stored_head.count} events ending in "
-                                    f"{stored_head.hash[:16]}... but the rows give {n} ending in {h[:16]}... (rows cut off, added or altered)"))
+            problem(Problem(n, "chain head", f"the head record says {stored_head.count} events ending in "
+                            f"{stored_head.hash[:16]}... but the rows give {n} ending in {h[:16]}... (rows cut off, added or altered)"))
         anchored = None
-        if expect_head:
-            want = expect_head.strip().lower()
+        if want:
             if expect_count is not None:
                 if expect_count > n:
-                    problems.append(Problem(n + 1, f"#{n + 1}", f"the kept head counts {expect_count} events but the ledger holds {n}: "
-                                            f"the last {expect_count - n} were cut off (first missing: #{n + 1})"))
-                elif hash_at.get(expect_count) != want:
-                    problems.append(Problem(expect_count, f"#{expect_count}", "the chain up to the kept head's count does not end in the kept hash: "
-                                            "events up to there were altered, removed or reordered"))
+                    problem(Problem(n + 1, f"#{n + 1}", f"the kept head counts {expect_count} events but the ledger holds {n}: "
+                                    f"the last {expect_count - n} were cut off (first missing: #{n + 1})"))
+                elif at_count != want:
+                    problem(Problem(expect_count, f"#{expect_count}", "the chain up to the kept head's count does not end in the kept hash: "
+                                    "events up to there were altered, removed or reordered"))
                 else:
                     anchored = expect_count
+            elif found_at is None:
+                problem(Problem(n, "kept head", f"the kept head {want[:16]}... is not in this ledger: events were cut off or altered "
+                                "(give --count to name the first missing event)"))
             else:
-                found = next((pos for pos, hh in hash_at.items() if hh == want), None)
-                if found is None:
-                    problems.append(Problem(n, "kept head", f"the kept head {want[:16]}... is not in this ledger: events were cut off or altered "
-                                            "(give --count to name the first missing event)"))
-                else:
-                    anchored = found
+                anchored = found_at
+        if more:
+            problems.append(Problem(problems[-1].seq, "more", f"and {more} more problems not listed"))
         return Verification(not problems, n, recomputed, tuple(problems), anchored)
 

@@ -29,6 +29,7 @@ from typing import Any, cast
 
 from warrantbook.core import events as ev
 from warrantbook.core.state import BookState, apply, fold, ordered
+from warrantbook.store.stored import RecordedEvents, StoredEvents
 
 ROLL = 16  # the window's earlier days move into the checkpoint once it holds this many events and a later day begins
 
@@ -86,7 +87,9 @@ def fork(state: BookState) -> BookState:
     fresh: dict[str, Any] = {}
     for name in _FIELDS:
         value = getattr(state, name)
-        if name == "by_id":
+        if isinstance(value, StoredEvents):  # a restored state's events: the stored part shared, the rest copied
+            fresh[name] = value.copy()
+        elif name == "by_id":
             maps = list(value.maps) if isinstance(value, ChainMap) else [value]
             if len(maps) > 3:  # the small upper layers merge; the big bottom one (the checkpoint's) is never copied
                 maps = [dict(ChainMap(*maps[:-1])), maps[-1]]
@@ -106,7 +109,7 @@ class Projection:
     """`fold(events)` kept up to date as events are appended (in recording order)."""
 
     def __init__(self, events: list[ev.Event]):
-        self.events: list[ev.Event] = list(events)
+        self.events: list[ev.Event] | RecordedEvents = list(events)
         self.last_key: tuple[date, int] | None = None
         self.since: date | None = None
         self.checkpoint: BookState | None = None
@@ -119,11 +122,37 @@ class Projection:
         self.shared = False  # the state was handed out: copy it before changing it
         self._build()
 
+    @classmethod
+    def restore(cls, checkpoint: BookState, since: date, window: list[ev.Event], recorded: RecordedEvents,
+                last_key: tuple[date, int] | None) -> Projection:
+        """A projection from a saved checkpoint (store.snapshot): `window` is every event recorded after the checkpoint's
+        (dated `since` or later, in recording order), `recorded` every event in recording order. The caller has made
+        sure that the checkpoint needs nothing from the window (no event of it dated before `since`, no correction of
+        an event inside the checkpoint)."""
+        self = object.__new__(cls)
+        self.events = recorded
+        self.checkpoint = checkpoint
+        self.since = since
+        self.window = list(window)
+        keys = [_key(e) for e in window] + ([last_key] if last_key is not None else [])
+        self.last_key = max(keys, default=None)
+        self.mid, self.mid_key, self.mid_last, self.mid_upto = None, None, None, 0
+        self.shared = False
+        self.state = self._replay(self.window)
+        self._roll()
+        return self
+
+    def saved(self) -> tuple[BookState, date, list[ev.Event]] | None:
+        """What a snapshot keeps: the checkpoint, its day and the window (None when there is no checkpoint)."""
+        if self.checkpoint is None or self.since is None:
+            return None
+        return self.checkpoint, self.since, list(self.window)
+
     # -- building
 
     def _build(self) -> None:
         """Checkpoint before the day of the event recorded last (where recording is happening), window after."""
-        events = self.events
+        events = self.events = list(self.events)  # a restored projection's rows are read here (a full refold)
         self.last_key = max((_key(e) for e in events), default=None)
         since = events[-1].on if events else None
         checkpoint = self._prefix(since) if since is not None else None
@@ -190,7 +219,7 @@ class Projection:
             return None
         if all(self._inside(e) for e in new):
             return self._replay_window(new)
-        return fold(self.events + new)
+        return fold([*self.events, *new])
 
     def advance(self, new: list[ev.Event], built: BookState | None = None) -> None:
         """Append `new` (in recording order); `built` is their `preview` when one was made."""

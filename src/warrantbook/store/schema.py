@@ -13,6 +13,8 @@ affinity and float conversions never see them. The same text is what the hash ch
 - chain: one row: the number of events and the hash of the last one (the head). Locked by every writer, so
   the global chain stays a chain under concurrent writers.
 - idempotency: a retried request with the same key returns the first result instead of recording again.
+- snapshots: a cache of the folded state at a position (store.snapshot): position, chain head, the code's
+  schema version, a digest of the payload. Not part of the record: a row that does not match is ignored.
 """
 
 from __future__ import annotations
@@ -68,4 +70,18 @@ idempotency = sa.Table(
     sa.Column("result", sa.Text, nullable=False),
     sa.Column("first_seq", sa.BigInteger, nullable=False),
     sa.Column("recorded_at", sa.String(40), nullable=False),
+)
+
+snapshots = sa.Table(
+    "snapshots",
+    metadata,
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("version", sa.String(64), nullable=False),
+    sa.Column("head", sa.String(64), nullable=False),
+    sa.Column("since", sa.Date, nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("payload", sa.LargeBinary, nullable=False),
+    sa.PrimaryKeyConstraint("seq", "version", name="pk_snapshots"),
 )
