@@ -7,6 +7,8 @@ and the record that no other table pins.
 
 from __future__ import annotations
 
+from fractions import Fraction as F
+
 import pytest
 
 from tests.conftest import PREAMBLE, make_book
@@ -91,3 +93,54 @@ def test_a_correction_of_nothing_or_without_a_reason() -> None:
     with pytest.raises(BookErrors) as book_info:
         make_book("- {id: c, on: 2006-01-03, type: correction, actor: holder:gssf, corrects: own, reason: ' '}")
     assert book_info.value.errors[0].field == "reason"
+
+
+TRANSFERRED = """
+- {id: tr, on: 2006-01-03, type: transfer-request, actor: holder:gssf, option_no: ATG-1, pieces: [{holder: other, shares: 1000}],
+   endorsement_signed: true, original_surrendered: true, opinion_received: true, transfer_taxes_paid: true}
+- {id: reg, on: 2006-01-04, type: transfer-registration, actor: company:atg, option_no: ATG-1, request: tr, new_options: [A, B]}
+"""
+REPLACED = """
+- {id: rr, on: 2006-01-03, type: replacement-request, actor: holder:gssf, option_no: ATG-1, cause: lost, evidence: affidavit, indemnity: "1000"}
+- {id: rp, on: 2006-01-04, type: replacement, actor: company:atg, option_no: ATG-1, request: rr, new_option: ATG-1R}
+"""
+NO_OWNERSHIP = PREAMBLE.replace("  - {id: own, on: 2005-09-07, type: ownership, actor: holder:gssf, holder: gssf, company: atg, shares: 10000000}\n", "")
+NO_OUTSTANDING = PREAMBLE.replace("  - {id: out, on: 2005-09-07, type: outstanding, actor: company:atg, company: atg, shares: 1200000000}\n", "")
+
+
+@pytest.mark.parametrize(
+    ("preamble", "setup", "event", "clause", "field"),
+    [
+        # §7, §12: the superseded original takes no act
+        (PREAMBLE, TRANSFERRED, "- {id: n, on: 2006-01-05, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 10, method: cash}",
+         "§7, §12", "option"),
+        # §8: nor does a replaced one
+        (PREAMBLE, REPLACED, "- {id: n, on: 2006-01-05, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 10, method: cash}",
+         "§8", "option"),
+        # §10: the cap needs the shares outstanding, and the holder's certificate
+        (NO_OUTSTANDING, "", "- {id: n, on: 2006-01-05, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 10, method: cash}",
+         "§10", "outstanding"),
+        (NO_OWNERSHIP, "", "- {id: n, on: 2006-01-05, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 10, method: cash}",
+         "§10", "owned"),
+    ],
+)
+def test_acts_on_instruments_and_facts_the_engine_needs(preamble: str, setup: str, event: str, clause: str, field: str) -> None:
+    with pytest.raises(BookErrors) as info:
+        make_book(setup, event, preamble=preamble)
+    err = info.value.errors[0]
+    assert (err.clause, err.field) == (clause, field), err.message
+
+
+@pytest.mark.parametrize(("setup", "option", "holder", "clause"), [(TRANSFERRED, "A", "other", "§7, §12"), (REPLACED, "ATG-1R", "gssf", "§8")])
+def test_an_act_back_dated_before_its_instrument_came_into_being(setup: str, option: str, holder: str, clause: str) -> None:
+    """A ledger takes events after the fact: one dated before a piece's registration or a replacement's issue is refused."""
+    from datetime import date
+
+    from warrantbook.core import events as ev
+    from warrantbook.core.decide import decide
+    from warrantbook.core.errors import Refusal
+
+    state = make_book(setup).state
+    with pytest.raises(Refusal) as info:
+        decide(state, ev.ExerciseNoticeReceived(id="n", on=date(2006, 1, 3), actor=f"holder:{holder}", option_no=option, shares=F(10)))
+    assert (info.value.clause, info.value.field) == (clause, "on")

@@ -85,7 +85,7 @@ def hostile_ledger(env: Env) -> None:
                                                "tracking": H, "recipient_role": "holder", "note": H})
     post("/api/options/ATG-3/exercise-notices", "gssf", {"id": "n-hostile", "shares": "1000000", "method": "cash",
                                                          "deliver_to": {"name": H, "address": {"lines": [H]}}, "note": H})
-    post("/api/corrections", "gssf", {"corrects": "n-hostile", "reason": H})
+    post("/api/corrections", "gssf", {"corrects": "n-hostile", "reason": H, "signed_by": ["company:atg"]})  # irrevocable: both sign (Exhibit A)
     post("/api/options/ATG-3/replacement-requests", "gssf", {"cause": "lost", "evidence": H, "indemnity": "1000", "indemnity_form": H, "note": H})
     post("/api/companies/atg/agents", "atg", {"name": H, "office": {"lines": [H]}, "functions": ["exercise"], "note": H})
 

@@ -24,7 +24,7 @@ from warrantbook.core.errors import BadInput, Refusal, WarrantbookError
 from warrantbook.core.explain import Trace
 from warrantbook.core.numbers import exact, to_text
 from warrantbook.core.rules.exercise import ExerciseRequest, ExerciseResult
-from warrantbook.core.state import BookState, OptionState, fold
+from warrantbook.core.state import BookState, OptionState
 from warrantbook.core.summary import cap_summary, company_items, open_items, option_summary, reserve_summary
 from warrantbook.core.summary import lineage as lineage_of
 from warrantbook.core.terms import PaymentMethod
@@ -63,7 +63,7 @@ class Book:
         self._states: OrderedDict[tuple[int, str, date | None], BookState] = OrderedDict()
         self._views: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._today = today or date.today
-        self._seen: tuple[float, list[ev.Event], tuple[int, str]] | None = None
+        self._seen: tuple[float, tuple[int, str]] | None = None
         self._folding: dict[tuple[Any, ...], threading.Event] = {}  # folds under way, by (ledger position, day)
 
     def today(self) -> date:
@@ -82,17 +82,18 @@ class Book:
         with self.lock:
             return self.source.head()
 
-    def _snapshot(self, fresh: bool = False) -> tuple[list[ev.Event], tuple[int, str]]:
-        """The ledger's events and their position. Another process's writes show within FRESH_SECONDS (50 ms);
-        this process's own writes at once (they invalidate), and recording always reads the ledger anew."""
+    def _snapshot(self, fresh: bool = False) -> tuple[int, str]:
+        """The ledger's position (count and chain head). Another process's writes show within FRESH_SECONDS (50 ms);
+        this process's own writes at once (they invalidate), and recording always reads the ledger anew. Only the head
+        is read: the events themselves stay in the store (and its snapshots), never copied here."""
         now = time.monotonic()
         seen = self._seen
         if not fresh and seen is not None and now - seen[0] < FRESH_SECONDS:
-            return seen[1], seen[2]
-        events = self.source.events()
-        key = (len(events), events[-1].id if events else "")
-        self._seen = (now, events, key)
-        return events, key
+            return seen[1]
+        head = self.source.head()
+        key = (head.count, head.hash)
+        self._seen = (now, key)
+        return key
 
     def invalidate(self) -> None:
         with self.lock:
@@ -101,7 +102,7 @@ class Book:
     def view(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         """A view's result, cached by the ledger's position and the view's inputs (views are pure functions of both)."""
         with self.lock:
-            _events, position = self._snapshot()
+            position = self._snapshot()
             full = (position, *key)
             hit = self._views.get(full)
             if hit is not None:
@@ -126,7 +127,7 @@ class Book:
         while len(self._states) > STATE_CACHE:
             self._states.popitem(last=False)
 
-    def _state_for(self, events: list[ev.Event], key: tuple[int, str], as_of: date | None) -> BookState:
+    def _state_for(self, key: tuple[int, str], as_of: date | None) -> BookState:
         """The state as of a day for this snapshot. Called without the lock: a fold for a new day (the slow part) runs
         while other requests go on; the latest state comes from the source's projection (under the lock)."""
         full = (*key, as_of)
@@ -150,9 +151,9 @@ class Book:
                 hit = self._cached(key, as_of)
             if hit is not None:
                 return hit
-            return fold(events, as_of)  # the folder failed (or the cache moved on): fold here
+            return self.source.state(as_of)  # the folder failed (or the cache moved on): fold here
         try:
-            state = fold(events, as_of)  # pure, on the snapshot's own list: no lock held
+            state = self.source.state(as_of)  # from the store's nearest snapshot before the day; no lock of ours held
             with self.lock:
                 self._keep(key, as_of, state)
             return state
@@ -164,14 +165,14 @@ class Book:
     def state(self, as_of: date | None = None) -> BookState:
         """The state as of a day (None: everything), cached by the ledger's length so repeated views fold once."""
         with self.lock:
-            events, key = self._snapshot()
-        return self._state_for(events, key, as_of)
+            key = self._snapshot()
+        return self._state_for(key, as_of)
 
     def states(self, as_of: date) -> tuple[BookState, BookState]:
         """The latest state (for who may see what) and the state as of a day, from one read of the ledger."""
         with self.lock:
-            events, key = self._snapshot()
-        return self._state_for(events, key, None), self._state_for(events, key, as_of)
+            key = self._snapshot()
+        return self._state_for(key, None), self._state_for(key, as_of)
 
     def record(self, p: Principal, event: ev.Event, *, idempotency_key: str | None = None) -> Recorded:
         """Check the user may give this command (web.roles), then let the source decide it (core) and append it."""
