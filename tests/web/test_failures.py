@@ -72,19 +72,19 @@ def test_a_cli_crash_exits_with_its_own_code_never_1(tmp_path: Path, monkeypatch
 def test_a_slow_fold_never_stalls_a_quick_request(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
     """A fold for a new day is held until the quick request has finished: if the slow one held the event loop or
     the book's lock, the quick one could never finish and the wait below would give up (a deadlock guard, not a timing)."""
-    from warrantbook.web import service
-
     assert env.get("/api/options/ATG-3", "atg").status_code == 200  # today's state: cached from now on
     entered = threading.Event()
     release = threading.Event()
-    real_fold = service.fold
+    source = env.app.state.book.source
+    real_state = source.state
 
-    def slow_fold(events: Any, as_of: Any = None) -> Any:
-        entered.set()
-        assert release.wait(60), "the quick request never finished"
-        return real_fold(events, as_of)
+    def slow_state(as_of: Any = None) -> Any:  # the fold for a new day (from the store's nearest snapshot)
+        if as_of is not None:
+            entered.set()
+            assert release.wait(60), "the quick request never finished"
+        return real_state(as_of)
 
-    monkeypatch.setattr(service, "fold", slow_fold)
+    monkeypatch.setattr(source, "state", slow_state)
     headers = env.auth("atg")
 
     async def scenario() -> tuple[int, int]:
