@@ -1,0 +1,175 @@
+"""Opposing counsel's attempts on the core (issue 9): each test asserts what the agreement demands, so it fails
+if the hole is (re)opened. Attempts that held are kept pinned beside the ones that broke and were fixed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.conftest import PREAMBLE, make_book
+from warrantbook.core import events as ev
+from warrantbook.core.decide import decide
+from warrantbook.core.errors import BookErrors, WarrantbookError
+
+TRANSFER = """
+- {id: tr, on: 2006-01-03, type: transfer-request, actor: holder:gssf, option_no: ATG-1, pieces: [{holder: other, shares: 1000}],
+   endorsement_signed: true, original_surrendered: true, opinion_received: true, transfer_taxes_paid: true}
+- {id: reg, on: 2006-01-04, type: transfer-registration, actor: company:atg, option_no: ATG-1, request: tr, new_options: [ATG-2, ATG-3]}
+"""
+
+
+def fix(corrects: str, actor: str, signed: str = "[]") -> str:
+    return f"- {{id: fix, on: 2006-01-05, type: correction, actor: {actor}, corrects: {corrects}, reason: wrong, signed_by: {signed}}}"
+
+
+def refused(*extras: str, preamble: str = PREAMBLE) -> list[WarrantbookError]:
+    with pytest.raises(BookErrors) as info:
+        make_book(*extras, preamble=preamble)
+    return list(info.value.errors)
+
+
+def notice(actor: str, option: str = "ATG-1", on: str = "2006-01-05") -> str:
+    return f"- {{id: n, on: {on}, type: exercise-notice, actor: '{actor}', option_no: {option}, shares: 1000, method: cash}}"
+
+
+# ---------------------------------------------------------------- 1. authority: acting for another
+
+
+@pytest.mark.parametrize("actor", ["holder:", "holder", "holder:gssf:x", "holder:gssf ", " holder:gssf", "Holder:gssf", "company:atg",
+                                   "company:atg:x", "company:", "system", "system:gssf", "holder:affiliate", "holder:other",
+                                   "agent:gssf", "trustee:gssf"])
+def test_only_the_holder_itself_gives_its_exercise_notice(actor: str) -> None:
+    """§12, Exhibit A: odd actor shapes, an affiliate, another holder, the company or the keeper never give the holder's notice."""
+    errors = refused(notice(actor, on="2006-01-03"))
+    assert any(e.field == "actor" and e.clause == "§12" for e in errors), [e.message for e in errors]
+
+
+@pytest.mark.parametrize("actor", ["holder:affiliate", "holder:other", "system"])
+def test_nobody_certifies_another_holders_holdings(actor: str) -> None:
+    """§10 (reading 56): an affiliate, another holder or the keeper cannot certify gssf's H."""
+    errors = refused(f"- {{id: o2, on: 2006-01-03, type: ownership, actor: {actor}, holder: gssf, company: atg, shares: 0}}")
+    assert any(e.field == "actor" for e in errors)
+
+
+def test_a_companys_ownership_figure_does_not_lower_h() -> None:
+    """§10 (reading 56): the company's figure of 0 is a report, never the certificate; gssf's H stays 10,000,000."""
+    state = make_book("- {id: o2, on: 2006-01-03, type: ownership, actor: company:atg, holder: gssf, company: atg, shares: 0}").state
+    assert state.certified_on("gssf", "atg", date(2006, 1, 4)) == 10000000
+
+
+def test_another_company_cannot_give_the_issuers_stock_event() -> None:
+    errors = refused("- {id: c2, on: 2006-01-02, type: company, actor: company:zzz, company: {id: zzz, name: Z, state: Nevada, par_value: '0.001'}}",
+                     "- {id: se, on: 2006-01-03, type: stock-event, actor: company:zzz, issuer: atg, event: combination, "
+                     "outstanding_before: 1200000000, outstanding_after: 120000000}")
+    assert any(e.field == "actor" and e.clause == "§4" for e in errors)
+
+
+def test_another_company_cannot_re_register_the_issuer() -> None:
+    errors = refused("- {id: c2, on: 2006-01-02, type: company, actor: company:zzz, company: {id: atg, name: Z, state: Nevada, par_value: '0.001'}}")
+    assert any(e.field == "actor" for e in errors)
+
+
+@pytest.mark.parametrize(("actor", "option"), [("holder:other", "ATG-3"), ("holder:gssf", "ATG-2")])
+def test_after_a_transfer_each_piece_is_its_own_holders(actor: str, option: str) -> None:
+    errors = refused(TRANSFER, notice(actor, option))
+    assert any(e.field == "actor" and e.clause == "§12" for e in errors)
+
+
+# ---------------------------------------------------------------- 2. acts on an instrument no longer active
+
+
+@pytest.mark.parametrize("act", [
+    notice("holder:gssf"),
+    "- {id: w, on: 2006-01-05, type: waiver-notice, actor: holder:gssf, option_no: ATG-1}",
+    "- {id: w, on: 2006-01-05, type: default-notice, actor: holder:gssf, option_no: ATG-1}",
+    "- {id: w, on: 2006-01-05, type: acknowledgment-request, actor: holder:gssf, option_no: ATG-1}",
+    "- {id: w, on: 2006-01-05, type: trustee, actor: holder:gssf, option_no: ATG-1, name: B, principal_office: {lines: [x, 'New York, NY 10001']}, "
+    "bank_or_trust_company: true}",
+    "- {id: w, on: 2006-01-05, type: replacement-request, actor: holder:gssf, option_no: ATG-1, cause: lost, evidence: x, indemnity: 100, "
+    "indemnity_form: bond}",
+    "- {id: w, on: 2006-01-05, type: amendment, actor: company:atg, option_no: ATG-1, binds: [], signed_by: [company:atg, holder:gssf], "
+    "terms: {company: atg, issue_date: 2005-09-07, tranches: [{shares: 140250000, exercise_price: '0.000001'}]}}",
+])
+def test_nothing_acts_on_an_option_superseded_by_transfer(act: str) -> None:
+    errors = refused(TRANSFER, act)
+    assert any(e.clause == "§7, §12" and e.field == "option" for e in errors), [e.message for e in errors]
+
+
+# ---------------------------------------------------------------- 4. §14: shares moved between prices
+
+
+TWO_TRANCHES = PREAMBLE.replace('tranches: [{shares: 140250000, exercise_price: "0.00001"}]',
+                                'tranches: [{shares: 150, exercise_price: "0.01"}, {shares: 50, exercise_price: "0.02"}]')
+
+
+def reshuffle(actor: str, tranches: str, more: str) -> str:
+    return (f"- {{id: a, on: 2006-01-03, type: amendment, actor: {actor}, option_no: ATG-1, binds: [], signed_by: [{actor}], "
+            f"terms: {{company: atg, issue_date: 2005-09-07, tranches: {tranches}{more}}}}}")
+
+
+@pytest.mark.parametrize(("change", "missing"), [
+    # 150 @ $0.01 + 50 @ $0.02 become 50 @ $0.01 + 150 @ $0.02: same total, same prices, the holder pays more; a faster
+    # delivery (the company's burden) made the company's lone signature look enough. It was accepted.
+    (reshuffle("company:atg", "[{shares: 50, exercise_price: '0.01'}, {shares: 150, exercise_price: '0.02'}]", ", delivery_days: 2"),
+     "holder:gssf"),
+    # the reverse: shares to the cheaper price, with a slower delivery (the holder's burden) signed by the holder alone
+    (reshuffle("holder:gssf", "[{shares: 190, exercise_price: '0.01'}, {shares: 10, exercise_price: '0.02'}]", ", delivery_days: 4"),
+     "company:atg"),
+    # alone it was refused as "changes nothing", which it does not
+    (reshuffle("company:atg", "[{shares: 50, exercise_price: '0.01'}, {shares: 150, exercise_price: '0.02'}]", ""), "holder:gssf"),
+    # fewer tranches at an average price: prices both ways
+    (reshuffle("company:atg", "[{shares: 200, exercise_price: '0.0125'}]", ""), "holder:gssf"),
+])
+def test_shares_moved_between_prices_burden_the_party_that_loses(change: str, missing: str) -> None:
+    errors = refused(change, preamble=TWO_TRANCHES)
+    assert any(e.clause == "§14" and e.field == "signed_by" and missing in e.message for e in errors), [e.message for e in errors]
+
+
+def test_shares_moved_between_prices_signed_by_both_stand() -> None:
+    change = reshuffle("company:atg", "[{shares: 50, exercise_price: '0.01'}, {shares: 150, exercise_price: '0.02'}]", "").replace(
+        "signed_by: [company:atg]", "signed_by: [company:atg, holder:gssf]")
+    state = make_book(change, preamble=TWO_TRANCHES).state
+    assert [t.shares for t in state.options["ATG-1"].tranches] == [50, 150]
+
+
+# ---------------------------------------------------------------- 5. corrections that erase another party's act
+
+
+def test_the_company_cannot_erase_the_option_by_correcting_its_issue() -> None:
+    """§14: erasing the issue terminates the holder's whole right; it was accepted with the company's signature alone."""
+    errors = refused(fix("issue-1", "company:atg"))
+    assert any(e.clause == "§14" and e.field == "signed_by" and "holder:gssf" in e.message for e in errors)
+    state = make_book(fix("issue-1", "company:atg", "[holder:gssf]")).state
+    assert "ATG-1" not in state.options  # with the holder's signature the clerical error is put right
+
+
+def test_the_company_cannot_undo_a_registered_transfer_alone() -> None:
+    """§7, §12: correcting the registration took ATG-2 from the transferee and gave ATG-1 back to gssf; it was accepted."""
+    errors = refused(TRANSFER, fix("reg", "company:atg"))
+    err = next(e for e in errors if e.field == "signed_by")
+    assert err.clause == "§7, §12" and "holder:other" in err.message and "holder:gssf" in err.message
+    state = make_book(TRANSFER, fix("reg", "company:atg", "[holder:gssf, holder:other]")).state
+    assert state.options["ATG-1"].status.value == "active" and "ATG-2" not in state.options
+
+
+def test_the_transferor_cannot_withdraw_a_registered_transfer_alone() -> None:
+    state = make_book(TRANSFER).state
+    correction = ev.Correction(id="fix", on=date(2006, 1, 5), actor="holder:gssf", corrects="tr", reason="changed my mind")
+    with pytest.raises(WarrantbookError) as info:
+        decide(state, correction)
+    assert info.value.clause == "§7, §12" and "holder:other" in info.value.message
+
+
+def test_the_company_cannot_undo_a_replacement_alone() -> None:
+    book = """
+- {id: rr, on: 2006-01-03, type: replacement-request, actor: holder:gssf, option_no: ATG-1, cause: lost, evidence: affidavit,
+   indemnity: 1000, indemnity_form: indemnity agreement}
+- {id: rep, on: 2006-01-04, type: replacement, actor: company:atg, option_no: ATG-1, request: rr, new_option: ATG-1R}
+"""
+    state = make_book(book).state
+    assert "ATG-1R" in state.options
+    correction = ev.Correction(id="fix", on=date(2006, 1, 5), actor="company:atg", corrects="rep", reason="x")
+    with pytest.raises(WarrantbookError) as info:
+        decide(state, correction)
+    assert info.value.clause == "§8" and "holder:gssf" in info.value.message
