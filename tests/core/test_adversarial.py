@@ -173,3 +173,50 @@ def test_the_company_cannot_undo_a_replacement_alone() -> None:
     with pytest.raises(WarrantbookError) as info:
         decide(state, correction)
     assert info.value.clause == "§8" and "holder:gssf" in info.value.message
+
+
+# ---------------------------------------------------------------- 3. §10 groups: making H smaller
+
+
+AFFILIATE = """
+- {id: issue-2, on: 2005-09-07, type: issue, actor: company:atg, option_no: ATG-9, holder: affiliate,
+   terms: {company: atg, issue_date: 2005-09-07, tranches: [{shares: 50000000, exercise_price: "0.00001"}]}}
+- {id: oa, on: 2006-01-02, type: ownership, actor: holder:affiliate, holder: affiliate, company: atg, shares: 5000000}
+"""
+LATER = date(2006, 1, 10)
+
+
+@pytest.mark.parametrize("leave", [
+    # gssf re-registers with no group (its own): its H fell from 15,000,000 to 10,000,000, and it was accepted
+    "- {id: h2, on: 2006-01-03, type: holder, actor: holder:gssf, holder: {id: gssf, name: GSSF, address: {lines: ['1 Fund Street', 'New York, NY 10022']}}}",
+    "- {id: h2, on: 2006-01-03, type: holder, actor: holder:affiliate, holder: {id: affiliate, name: A, group: elsewhere}}",
+])
+def test_a_member_cannot_leave_its_group_on_its_own_word(leave: str) -> None:
+    errors = refused(AFFILIATE, leave)
+    assert any(e.clause == "§10" and e.field == "holder.group" for e in errors), [e.message for e in errors]
+
+
+def test_the_keeper_records_the_end_of_a_group_from_the_filing() -> None:
+    leave = "- {id: h2, on: 2006-01-03, type: holder, actor: system, holder: {id: gssf, name: GSSF, address: {lines: ['1 Fund Street', 'New York, NY 10022']}}}"
+    state = make_book(AFFILIATE, leave).state
+    assert state.owned_on("gssf", "atg", LATER) == 10_000_000
+
+
+def test_a_member_changes_its_address_without_leaving() -> None:
+    move = "- {id: h2, on: 2006-01-03, type: holder, actor: holder:gssf, holder: {id: gssf, name: GSSF, group: gssf-group, address: {lines: ['2 Fund Street', 'New York, NY 10022']}}}"
+    state = make_book(AFFILIATE, move).state
+    assert state.owned_on("gssf", "atg", LATER) == 15_000_000
+
+
+def test_an_affiliates_exercise_counts_in_the_groups_h() -> None:
+    book = make_book(AFFILIATE, """
+- {id: n, on: 2006-01-04, type: exercise-notice, actor: holder:affiliate, option_no: ATG-9, shares: 1000000, method: cash}
+- {id: s, on: 2006-01-04, type: surrender, actor: company:atg, option_no: ATG-9, notice: n}
+- {id: p, on: 2006-01-04, type: payment, actor: company:atg, option_no: ATG-9, notice: n, cash: '10'}
+""")
+    assert book.state.owned_on("gssf", "atg", LATER) == 16_000_000  # 10M + 5M + the affiliate's 1M whole shares
+
+
+def test_an_outsider_cannot_join_a_group_alone() -> None:
+    errors = refused("- {id: h2, on: 2006-01-03, type: holder, actor: holder:other, holder: {id: other, name: Other, group: gssf-group}}")
+    assert any(e.clause == "§10" and e.field == "holder.group" for e in errors)

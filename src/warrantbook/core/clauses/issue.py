@@ -82,6 +82,17 @@ def _check_holder(state: BookState, e: ev.HolderRegistered) -> None:
                           "Rule 13d-5; it needs the consent of one of them (consented_by)", field="holder.group")
 
 
+    if existing is not None and existing.cap_group != group and e.role != "system":
+        # leaving: the members left behind and the leaver each count less H from then on (§10), on the holder's word alone
+        left = [m for m, x in state.holders.items() if x.cap_group == existing.cap_group and m != h.id]
+        if existing.cap_group != h.id and existing.cap_group in state.holders and existing.cap_group not in left:
+            left.append(existing.cap_group)
+        if left:
+            raise Refusal("§10", f"leaving group {existing.cap_group!r} (members: {', '.join(sorted(left))}) takes their holdings out of "
+                          "each other's H under Rule 13d-5; a group ends as a fact of record (the keeper's entry from the Schedule 13D "
+                          "amendment), not on one member's word", field="holder.group")
+
+
 def _on_holder(state: BookState, e: ev.HolderRegistered) -> None:
     state.holders[e.holder.id] = e.holder
     if e.holder.address is not None:
