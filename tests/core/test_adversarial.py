@@ -220,3 +220,40 @@ def test_an_affiliates_exercise_counts_in_the_groups_h() -> None:
 def test_an_outsider_cannot_join_a_group_alone() -> None:
     errors = refused("- {id: h2, on: 2006-01-03, type: holder, actor: holder:other, holder: {id: other, name: Other, group: gssf-group}}")
     assert any(e.clause == "§10" and e.field == "holder.group" for e in errors)
+
+
+# ---------------------------------------------------------------- 4. §14: restores_exercised read against what remains
+
+
+EXERCISED_40M = """
+- {id: n, on: 2005-12-01, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 40000000, method: cash}
+- {id: s, on: 2005-12-01, type: surrender, actor: company:atg, option_no: ATG-1, notice: n}
+- {id: p, on: 2005-12-01, type: payment, actor: company:atg, option_no: ATG-1, notice: n, cash: "400"}
+"""
+COMBINED_1_10 = ("- {id: se, on: 2005-12-05, type: stock-event, actor: company:atg, issuer: atg, event: combination, "
+                 "outstanding_before: 1200000000, outstanding_after: 120000000}")
+SPLIT_2_1 = ("- {id: se, on: 2005-12-05, type: stock-event, actor: company:atg, issuer: atg, event: subdivision, "
+             "outstanding_before: 1200000000, outstanding_after: 2400000000}")
+
+
+def restore(actor: str, shares: int, signed: str = "") -> str:
+    return (f"- {{id: a, on: 2006-01-03, type: amendment, actor: {actor}, option_no: ATG-1, binds: [], signed_by: [{signed or actor}], "
+            f"restores_exercised: true, terms: {{company: atg, issue_date: 2005-09-07, tranches: [{{shares: {shares}, exercise_price: '0.00001'}}]}}}}")
+
+
+@pytest.mark.parametrize(("setup", "change", "missing"), [
+    # 100,250,000 remain; "120,000,000" is fewer than the 140,250,000 written, so the holder alone signed and got 19,750,000 more
+    (EXERCISED_40M, restore("holder:gssf", 120000000), "company:atg"),
+    # after a 1:10 combination 14,025,000 remain at $0.0001; restoring 100,000,000 at $0.00001 on the holder's word alone
+    (COMBINED_1_10, restore("holder:gssf", 100000000), "company:atg"),
+    # after a 2:1 split 280,500,000 remain; "150,000,000" is more than written, so the company alone signed and took 130,500,000
+    (SPLIT_2_1, restore("company:atg", 150000000), "holder:gssf"),
+])
+def test_restoring_exercised_shares_is_weighed_against_what_remains(setup: str, change: str, missing: str) -> None:
+    errors = refused(setup, change)
+    assert any(e.clause == "§14" and e.field == "signed_by" and missing in e.message for e in errors), [e.message for e in errors]
+
+
+def test_restoring_signed_by_both_stands_as_written() -> None:
+    state = make_book(EXERCISED_40M, restore("holder:gssf", 120000000, "holder:gssf, company:atg")).state
+    assert state.options["ATG-1"].remaining == 120_000_000

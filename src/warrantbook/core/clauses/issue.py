@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from warrantbook.core import events as ev
 from warrantbook.core.engine import check_active, option_of
 from warrantbook.core.errors import BadInput, Refusal
-from warrantbook.core.rules.amendment import COMPANY, HOLDER, burdens
+from warrantbook.core.rules.amendment import COMPANY, HOLDER, Burden, burdens
 from warrantbook.core.state import (
     BookState,
     CompanyState,
@@ -109,6 +110,14 @@ def _check_amended(state: BookState, e: ev.Amended) -> None:
         raise BadInput("terms.company: an amendment does not change the issuer (§3 does)", field="terms.company", clause="§14")
     parties = {HOLDER: f"holder:{option.holder}", COMPANY: f"company:{option.company}"}
     burdened = burdens(option.terms, e.terms)
+    if e.restores_exercised:
+        # the new numbers replace what remains (after exercises and §4 adjustments), not the numbers as first written:
+        # who the change burdens is read against what remains too, or 120,000,000 "fewer" than 140,250,000 could hand a
+        # holder with 100,250,000 left more shares on its own signature
+        now = replace(option.terms, tranches=option.tranches)
+        after = replace(option.terms, tranches=_amended_tranches(option, e))
+        seen = {b.party for b in burdened}
+        burdened += [Burden(b.party, f"{b.reason} against what remains") for b in burdens(now, after) if b.party not in seen]
     if not burdened:
         raise BadInput("terms: the amendment changes nothing", field="terms", clause="§14")
     required = {parties[b.party] for b in burdened} | set(e.binds)
