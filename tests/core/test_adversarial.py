@@ -257,3 +257,41 @@ def test_restoring_exercised_shares_is_weighed_against_what_remains(setup: str, 
 def test_restoring_signed_by_both_stands_as_written() -> None:
     state = make_book(EXERCISED_40M, restore("holder:gssf", 120000000, "holder:gssf, company:atg")).state
     assert state.options["ATG-1"].remaining == 120_000_000
+
+
+# ---------------------------------------------------------------- 1. the §3.2 trustee: only for its holder, only as §1.4 allows
+
+
+TRUSTEE = ("- {id: tru, on: 2006-01-02, type: trustee, actor: holder:gssf, option_no: ATG-1, name: 'GSSF Bank', "
+           "principal_office: {lines: [x, 'New York, NY 10001']}, bank_or_trust_company: true}")
+OTHER_CERTIFIES = "- {id: own2, on: 2006-01-02, type: ownership, actor: holder:other, holder: other, company: atg, shares: 0}"
+
+
+def test_a_transferees_piece_does_not_carry_the_transferors_trustee() -> None:
+    """§3.2: gssf's bank was inherited by other's piece ATG-2, so it could take other's payments and §3.2 delivery."""
+    state = make_book(TRUSTEE, TRANSFER).state
+    assert state.options["ATG-2"].trustee == ""  # other's piece
+    assert state.options["ATG-3"].trustee == "GSSF Bank"  # gssf's own balance keeps its instruction
+
+
+def test_the_transferors_trustee_cannot_take_the_transferees_payment() -> None:
+    errors = refused(OTHER_CERTIFIES, TRUSTEE, TRANSFER,
+                     "- {id: n, on: 2006-01-05, type: exercise-notice, actor: holder:other, option_no: ATG-2, shares: 1000, method: cash}",
+                     "- {id: s, on: 2006-01-05, type: surrender, actor: company:atg, option_no: ATG-2, notice: n}",
+                     "- {id: p, on: 2006-01-05, type: payment, actor: 'trustee:GSSF Bank', option_no: ATG-2, notice: n, cash: '0.01'}")
+    assert any(e.field == "actor" and e.clause == "§1.4" for e in errors), [e.message for e in errors]
+
+
+GSSF_NOTICE = "- {id: n, on: 2006-01-05, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 1000, method: cash}"
+
+
+@pytest.mark.parametrize("act", [
+    "- {id: x, on: 2006-01-05, type: exercise-notice, actor: 'trustee:GSSF Bank', option_no: ATG-1, shares: 1000, method: cash}",
+    GSSF_NOTICE + "\n- {id: x, on: 2006-01-05, type: surrender, actor: 'trustee:GSSF Bank', option_no: ATG-1, notice: n}",
+    "- {id: x, on: 2006-01-05, type: transfer-request, actor: 'trustee:GSSF Bank', option_no: ATG-1, pieces: [{holder: other, shares: 1000}], "
+    "endorsement_signed: true}",
+    "- {id: x, on: 2006-01-05, type: waiver-notice, actor: 'trustee:GSSF Bank', option_no: ATG-1}",
+])
+def test_the_trustee_has_no_power_beyond_section_1_4(act: str) -> None:
+    errors = refused(TRUSTEE, act)
+    assert any(e.field == "actor" for e in errors), [e.message for e in errors]
