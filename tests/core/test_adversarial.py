@@ -295,3 +295,99 @@ GSSF_NOTICE = "- {id: n, on: 2006-01-05, type: exercise-notice, actor: holder:gs
 def test_the_trustee_has_no_power_beyond_section_1_4(act: str) -> None:
     errors = refused(TRUSTEE, act)
     assert any(e.field == "actor" for e in errors), [e.message for e in errors]
+
+
+# ---------------------------------------------------------------- 3, 6. §10 at its exact edge, one member's exercise counted for the group
+
+
+AFFILIATE_OPTION_ZERO = """
+- {id: issue-2, on: 2005-09-07, type: issue, actor: company:atg, option_no: ATG-9, holder: affiliate,
+   terms: {company: atg, issue_date: 2005-09-07, tranches: [{shares: 50000000, exercise_price: "0.00001"}]}}
+- {id: oa, on: 2006-01-02, type: ownership, actor: holder:affiliate, holder: affiliate, company: atg, shares: 0}
+"""
+
+
+def exercise(i: int, option: str, actor: str, shares: int) -> str:
+    return f"""
+- {{id: n{i}, on: 2006-01-04, type: exercise-notice, actor: {actor}, option_no: {option}, shares: {shares}, method: cash}}
+- {{id: s{i}, on: 2006-01-04, type: surrender, actor: company:atg, option_no: {option}, notice: n{i}}}
+- {{id: p{i}, on: 2006-01-04, type: payment, actor: company:atg, option_no: {option}, notice: n{i}, cash: '1000'}}
+"""
+
+
+def test_the_cap_admits_its_allowance_exactly_and_not_one_share_more() -> None:
+    # c x O - H = 4.99% x 1,200,000,000 - (10,000,000 + 0) = 49,880,000
+    make_book(AFFILIATE_OPTION_ZERO, exercise(1, "ATG-1", "holder:gssf", 49_880_000))
+    errors = refused(AFFILIATE_OPTION_ZERO, exercise(1, "ATG-1", "holder:gssf", 49_880_001))
+    assert any(e.clause == "§10" and e.field == "shares" for e in errors)
+
+
+@pytest.mark.parametrize(("first", "second"), [(("ATG-1", "holder:gssf"), ("ATG-9", "holder:affiliate")),
+                                               (("ATG-9", "holder:affiliate"), ("ATG-1", "holder:gssf"))])
+def test_one_members_exercise_that_day_counts_against_the_other(first: tuple[str, str], second: tuple[str, str]) -> None:
+    # after 49,880,000 issued: O = 1,249,880,000, H = 59,880,000; 4.99% x O - H = 2,489,012.12 -> 2,489,012
+    make_book(AFFILIATE_OPTION_ZERO, exercise(1, *first, 49_880_000), exercise(2, *second, 2_489_012))
+    errors = refused(AFFILIATE_OPTION_ZERO, exercise(1, *first, 49_880_000), exercise(2, *second, 2_489_013))
+    assert any(e.clause == "§10" and e.field == "shares" and "2,489,012" in e.message for e in errors)
+
+
+# ---------------------------------------------------------------- 6. an event landing between two steps of another
+
+
+TRANSFER_REQUESTED = ("- {id: tr, on: 2006-01-03, type: transfer-request, actor: holder:gssf, option_no: ATG-1, pieces: [{holder: other, shares: 1000}], "
+                      "endorsement_signed: true, original_surrendered: true, opinion_received: true, transfer_taxes_paid: true}")
+TRANSFER_REGISTERED = ("- {id: reg, on: 2006-01-05, type: transfer-registration, actor: company:atg, option_no: ATG-1, request: tr, "
+                       "new_options: [ATG-2, ATG-3]}")
+LOST = ("- {id: rr, on: 2006-01-03, type: replacement-request, actor: holder:gssf, option_no: ATG-1, cause: lost, evidence: affidavit, "
+        "indemnity: 100, indemnity_form: bond}")
+REPLACED = "- {id: rep, on: 2006-01-05, type: replacement, actor: company:atg, option_no: ATG-1, request: rr, new_option: ATG-1R}"
+NOTICE_40M = "- {id: n, on: 2006-01-04, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 40000000, method: cash}"
+COMPLETE_40M = """
+- {id: s, on: 2006-01-06, type: surrender, actor: company:atg, option_no: ATG-1, notice: n}
+- {id: p, on: 2006-01-06, type: payment, actor: company:atg, option_no: ATG-1, notice: n, cash: '400'}
+"""
+
+
+@pytest.mark.parametrize(("pending", "done", "clause"), [(TRANSFER_REQUESTED, TRANSFER_REGISTERED, "§7, §12"), (LOST, REPLACED, "§8")])
+def test_a_notice_between_a_transfer_or_replacement_request_and_its_registration_is_refused(pending: str, done: str, clause: str) -> None:
+    """The notice was accepted while the transfer was pending, and after registration 40,000,000 were exercised on the
+    superseded ATG-1 while ATG-2 and ATG-3 still carried all 140,250,000: 180,250,000 shares in all."""
+    errors = refused(pending, NOTICE_40M, done, COMPLETE_40M)
+    assert any(e.clause == clause and e.field == "option" and "pending" in e.message for e in errors), [e.message for e in errors]
+
+
+def test_a_notice_waits_for_the_new_option() -> None:
+    state = make_book(TRANSFER_REQUESTED, TRANSFER_REGISTERED, NOTICE_40M.replace("ATG-1,", "ATG-3,").replace("01-04", "01-06"),
+                      COMPLETE_40M.replace("ATG-1,", "ATG-3,")).state
+    assert state.options["ATG-3"].remaining + state.options["ATG-2"].remaining == 140_250_000 - 40_000_000
+
+
+@pytest.mark.parametrize("between", [TRANSFER_REQUESTED.replace("01-03", "01-05"), LOST.replace("01-03", "01-05")])
+def test_a_transfer_or_replacement_between_notice_and_surrender_is_refused(between: str) -> None:
+    errors = refused(NOTICE_40M, between)
+    assert any(e.field == "option" and "still open" in e.message for e in errors)
+
+
+def test_an_amendment_cutting_below_an_open_notice_leaves_the_notice_unhonoured_not_over_issued() -> None:
+    """§14 signed by both between notice and payment: the exercise cannot take more than now remains (§1.1)."""
+    cut = ("- {id: a, on: 2006-01-05, type: amendment, actor: company:atg, option_no: ATG-1, binds: [], signed_by: [company:atg, holder:gssf], "
+           "terms: {company: atg, issue_date: 2005-09-07, tranches: [{shares: 30000000, exercise_price: '0.00001'}]}}")
+    errors = refused(NOTICE_40M, cut, COMPLETE_40M)
+    assert any(e.clause == "§1.1" and e.field == "shares" for e in errors)
+
+
+@pytest.mark.parametrize("act", [
+    "- {id: x, on: 2006-01-05, type: waiver-notice, actor: holder:gssf, option_no: ATG-1}",
+    "- {id: x, on: 2006-01-05, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 1, method: cash}",
+    "- {id: x, on: 2006-01-05, type: amendment, actor: company:atg, option_no: ATG-1, binds: [], signed_by: [company:atg, holder:gssf], "
+    "restores_exercised: true, terms: {company: atg, issue_date: 2005-09-07, tranches: [{shares: 1000, exercise_price: '0.00001'}]}}",
+])
+def test_nothing_acts_on_an_option_exercised_in_full(act: str) -> None:
+    full = """
+- {id: n, on: 2006-01-04, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 140250000, method: cash}
+- {id: s, on: 2006-01-04, type: surrender, actor: company:atg, option_no: ATG-1, notice: n}
+- {id: p, on: 2006-01-04, type: payment, actor: company:atg, option_no: ATG-1, notice: n, cash: '1402.5'}
+- {id: d0, on: 2006-01-01, type: default-notice, actor: holder:gssf, option_no: ATG-1}
+"""  # the Event of Default notice voids the cap, so the whole balance goes at once
+    errors = refused(full, act)
+    assert any(e.field == "option" and "fully exercised" in e.message for e in errors), [e.message for e in errors]
