@@ -107,8 +107,8 @@ def _price_held(state: BookState, e: ev.FmvAgreed | ev.FmvAwarded) -> list[ev.Ev
 
 
 def _pending(option: OptionState, notice_id: str) -> PendingExercise:
-    if option.status in (Status.SUPERSEDED, Status.REPLACED):  # its shares are carried by the options that replaced it
-        check_active(option, option.status_since)
+    if option.status in (Status.SUPERSEDED, Status.REPLACED) and option.status_since is not None:
+        check_active(option, option.status_since)  # its shares are carried by the options that replaced it
     p = option.pending_notice(notice_id)
     if p is None:
         open_ids = ", ".join(x.notice.id for x in option.pending) or "none"
