@@ -391,3 +391,22 @@ def test_nothing_acts_on_an_option_exercised_in_full(act: str) -> None:
 """  # the Event of Default notice voids the cap, so the whole balance goes at once
     errors = refused(full, act)
     assert any(e.field == "option" and "fully exercised" in e.message for e in errors), [e.message for e in errors]
+
+
+# ---------------------------------------------------------------- 3, 5. leaving a group by correcting the joining
+
+
+OTHER_JOINS = """
+- {id: oo, on: 2006-01-02, type: ownership, actor: holder:other, holder: other, company: atg, shares: 7000000}
+- {id: join, on: 2006-01-03, type: holder, actor: holder:other, holder: {id: other, name: Other, group: gssf-group,
+   address: {lines: ['9 Other Road', 'Boston, MA 02110']}}, consented_by: [holder:gssf]}
+"""
+
+
+def test_a_joiner_cannot_leave_by_correcting_its_joining_alone() -> None:
+    """§10: other's correction of its own joining took its 7,000,000 out of the group's H (17,000,000 -> 10,000,000)."""
+    assert make_book(OTHER_JOINS).state.owned_on("gssf", "atg", LATER) == 17_000_000
+    errors = refused(OTHER_JOINS, fix("join", "holder:other"))
+    assert any(e.clause == "§10" and e.field == "signed_by" and "holder:gssf" in e.message for e in errors)
+    state = make_book(OTHER_JOINS, fix("join", "holder:other", "[holder:gssf]")).state  # both sides of the group agreement
+    assert state.owned_on("gssf", "atg", LATER) == 10_000_000

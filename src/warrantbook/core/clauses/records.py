@@ -47,6 +47,10 @@ def bound_by(state: BookState, original: ev.Event) -> tuple[set[str], str]:
     if isinstance(original, ev.ReplacementIssued):
         new = state.options.get(original.new_option)
         return giver | {f"holder:{new.holder}" if new else holder}, "§8"
+    if isinstance(original, ev.HolderRegistered) and original.consented_by:
+        # the joining was the group's agreement too (Rule 13d-5): erasing it takes the holder's holdings out of the
+        # group's H, so the members that consented sign as well, never the joiner alone (§10)
+        return giver | set(original.consented_by), "§10"
     if isinstance(original, ev.Amended):
         return giver | set(original.signed_by), "§14"
     if isinstance(original, ev.FmvAgreed):
