@@ -410,3 +410,36 @@ def test_a_joiner_cannot_leave_by_correcting_its_joining_alone() -> None:
     assert any(e.clause == "§10" and e.field == "signed_by" and "holder:gssf" in e.message for e in errors)
     state = make_book(OTHER_JOINS, fix("join", "holder:other", "[holder:gssf]")).state  # both sides of the group agreement
     assert state.owned_on("gssf", "atg", LATER) == 10_000_000
+
+
+# ---------------------------------------------------------------- 6. §10 notices at their edges; withdrawing what an exercise relied on
+
+
+def exercise_60m(day: str) -> str:
+    return f"""
+- {{id: n, on: {day}, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 60000000, method: cash}}
+- {{id: s, on: {day}, type: surrender, actor: company:atg, option_no: ATG-1, notice: n}}
+- {{id: p, on: {day}, type: payment, actor: company:atg, option_no: ATG-1, notice: n, cash: '600'}}
+"""
+
+
+WAIVED = "- {id: w, on: 2006-01-01, type: waiver-notice, actor: holder:gssf, option_no: ATG-1}"
+DEFAULTED = "- {id: d, on: 2006-01-02, type: default-notice, actor: holder:gssf, option_no: ATG-1}"
+
+
+def test_the_waiver_takes_effect_75_days_after_the_notice_not_a_day_sooner() -> None:
+    """§10 "upon 75 days prior notice": a notice of 1 January voids the cap from 17 March (allowance 49,880,000)."""
+    errors = refused(WAIVED, exercise_60m("2006-03-16"))
+    assert any(e.clause == "§10" and e.field == "shares" for e in errors)
+    make_book(WAIVED, exercise_60m("2006-03-17"))
+
+
+def test_a_cure_on_the_day_brings_the_cap_back_for_that_days_exercise() -> None:
+    errors = refused(DEFAULTED, "- {id: c, on: 2006-01-04, type: default-cure, actor: holder:gssf, option_no: ATG-1}", exercise_60m("2006-01-04"))
+    assert any(e.clause == "§10" and e.field == "shares" for e in errors)
+
+
+def test_the_holder_cannot_withdraw_a_default_notice_an_effected_exercise_relied_on() -> None:
+    make_book(DEFAULTED, exercise_60m("2006-01-04"))
+    errors = refused(DEFAULTED, exercise_60m("2006-01-04"), fix("d", "holder:gssf"))
+    assert any(e.clause == "§10" for e in errors)
