@@ -443,3 +443,38 @@ def test_the_holder_cannot_withdraw_a_default_notice_an_effected_exercise_relied
     make_book(DEFAULTED, exercise_60m("2006-01-04"))
     errors = refused(DEFAULTED, exercise_60m("2006-01-04"), fix("d", "holder:gssf"))
     assert any(e.clause == "§10" for e in errors)
+
+
+# ---------------------------------------------------------------- 1. §1.2(c): who agrees a value, who makes an award
+
+
+NOT_TRADED = "- {id: l2, on: 2006-01-02, type: listing, actor: company:atg, company: atg, venue: not-traded}"
+
+
+@pytest.mark.parametrize(("value", "field"), [
+    ("actor: holder:gssf, company: atg, value: '5', agreed_by: [holder:gssf]", "agreed_by"),
+    ("actor: company:atg, company: atg, value: '5', agreed_by: [company:atg]", "agreed_by"),
+    ("actor: company:atg, company: atg, value: '5', agreed_by: [company:atg, holder:other]", "agreed_by"),  # holds no option of atg
+])
+def test_an_agreed_value_needs_the_holder_and_the_company(value: str, field: str) -> None:
+    errors = refused(NOT_TRADED, f"- {{id: f, on: 2006-01-03, type: fmv-agreement, {value}}}")
+    assert any(e.clause == "§1.2(c)" and e.field == field for e in errors)
+
+
+@pytest.mark.parametrize("actor", ["'arbitrator:'", "'arbitrator: '"])
+def test_an_award_is_presented_under_a_name(actor: str) -> None:
+    """§1.2(c): a bare 'arbitrator:' set FMV. (An AAA actor presenting J. Doe's award is kept: test_fmv_calendars.)"""
+    errors = refused(NOT_TRADED, f"- {{id: f, on: 2006-01-03, type: fmv-award, actor: {actor}, company: atg, value: '5', arbitrator: Jane, case: 'AAA 1'}}")
+    assert any(e.clause == "§1.2(c)" and e.field == "actor" for e in errors), [e.message for e in errors]
+    make_book(NOT_TRADED, "- {id: f, on: 2006-01-03, type: fmv-award, actor: 'arbitrator:Jane', company: atg, value: '5', arbitrator: Jane, case: 'AAA 1'}")
+
+
+def test_a_companys_figure_does_not_fill_an_uncertified_members_gap() -> None:
+    """§10 (reading 55, 56): the affiliate holds ATG-9 and has certified nothing; the company's 0 is no certificate."""
+    errors = refused("""
+- {id: issue-2, on: 2005-09-07, type: issue, actor: company:atg, option_no: ATG-9, holder: affiliate,
+   terms: {company: atg, issue_date: 2005-09-07, tranches: [{shares: 50000000, exercise_price: "0.00001"}]}}
+- {id: ca, on: 2006-01-02, type: ownership, actor: company:atg, holder: affiliate, company: atg, shares: 0}
+- {id: n, on: 2006-01-04, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 1000, method: cash}
+""")
+    assert any(e.clause == "§10" and e.field == "owned" and "affiliate" in e.message for e in errors)

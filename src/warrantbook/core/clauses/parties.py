@@ -97,7 +97,9 @@ def _acts_as(state: BookState, e: ev.Event, party: ev.Party, subject: Subject, a
             return "no trustee has been designated for this option (§3.2)"
         return None if who == trustee else f"the trustee is {trustee!r}, not {who!r} (§1.4)"
     if party is ev.Party.ARBITRATOR:
-        return None  # an arbitrator's award binds both parties by their agreement to arbitrate; fmv.py checks it names the arbitration
+        # an arbitrator's award binds both parties by their agreement to arbitrate; fmv.py checks it names the arbitration.
+        # It is presented under a name (the arbitrator's or the administering AAA's), never as a bare "arbitrator:" (§1.2(c))
+        return None if who.strip() else "an award is presented under a name (arbitrator:NAME) (§1.2(c))"
     return f"no rule for {party.value}"  # pragma: no cover - every Party is handled above
 
 
