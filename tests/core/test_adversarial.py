@@ -197,7 +197,8 @@ def test_a_member_cannot_leave_its_group_on_its_own_word(leave: str) -> None:
 
 
 def test_the_keeper_records_the_end_of_a_group_from_the_filing() -> None:
-    leave = "- {id: h2, on: 2006-01-03, type: holder, actor: system, holder: {id: gssf, name: GSSF, address: {lines: ['1 Fund Street', 'New York, NY 10022']}}}"
+    leave = ("- {id: h2, on: 2006-01-03, type: holder, actor: system, holder: {id: gssf, name: 'GSSF Master Fund, L.P.', "
+             "address: {lines: ['1 Fund Street', 'New York, NY 10022']}}}")
     state = make_book(AFFILIATE, leave).state
     assert state.owned_on("gssf", "atg", LATER) == 10_000_000
 
@@ -478,3 +479,19 @@ def test_a_companys_figure_does_not_fill_an_uncertified_members_gap() -> None:
 - {id: n, on: 2006-01-04, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 1000, method: cash}
 """)
     assert any(e.clause == "§10" and e.field == "owned" and "affiliate" in e.message for e in errors)
+
+
+@pytest.mark.parametrize(("holder", "field"), [
+    # the keeper re-registered gssf with a Miami address and §13 notices went there; accepted before
+    ("{id: gssf, name: 'GSSF Master Fund, L.P.', group: gssf-group, address: {lines: ['666 Elsewhere', 'Miami, FL 33101']}}", "holder.address"),
+    ("{id: gssf, name: Someone Else, group: gssf-group}", "holder.name"),
+])
+def test_the_keeper_does_not_change_a_holders_address_or_name(holder: str, field: str) -> None:
+    errors = refused(f"- {{id: h2, on: 2006-01-03, type: holder, actor: system, holder: {holder}}}")
+    assert any(e.field == field for e in errors), [e.message for e in errors]
+
+
+@pytest.mark.parametrize("actor", ["holder:other", "company:atg", "system"])
+def test_nobody_furnishes_another_holders_address(actor: str) -> None:
+    errors = refused(f"- {{id: ad, on: 2006-01-03, type: address, actor: {actor}, holder: gssf, address: {{lines: ['x', 'Boston, MA 02110']}}}}")
+    assert any(e.clause == "§13" and e.field == "actor" for e in errors)

@@ -71,6 +71,14 @@ def _check_holder(state: BookState, e: ev.HolderRegistered) -> None:
     existing = state.holders.get(h.id)
     if existing is not None and e.role == "company":
         raise Refusal("§13", f"holder {h.id!r} is already registered; its address and group are its own to change", field="actor")
+    if existing is not None and e.role != "holder":
+        # the keeper may record a group from a filing, never the holder's notice address (§13: "furnished ... by such
+        # Holder") nor its registered name (§12): notices would go where the holder never said
+        last = state.last_address(h.id)
+        if h.address is not None and (last is None or last[1] != h.address):
+            raise Refusal("§13", f"holder {h.id!r}'s address is furnished by the holder itself (an 'address' event)", field="holder.address")
+        if h.name != existing.name:
+            raise Refusal("§12", f"holder {h.id!r} is registered as {existing.name!r}; the keeper does not rename it", field="holder.name")
     group = h.cap_group
     others = [m for m, x in state.holders.items() if x.cap_group == group and m != h.id]
     if group != h.id and group in state.holders and group not in others:
