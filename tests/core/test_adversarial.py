@@ -495,3 +495,26 @@ def test_the_keeper_does_not_change_a_holders_address_or_name(holder: str, field
 def test_nobody_furnishes_another_holders_address(actor: str) -> None:
     errors = refused(f"- {{id: ad, on: 2006-01-03, type: address, actor: {actor}, holder: gssf, address: {{lines: ['x', 'Boston, MA 02110']}}}}")
     assert any(e.clause == "§13" and e.field == "actor" for e in errors)
+
+
+# ---------------------------------------------------------------- 6. numbers at the edges of an exercise notice
+
+
+QUOTED = "- {id: q, on: 2006-01-03, type: quote, actor: system, company: atg, venue: otcbb, bid: '0.01', ask: '0.03', source: x}"
+
+
+@pytest.mark.parametrize(("extra", "field"), [
+    (", shares: 0, method: cash", "shares"),
+    (", shares: -5, method: cash", "shares"),
+    (", shares: 1.5, method: cash", "shares"),
+    (", shares: 10, method: cash, tranche: -1", "tranche"),  # not Python's last tranche
+    (", shares: 10, method: cash, tranche: 2", "tranche"),
+    (", shares: 100, method: combination, cash: '0.5', cancel_shares: -10", "cancel_shares"),
+    (", shares: 100, method: combination, cancel_shares: 100", "shares"),  # 100 bought + 100 cancelled > 150 remaining
+    (", shares: 100, method: stock, stock_shares: -1", "stock_shares"),  # accepted before (ignored for the method, but stated)
+    (", shares: 100, method: cash, stated_fmv: '-1'", "stated_fmv"),  # accepted before
+])
+def test_a_notices_numbers_are_bounded(extra: str, field: str) -> None:
+    errors = refused(QUOTED, f"- {{id: n, on: 2006-01-04, type: exercise-notice, actor: holder:gssf, option_no: ATG-1{extra}}}",
+                     preamble=TWO_TRANCHES)
+    assert any(e.field == field for e in errors), [e.message for e in errors]

@@ -168,6 +168,11 @@ def _check_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
     if after_expiration(option, e.on, e.at, "notice"):
         raise Refusal("§1.1", f"option {option.option_no} expired at {option.terms.expiration.describe()}; the notice came at {e.at}",
                       field="at")
+    for name in ("cash", "cancel_shares", "stock_shares"):  # whatever the method, nothing the form states is below zero
+        if (value := getattr(e, name)) is not None and value < 0:
+            raise BadInput(f"{name}: zero or more", field=name, clause="Exhibit A")
+    if e.stated_fmv is not None and e.stated_fmv <= 0:
+        raise BadInput("stated_fmv: a Fair Market Value more than zero", field="stated_fmv", clause="Exhibit A, §1.2")
     if e.method is PaymentMethod.COMBINATION and e.cash is None and e.cancel_shares is None and e.stock_shares is None:
         raise BadInput("a combination names its parts: cash, cancel_shares and/or stock_shares (§2.2(a)(iv))", field="method", clause="§2.2(a)")
     if e.shares is None and e.method is not PaymentMethod.CASHLESS:
