@@ -518,3 +518,12 @@ def test_a_notices_numbers_are_bounded(extra: str, field: str) -> None:
     errors = refused(QUOTED, f"- {{id: n, on: 2006-01-04, type: exercise-notice, actor: holder:gssf, option_no: ATG-1{extra}}}",
                      preamble=TWO_TRANCHES)
     assert any(e.field == field for e in errors), [e.message for e in errors]
+
+
+def test_a_trustee_takes_no_payment_before_section_3_2_applies() -> None:
+    """§1.4, §3.2: the holder named its own bank "trustee" with no dissolution in sight, paid the bank, and the bank's
+    receipt completed the exercise: the company never received the price. Accepted before."""
+    errors = refused(TRUSTEE, "- {id: n, on: 2006-01-05, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 1000, method: cash}",
+                     "- {id: s, on: 2006-01-05, type: surrender, actor: company:atg, option_no: ATG-1, notice: n}",
+                     "- {id: p, on: 2006-01-05, type: payment, actor: 'trustee:GSSF Bank', option_no: ATG-1, notice: n, cash: '0.01'}")
+    assert any(e.clause == "§1.4" and e.field == "actor" and "§3.2" in e.message for e in errors), [e.message for e in errors]
