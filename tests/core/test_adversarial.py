@@ -527,3 +527,30 @@ def test_a_trustee_takes_no_payment_before_section_3_2_applies() -> None:
                      "- {id: s, on: 2006-01-05, type: surrender, actor: company:atg, option_no: ATG-1, notice: n}",
                      "- {id: p, on: 2006-01-05, type: payment, actor: 'trustee:GSSF Bank', option_no: ATG-1, notice: n, cash: '0.01'}")
     assert any(e.clause == "§1.4" and e.field == "actor" and "§3.2" in e.message for e in errors), [e.message for e in errors]
+
+
+# ---------------------------------------------------------------- 5. correcting a fact that priced an exercise already effected
+
+
+CASHLESS_DELIVERED = """
+- {id: n, on: 2006-01-04, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 1000000, method: cashless}
+- {id: s, on: 2006-01-04, type: surrender, actor: company:atg, option_no: ATG-1, notice: n}
+- {id: d, on: 2006-01-05, type: delivery, actor: company:atg, option_no: ATG-1, notice: n, book_entry: true}
+"""
+REQUOTED = "- {id: q2, on: 2006-01-03, type: quote, actor: system, company: atg, venue: otcbb, bid: '0.00001', ask: '0.00003', source: x}"
+
+
+def test_the_keeper_cannot_reprice_a_delivered_exercise_by_correcting_its_quote() -> None:
+    """§2.1, §1.2(b): 999,500 shares were issued and delivered at FMV $0.02; the keeper's lone correction of the quote
+    (and a new one) made the book say 500,000. Accepted before."""
+    base = make_book(QUOTED, CASHLESS_DELIVERED)
+    assert [e.whole_shares for e in base.events if isinstance(e, ev.ExerciseEffected)] == [999_500]
+    errors = refused(QUOTED, CASHLESS_DELIVERED, fix("q", "system").replace("2006-01-05", "2006-02-01"), REQUOTED)
+    assert any(e.clause == "§2.1, §1.2" and e.field == "signed_by" and "holder:gssf" in e.message and "company:atg" in e.message
+               for e in errors), [e.message for e in errors]
+    both = make_book(QUOTED, CASHLESS_DELIVERED, fix("q", "system", "[holder:gssf, company:atg]").replace("2006-01-05", "2006-02-01"), REQUOTED)
+    assert [e.whole_shares for e in both.events if isinstance(e, ev.ExerciseEffected)] == [500_000]  # both admit the error
+
+
+def test_a_quote_no_exercise_relied_on_is_corrected_by_the_keeper() -> None:
+    make_book(QUOTED, fix("q", "system"))
