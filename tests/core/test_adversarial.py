@@ -554,3 +554,20 @@ def test_the_keeper_cannot_reprice_a_delivered_exercise_by_correcting_its_quote(
 
 def test_a_quote_no_exercise_relied_on_is_corrected_by_the_keeper() -> None:
     make_book(QUOTED, fix("q", "system"))
+
+
+def test_the_company_cannot_undo_a_split_that_adjusted_a_delivered_exercise_alone() -> None:
+    """§2.1, §4: a 2:1 split between notice and completion made 1,000,000 option shares deliver 2,000,000; the company's
+    lone correction of the split made the book say 1,000,000 were issued. Accepted before."""
+    notice = "- {id: n, on: 2006-01-04, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 1000000, method: cash}"
+    split = ("- {id: se, on: 2006-01-05, type: stock-event, actor: company:atg, issuer: atg, event: subdivision, "
+             "outstanding_before: 1200000000, outstanding_after: 2400000000}")
+    complete = """
+- {id: s, on: 2006-01-06, type: surrender, actor: company:atg, option_no: ATG-1, notice: n}
+- {id: p, on: 2006-01-06, type: payment, actor: company:atg, option_no: ATG-1, notice: n, cash: '10'}
+- {id: d, on: 2006-01-07, type: delivery, actor: company:atg, option_no: ATG-1, notice: n, book_entry: true}
+"""
+    assert [e.whole_shares for e in make_book(notice, split, complete).events if isinstance(e, ev.ExerciseEffected)] == [2_000_000]
+    errors = refused(notice, split, complete, fix("se", "company:atg").replace("2006-01-05", "2006-02-01"))
+    assert any(e.clause == "§2.1, §4" and e.field == "signed_by" and "holder:gssf" in e.message for e in errors)
+    make_book(split, fix("se", "company:atg").replace("2006-01-05", "2006-02-01"))  # no exercise relied on it: the company's own record

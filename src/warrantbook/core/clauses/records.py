@@ -51,16 +51,19 @@ def bound_by(state: BookState, original: ev.Event) -> tuple[set[str], str]:
         # the joining was the group's agreement too (Rule 13d-5): erasing it takes the holder's holdings out of the
         # group's H, so the members that consented sign as well, never the joiner alone (§10)
         return giver | set(original.consented_by), "§10"
-    if isinstance(original, (ev.Quote, ev.Listed, ev.FmvAgreed, ev.FmvAwarded, ev.LiquidationAmount)):
-        # a §1.2 fact that priced an exercise already effected: correcting it would change the shares and cash of an
-        # exercise that binds both sides (§2.1), perhaps delivered, so the holder and company of each such exercise sign
-        priced = [x for x in state.by_id.values() if isinstance(x, ev.ExerciseEffected) and x.company == original.company
-                  and x.on >= original.on and x.fair_market_value is not None]
+    if isinstance(original, (ev.Quote, ev.Listed, ev.FmvAgreed, ev.FmvAwarded, ev.LiquidationAmount, ev.StockEvent)):
+        # a §1.2 fact that priced an exercise already effected, or a §4 event that adjusted it: correcting it would change
+        # the shares and cash of an exercise that binds both sides (§2.1), perhaps delivered, so the holder and company of
+        # each such exercise sign
+        issuer = original.issuer if isinstance(original, ev.StockEvent) else original.company
+        priced = [x for x in state.by_id.values() if isinstance(x, ev.ExerciseEffected) and x.company == issuer and x.on >= original.on
+                  and (x.fair_market_value is not None or isinstance(original, ev.StockEvent))]
         if priced:
             extra: set[str] = set()
             if isinstance(original, ev.FmvAgreed):
                 extra = set(original.agreed_by)
-            return giver | extra | {f"holder:{x.holder}" for x in priced} | {f"company:{x.company}" for x in priced}, "§2.1, §1.2"
+            clause = "§2.1, §4" if isinstance(original, ev.StockEvent) else "§2.1, §1.2"
+            return giver | extra | {f"holder:{x.holder}" for x in priced} | {f"company:{x.company}" for x in priced}, clause
     if isinstance(original, ev.Amended):
         return giver | set(original.signed_by), "§14"
     if isinstance(original, ev.FmvAgreed):
