@@ -4,6 +4,7 @@ if the hole is (re)opened. Attempts that held are kept pinned beside the ones th
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 
 import pytest
 
@@ -571,3 +572,28 @@ def test_the_company_cannot_undo_a_split_that_adjusted_a_delivered_exercise_alon
     errors = refused(notice, split, complete, fix("se", "company:atg").replace("2006-01-05", "2006-02-01"))
     assert any(e.clause == "§2.1, §4" and e.field == "signed_by" and "holder:gssf" in e.message for e in errors)
     make_book(split, fix("se", "company:atg").replace("2006-01-05", "2006-02-01"))  # no exercise relied on it: the company's own record
+
+
+# ---------------------------------------------------------------- 6. §2.2(b) at its edge
+
+
+CASHLESS_1000 = """
+- {id: n, on: 2006-01-04, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 1000, method: cashless}
+- {id: s, on: 2006-01-04, type: surrender, actor: company:atg, option_no: ATG-1, notice: n}
+"""
+
+
+def quote(bid: str, ask: str) -> str:
+    return f"- {{id: q, on: 2006-01-03, type: quote, actor: system, company: atg, venue: otcbb, bid: '{bid}', ask: '{ask}', source: x}}"
+
+
+@pytest.mark.parametrize(("bid", "ask"), [("0.00001", "0.00001"), ("0.000005", "0.000005")])
+def test_cashless_needs_fmv_above_the_price(bid: str, ask: str) -> None:
+    errors = refused(quote(bid, ask), CASHLESS_1000)
+    assert any(e.clause == "§2.2(b)" for e in errors)
+
+
+def test_cashless_just_above_the_price_gives_whole_shares_and_the_fraction_in_cash() -> None:
+    # A = $0.0000105, B = $0.00001, Y = 1,000: X = 1,000 x 0.0000005 / 0.0000105 = 47 13/21
+    effected = [e for e in make_book(quote("0.00001", "0.000011"), CASHLESS_1000).events if isinstance(e, ev.ExerciseEffected)]
+    assert [(e.whole_shares, e.fraction, e.cash_in_lieu_paid) for e in effected] == [(47, Fraction(13, 21), 0)]
