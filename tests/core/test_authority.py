@@ -19,6 +19,8 @@ from warrantbook.core.errors import BookErrors, Refusal
 
 AGENT = "- {id: ag, on: 2006-01-02, type: agent, actor: company:atg, company: atg, name: Transfer Co, office: {lines: [1 Agent Way]}, functions: [exercise]}"
 NOTICE = "- {id: n, on: 2006-01-03, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 1000, method: cash}"
+ASSETS = ("- {id: r, on: 2006-01-02, type: reorganization, actor: company:atg, company: atg, transaction: asset-transfer, "
+          "successor: Acquirer Corp, basket: [{item: cash, quantity: '0.01'}]}")  # §3.1(c): what §3.2, and so §1.4, follows
 TRUSTEE = ("- {id: t, on: 2006-01-02, type: trustee, actor: holder:gssf, option_no: ATG-1, name: NY Trust, "
            "principal_office: {lines: [1 Wall St, 'New York, NY 10005']}, bank_or_trust_company: true}")
 
@@ -93,10 +95,11 @@ def test_a_kind_with_checks_but_no_authority_is_refused(monkeypatch: pytest.Monk
          "endorsement_signed: true, original_surrendered: true, opinion_received: true, transfer_taxes_paid: true}",
          "- {id: reg, on: 2006-01-04, type: transfer-registration, actor: agent:Transfer Co, option_no: ATG-1, request: tr, new_options: [A, B]}",
          "- {id: reg, on: 2006-01-04, type: transfer-registration, actor: company:atg, option_no: ATG-1, request: tr, new_options: [A, B]}", "§11"),
-        # §1.4: a trustee receives payments only once designated, and only under its own name
-        (NOTICE, "- {id: p, on: 2006-01-03, type: payment, actor: trustee:NY Trust, option_no: ATG-1, notice: n, cash: '0.01'}",
+        # §1.4: a trustee receives payments only once designated, and only under its own name (and only once §3.2 applies,
+        # after a transfer of the company's assets: test_adversarial.test_a_trustee_takes_no_payment_before_section_3_2_applies)
+        (ASSETS + "\n" + NOTICE, "- {id: p, on: 2006-01-03, type: payment, actor: trustee:NY Trust, option_no: ATG-1, notice: n, cash: '0.01'}",
          TRUSTEE + "\n- {id: p, on: 2006-01-03, type: payment, actor: trustee:NY Trust, option_no: ATG-1, notice: n, cash: '0.01'}", "§1.4"),
-        (TRUSTEE + "\n" + NOTICE, "- {id: p, on: 2006-01-03, type: payment, actor: trustee:Other Trust, option_no: ATG-1, notice: n, cash: '0.01'}",
+        (ASSETS + "\n" + TRUSTEE + "\n" + NOTICE, "- {id: p, on: 2006-01-03, type: payment, actor: trustee:Other Trust, option_no: ATG-1, notice: n, cash: '0.01'}",
          "- {id: p, on: 2006-01-03, type: payment, actor: trustee:NY Trust, option_no: ATG-1, notice: n, cash: '0.01'}", "§1.4"),
         # §4: the holder cannot record a split
         ("", "- {id: se, on: 2006-01-03, type: stock-event, actor: holder:gssf, issuer: atg, event: subdivision, outstanding_before: 1200000000, outstanding_after: 2400000000}",

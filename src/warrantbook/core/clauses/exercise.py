@@ -107,6 +107,8 @@ def _price_held(state: BookState, e: ev.FmvAgreed | ev.FmvAwarded) -> list[ev.Ev
 
 
 def _pending(option: OptionState, notice_id: str) -> PendingExercise:
+    if option.status in (Status.SUPERSEDED, Status.REPLACED) and option.status_since is not None:
+        check_active(option, option.status_since)  # its shares are carried by the options that replaced it
     p = option.pending_notice(notice_id)
     if p is None:
         open_ids = ", ".join(x.notice.id for x in option.pending) or "none"
@@ -155,9 +157,22 @@ def lapsed(state: BookState, option: OptionState, p: PendingExercise, day: date)
 def _check_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
     option = option_of(state, e)
     check_active(option, e.on)
+    # a transfer or replacement under way supersedes this instrument when it is registered: a notice given meanwhile
+    # would be completed on the old option while the new ones carry every share (the mirror of §7's and §8's own check)
+    if option.pending_transfer is not None:
+        raise Refusal("§7, §12", f"transfer {option.pending_transfer.id} of option {option.option_no} is pending: exercise the option "
+                      "that replaces it once registered", field="option")
+    if option.pending_replacement is not None:
+        raise Refusal("§8", f"replacement {option.pending_replacement.id} of option {option.option_no} is pending: exercise the new "
+                      "option once issued", field="option")
     if after_expiration(option, e.on, e.at, "notice"):
         raise Refusal("§1.1", f"option {option.option_no} expired at {option.terms.expiration.describe()}; the notice came at {e.at}",
                       field="at")
+    for name in ("cash", "cancel_shares", "stock_shares"):  # whatever the method, nothing the form states is below zero
+        if (value := getattr(e, name)) is not None and value < 0:
+            raise BadInput(f"{name}: zero or more", field=name, clause="Exhibit A")
+    if e.stated_fmv is not None and e.stated_fmv <= 0:
+        raise BadInput("stated_fmv: a Fair Market Value more than zero", field="stated_fmv", clause="Exhibit A, §1.2")
     if e.method is PaymentMethod.COMBINATION and e.cash is None and e.cancel_shares is None and e.stock_shares is None:
         raise BadInput("a combination names its parts: cash, cancel_shares and/or stock_shares (§2.2(a)(iv))", field="method", clause="§2.2(a)")
     if e.shares is None and e.method is not PaymentMethod.CASHLESS:

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from warrantbook.core import events as ev
 from warrantbook.core.engine import check_active, option_of
 from warrantbook.core.errors import BadInput, Refusal
-from warrantbook.core.rules.amendment import COMPANY, HOLDER, burdens
+from warrantbook.core.rules.amendment import COMPANY, HOLDER, Burden, burdens
 from warrantbook.core.state import (
     BookState,
     CompanyState,
@@ -70,6 +71,14 @@ def _check_holder(state: BookState, e: ev.HolderRegistered) -> None:
     existing = state.holders.get(h.id)
     if existing is not None and e.role == "company":
         raise Refusal("§13", f"holder {h.id!r} is already registered; its address and group are its own to change", field="actor")
+    if existing is not None and e.role != "holder":
+        # the keeper may record a group from a filing, never the holder's notice address (§13: "furnished ... by such
+        # Holder") nor its registered name (§12): notices would go where the holder never said
+        last = state.last_address(h.id)
+        if h.address is not None and (last is None or last[1] != h.address):
+            raise Refusal("§13", f"holder {h.id!r}'s address is furnished by the holder itself (an 'address' event)", field="holder.address")
+        if h.name != existing.name:
+            raise Refusal("§12", f"holder {h.id!r} is registered as {existing.name!r}; the keeper does not rename it", field="holder.name")
     group = h.cap_group
     others = [m for m, x in state.holders.items() if x.cap_group == group and m != h.id]
     if group != h.id and group in state.holders and group not in others:
@@ -80,6 +89,17 @@ def _check_holder(state: BookState, e: ev.HolderRegistered) -> None:
         if not members & set(e.consented_by):
             raise Refusal("§10", f"joining group {group!r} (members: {', '.join(sorted(others))}) puts their holdings together under "
                           "Rule 13d-5; it needs the consent of one of them (consented_by)", field="holder.group")
+
+
+    if existing is not None and existing.cap_group != group and e.role != "system":
+        # leaving: the members left behind and the leaver each count less H from then on (§10), on the holder's word alone
+        left = [m for m, x in state.holders.items() if x.cap_group == existing.cap_group and m != h.id]
+        if existing.cap_group != h.id and existing.cap_group in state.holders and existing.cap_group not in left:
+            left.append(existing.cap_group)
+        if left:
+            raise Refusal("§10", f"leaving group {existing.cap_group!r} (members: {', '.join(sorted(left))}) takes their holdings out of "
+                          "each other's H under Rule 13d-5; a group ends as a fact of record (the keeper's entry from the Schedule 13D "
+                          "amendment), not on one member's word", field="holder.group")
 
 
 def _on_holder(state: BookState, e: ev.HolderRegistered) -> None:
@@ -98,6 +118,14 @@ def _check_amended(state: BookState, e: ev.Amended) -> None:
         raise BadInput("terms.company: an amendment does not change the issuer (§3 does)", field="terms.company", clause="§14")
     parties = {HOLDER: f"holder:{option.holder}", COMPANY: f"company:{option.company}"}
     burdened = burdens(option.terms, e.terms)
+    if e.restores_exercised:
+        # the new numbers replace what remains (after exercises and §4 adjustments), not the numbers as first written:
+        # who the change burdens is read against what remains too, or 120,000,000 "fewer" than 140,250,000 could hand a
+        # holder with 100,250,000 left more shares on its own signature
+        now = replace(option.terms, tranches=option.tranches)
+        after = replace(option.terms, tranches=_amended_tranches(option, e))
+        seen = {b.party for b in burdened}
+        burdened += [Burden(b.party, f"{b.reason} against what remains") for b in burdens(now, after) if b.party not in seen]
     if not burdened:
         raise BadInput("terms: the amendment changes nothing", field="terms", clause="§14")
     required = {parties[b.party] for b in burdened} | set(e.binds)

@@ -95,9 +95,17 @@ def _acts_as(state: BookState, e: ev.Event, party: ev.Party, subject: Subject, a
         trustee = subject.option.trustee if subject.option is not None else ""
         if not trustee:
             return "no trustee has been designated for this option (§3.2)"
+        cs = state.companies.get(subject.company)
+        if subject.option is not None and subject.option.dissolution is None and (cs is None or cs.asset_transfer is None):
+            # §1.4 gives agent's powers to a trustee appointed "pursuant to Subsection 3.2", which applies on a dissolution
+            # following the transfer of the company's assets: before any such transfer the holder's bank takes no payment
+            # for the company's account (the holder would be paying itself)
+            return f"{trustee!r} has an agent's powers only once §3.2 applies (a transfer of the company's assets under §3.1(c)) (§1.4)"
         return None if who == trustee else f"the trustee is {trustee!r}, not {who!r} (§1.4)"
     if party is ev.Party.ARBITRATOR:
-        return None  # an arbitrator's award binds both parties by their agreement to arbitrate; fmv.py checks it names the arbitration
+        # an arbitrator's award binds both parties by their agreement to arbitrate; fmv.py checks it names the arbitration.
+        # It is presented under a name (the arbitrator's or the administering AAA's), never as a bare "arbitrator:" (§1.2(c))
+        return None if who.strip() else "an award is presented under a name (arbitrator:NAME) (§1.2(c))"
     return f"no rule for {party.value}"  # pragma: no cover - every Party is handled above
 
 

@@ -30,6 +30,40 @@ def bound_by(state: BookState, original: ev.Event) -> tuple[set[str], str]:
         return {holder, company}, "§2.1"
     if isinstance(original, (ev.OptionSurrendered, ev.PaymentReceived)):
         return giver | {holder}, "§2.1"  # a receipt records the holder's own performance, which it must not lose alone
+    if isinstance(original, ev.OptionIssued):
+        # erasing the option takes the holder's whole right: a termination, which §14 enforces only against a signer
+        return giver | {f"holder:{original.holder}"}, "§14"
+    if isinstance(original, ev.TransferRegistered):
+        # the new options of like tenor are the transferees' (and the transferor's balance): erasing the registration
+        # takes them away, so every holder of one signs (§7, §12)
+        # (read from the request: on replay a corrected registration never took effect, so its options are not in state)
+        request = state.by_id.get(original.request)
+        owners = {f"holder:{p.holder}" for p in request.pieces} if isinstance(request, ev.TransferRequested) else set()
+        return giver | {holder} | owners, "§7, §12"
+    if isinstance(original, ev.TransferRequested) and any(
+            isinstance(x, ev.TransferRegistered) and x.request == original.id for x in state.by_id.values()):
+        # once registered, withdrawing the endorsement would take the transferees' options with it (§7, §12)
+        return giver | {f"holder:{p.holder}" for p in original.pieces}, "§7, §12"
+    if isinstance(original, ev.ReplacementIssued):
+        new = state.options.get(original.new_option)
+        return giver | {f"holder:{new.holder}" if new else holder}, "§8"
+    if isinstance(original, ev.HolderRegistered) and original.consented_by:
+        # the joining was the group's agreement too (Rule 13d-5): erasing it takes the holder's holdings out of the
+        # group's H, so the members that consented sign as well, never the joiner alone (§10)
+        return giver | set(original.consented_by), "§10"
+    if isinstance(original, (ev.Quote, ev.Listed, ev.FmvAgreed, ev.FmvAwarded, ev.LiquidationAmount, ev.StockEvent)):
+        # a §1.2 fact that priced an exercise already effected, or a §4 event that adjusted it: correcting it would change
+        # the shares and cash of an exercise that binds both sides (§2.1), perhaps delivered, so the holder and company of
+        # each such exercise sign
+        issuer = original.issuer if isinstance(original, ev.StockEvent) else original.company
+        priced = [x for x in state.by_id.values() if isinstance(x, ev.ExerciseEffected) and x.company == issuer and x.on >= original.on
+                  and (x.fair_market_value is not None or isinstance(original, ev.StockEvent))]
+        if priced:
+            extra: set[str] = set()
+            if isinstance(original, ev.FmvAgreed):
+                extra = set(original.agreed_by)
+            clause = "§2.1, §4" if isinstance(original, ev.StockEvent) else "§2.1, §1.2"
+            return giver | extra | {f"holder:{x.holder}" for x in priced} | {f"company:{x.company}" for x in priced}, clause
     if isinstance(original, ev.Amended):
         return giver | set(original.signed_by), "§14"
     if isinstance(original, ev.FmvAgreed):

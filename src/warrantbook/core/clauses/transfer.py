@@ -27,7 +27,10 @@ def _child(parent: OptionState, number: str, holder: str, tranches: tuple[Tranch
     return replace(parent, option_no=number, holder=holder, terms=terms, terms_history=((on, terms),), tranches=tranches, exists_from=on,
                    status=Status.ACTIVE, status_since=on, parent=parent.option_no, origin=origin, children=(),
                    original_at="holder", pending=(), deliveries_due=(), pending_transfer=None, pending_replacement=None,
-                   certificates_due=(), acknowledgments_due=(), claims=())
+                   certificates_due=(), acknowledgments_due=(), claims=(),
+                   # §3.2: the trustee is the one "specified by the Holder ... as trustee for the Holder"; a transferee's
+                   # piece does not carry the transferor's bank (it would receive the transferee's payments and delivery)
+                   trustee=parent.trustee if holder == parent.holder else "")
 
 
 def _scale(tranches: tuple[Tranche, ...], share: Fraction, whole: Fraction) -> tuple[Tranche, ...]:

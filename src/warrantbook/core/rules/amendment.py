@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date
+from fractions import Fraction
 
-from warrantbook.core.terms import Cap, Terms
+from warrantbook.core.terms import Cap, Terms, Tranche
 
 HOLDER, COMPANY = "holder", "company"
 
@@ -58,6 +59,23 @@ def _later(a: date | None, b: date | None) -> bool:
     return b is None or (a is not None and b > a)
 
 
+def _schedule_burdens(old: Terms, new: Terms, already: set[str]) -> list[Burden]:
+    """Shares moved between prices with the total and the price list unchanged (150 at $0.01 and 50 at $0.02 become
+    50 and 150): the totals and the sorted prices cannot see it. The holder is burdened when at some price it may buy
+    fewer shares at that price or less than before; the company when the holder may buy more."""
+    prices = sorted({t.exercise_price for t in old.tranches} | {t.exercise_price for t in new.tranches})
+
+    def at_most(tranches: tuple[Tranche, ...], price: Fraction) -> Fraction:
+        return sum((t.shares for t in tranches if t.exercise_price <= price), Fraction(0))
+
+    out: list[Burden] = []
+    if HOLDER not in already and any(at_most(new.tranches, p) < at_most(old.tranches, p) for p in prices):
+        out.append(Burden(HOLDER, "shares moved to a higher exercise price"))
+    if COMPANY not in already and any(at_most(new.tranches, p) > at_most(old.tranches, p) for p in prices):
+        out.append(Burden(COMPANY, "shares moved to a lower exercise price"))
+    return out
+
+
 def burdens(old: Terms, new: Terms) -> list[Burden]:
     """Every way `new` differs from `old`, with the party each difference burdens."""
     out: list[Burden] = []
@@ -74,6 +92,7 @@ def burdens(old: Terms, new: Terms) -> list[Burden]:
             out.append(Burden(COMPANY, "a lower exercise price"))
         else:
             out += [Burden(HOLDER, "prices changed both ways"), Burden(COMPANY, "prices changed both ways")]
+    out += _schedule_burdens(old, new, {b.party for b in out})
     if old.expiration.on != new.expiration.on:
         if _later(old.expiration.on, new.expiration.on):
             out.append(Burden(COMPANY, "a later or no expiration"))
