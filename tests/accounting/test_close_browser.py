@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import date
 from fractions import Fraction
@@ -16,8 +12,8 @@ from typing import Any
 import pytest
 
 from tests.web.conftest import ARGS, TODAY, copy_ledger, password
+from tests.web.serving import CHROMIUM, chromium, uvicorn_on
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
                                 reason="Debian's chromium is not installed (scripts/test.sh installs it)")
 
@@ -25,7 +21,6 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.g
 @pytest.fixture(scope="module")
 def server(web_template: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """uvicorn on a free loopback port over the web suite's ledger, with the company's Q3 valuation inputs recorded."""
-    from tests.web.test_browser import free_port
     from warrantbook.core import events as ev
     from warrantbook.store.ledger import DbSource
 
@@ -34,41 +29,14 @@ def server(web_template: tuple[Path, dict[str, str]], tmp_path_factory: pytest.T
     src.record(ev.ValuationInput(id="vi-q3", on=date(2006, 6, 30), actor="company:atg", company="atg", rate=Fraction("0.0435"),
                                  volatility_window=60, term_years=Fraction(5), source="Treasury 5-year CMT; 60-day volatility"))
     src.close()
-    port = free_port()
-    env = {**os.environ, "WARRANTBOOK_WEB_SOURCE": f"sqlite:///{path}", "WARRANTBOOK_WEB_TODAY": TODAY.isoformat()}
-    env.pop("WARRANTBOOK_WEB_USERS", None)
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "warrantbook.web.app:app_from_env", "--factory", "--host", "127.0.0.1",
-                             "--port", str(port), "--log-level", "warning"], env=env)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("uvicorn did not start") from None
-            time.sleep(0.1)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with uvicorn_on(path, TODAY) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium(ARGS) as b:
+        yield b
 
 
 def test_auditor_closes_the_quarter(browser: Any, server: str, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.web.test_browser import free_port
+from tests.web.serving import free_port
 from typer.testing import CliRunner
 
 from warrantbook.cli.main import app

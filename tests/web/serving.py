@@ -1,0 +1,64 @@
+"""A real server and a real browser for the browser tests: uvicorn on a free loopback port over a ledger file, and
+Debian's Chromium driven by Playwright (never `playwright install`). Shared by the web's and the close page's tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def uvicorn_on(ledger: Path, today: date) -> Iterator[str]:
+    """The app over the SQLite ledger at `ledger`, its clock pinned to `today`; yields its base URL."""
+    port = free_port()
+    env = {**os.environ, "WARRANTBOOK_WEB_SOURCE": f"sqlite:///{ledger}", "WARRANTBOOK_WEB_TODAY": today.isoformat()}
+    env.pop("WARRANTBOOK_WEB_USERS", None)
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "warrantbook.web.app:app_from_env", "--factory", "--host", "127.0.0.1",
+                             "--port", str(port), "--log-level", "warning"], env=env)
+    deadline = time.monotonic() + 30  # a start-up guard, not a timing assertion
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("uvicorn did not start") from None
+            time.sleep(0.1)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def chromium(args: list[str]) -> Iterator[Any]:
+    """Debian's Chromium, headless, through Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
