@@ -31,7 +31,7 @@ def uvicorn_on(ledger: Path, today: date) -> Iterator[str]:
     env.pop("WARRANTBOOK_WEB_USERS", None)
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "warrantbook.web.app:app_from_env", "--factory", "--host", "127.0.0.1",
                              "--port", str(port), "--log-level", "warning"], env=env)
-    deadline = time.monotonic() + 30  # a start-up guard, not a timing assertion
+    deadline = time.monotonic() + 30  # a guard against a server that never starts, not a measurement
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), 0.2).close()

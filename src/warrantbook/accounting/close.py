@@ -51,7 +51,7 @@ _CHANGES = (ev.OptionIssued, ev.ExerciseEffected, ev.StockEvent, ev.TransferRegi
             ev.SharesOutstanding, ev.Reorganized, ev.Dissolved, ev.Amended)
 
 
-def cents(x: float) -> Decimal:
+def cents(x: float) -> Decimal:  # float-ok (valuation)
     return Decimal(x).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -66,14 +66,14 @@ class Row:
     classification: str
     shares: Fraction
     exercise_price: Fraction
-    S: float
-    K: float
-    T: float
-    r: float
-    q: float
-    sigma: float
-    per_share: float
-    fair_value: float
+    S: float  # float-ok (valuation)
+    K: float  # float-ok (valuation)
+    T: float  # float-ok (valuation)
+    r: float  # float-ok (valuation)
+    q: float  # float-ok (valuation)
+    sigma: float  # float-ok (valuation)
+    per_share: float  # float-ok (valuation)
+    fair_value: float  # float-ok (valuation)
     booked: Decimal
     term: Term
     inputs: Inputs
@@ -174,22 +174,22 @@ def value_state(state: BookState, company: str, day: date, classes: dict[str, st
                 keys.append((o, i, t, term))
     if not keys:
         return []
-    spot = {o.option_no: _basket_value(state, o, day) if o.basket is not None else float(inputs.price) for o, *_ in keys}
+    spot = {o.option_no: _basket_value(state, o, day) if o.basket is not None else float(inputs.price) for o, *_ in keys}  # float-ok (valuation)
     S = np.array([spot[o.option_no] for o, *_ in keys])
-    K = np.array([float(t.exercise_price) for _, _, t, _ in keys])
+    K = np.array([float(t.exercise_price) for _, _, t, _ in keys])  # float-ok (valuation)
     T = np.array([term.years for *_, term in keys])
     per = bs_call_many(S, K, T, np.full(len(keys), inputs.rate), np.full(len(keys), inputs.volatility),
                        np.full(len(keys), inputs.dividend_yield))
     rows = []
     for (o, i, t, term), s, k, tt, v in zip(keys, S, K, T, per):
-        fv = float(t.shares) * float(v)
+        fv = float(t.shares) * float(v)  # float-ok (valuation)
         rows.append(Row(role, day, o.option_no, i, classes.get(o.option_no, "equity"),
-                        t.shares, t.exercise_price, float(s), float(k), float(tt), inputs.rate, inputs.dividend_yield, inputs.volatility,
-                        float(v), fv, cents(fv), term, inputs))
+                        t.shares, t.exercise_price, float(s), float(k), float(tt), inputs.rate, inputs.dividend_yield, inputs.volatility,  # float-ok (valuation)
+                        float(v), fv, cents(fv), term, inputs))  # float-ok (valuation)
     return rows
 
 
-def _basket_value(state: BookState, option: OptionState, day: date) -> float:
+def _basket_value(state: BookState, option: OptionState, day: date) -> float:  # float-ok (valuation)
     """After a §3 transaction one option share delivers a basket: its value as of the close of `day` is the core's §1.2 value
     of the basket (each security at its own §1.2 price, cash, property at its agreed value; §3.1, §3.3)."""
     from warrantbook.core.decide import fmv_source
@@ -354,7 +354,7 @@ def _level3(states: _States, company: str, prior: date, classes_prior: dict[str,
         rows_before, rows_after = _by_option(before_rows), _by_option(after_rows)
         for e in after_state.events:
             if isinstance(e, ev.ExerciseEffected) and e.on == d and e.option_no in vb and e.id not in after_state.corrections:
-                amount = cents(float(e.shares_exercised) * per_share.get((e.option_no, e.tranche), 0.0))
+                amount = cents(float(e.shares_exercised) * per_share.get((e.option_no, e.tranche), 0.0))  # float-ok (valuation)
                 step["exercised"] += amount
                 measured.append(_exercise_row(rows_before[e.option_no], e, amount))
         for no in now:
@@ -408,7 +408,7 @@ def _by_option(rows: list[Row]) -> dict[str, list[Row]]:
 def _exercise_row(before_rows: list[Row], e: ev.ExerciseEffected, amount: Decimal) -> Row:
     base = next(r for r in before_rows if r.option_no == e.option_no and r.tranche == e.tranche)
     return Row("exercised", e.on, e.option_no, e.tranche, base.classification, e.shares_exercised, base.exercise_price, base.S, base.K,
-               base.T, base.r, base.q, base.sigma, base.per_share, float(e.shares_exercised) * base.per_share, amount, base.term, base.inputs)
+               base.T, base.r, base.q, base.sigma, base.per_share, float(e.shares_exercised) * base.per_share, amount, base.term, base.inputs)  # float-ok (valuation)
 
 
 # ---------------------------------------------------------------- warrant activity (computed from the instruments)
@@ -489,20 +489,20 @@ def _activity(states: _States, company: str, prior: date, end: date, change_days
         valued = terms.get((r["option"], r["tranche"]))
         r["remaining_life_years"] = valued.T if valued else 0.0
         r["term_basis"] = valued.term.basis if valued else ""
-        r["share_price"] = valued.S if valued else float(S)  # a §3 basket's value for a basket option
-        r["intrinsic_value"] = float(r["end"]) * max(r["share_price"] - float(r["exercise_price"]), 0.0)
+        r["share_price"] = valued.S if valued else float(S)  # a §3 basket's value for a basket option  # float-ok (valuation)
+        r["intrinsic_value"] = float(r["end"]) * max(r["share_price"] - float(r["exercise_price"]), 0.0)  # float-ok (valuation)
         rows.append(r)
 
     def total(k: str) -> Fraction:
         return sum((r[k] for r in rows), Fraction(0))
 
-    def waep(k: str, price: str) -> float | None:
+    def waep(k: str, price: str) -> float | None:  # float-ok (valuation)
         n = total(k)
-        return float(sum((r[k] * r[price] for r in rows), Fraction(0)) / n) if n else None
+        return float(sum((r[k] * r[price] for r in rows), Fraction(0)) / n) if n else None  # float-ok (valuation)
 
-    def average(k: str) -> float | None:
+    def average(k: str) -> float | None:  # float-ok (valuation)
         n = total(k)
-        return float(total(k + "_value") / n) if n else None
+        return float(total(k + "_value") / n) if n else None  # float-ok (valuation)
 
     for r in rows:  # the price each row's exercises and expiries happened at, for the workbook's weighted averages
         r["exercised_price"] = r["exercised_value"] / r["exercised"] if r["exercised"] else Fraction(0)
@@ -517,9 +517,9 @@ def _activity(states: _States, company: str, prior: date, end: date, change_days
         "adjusted_for_stock_events": {"shares": _t(total("adjusted")), "clause": "§4"},
         "transferred": {"in": _t(total("transferred_in")), "out": _t(total("transferred_out")), "clause": "§7, §8 (no change in the total)"},
         "outstanding_end": {"shares": _t(end_total), "weighted_average_exercise_price": waep("end", "exercise_price"),
-                            "weighted_average_remaining_life_years": (sum(float(r["end"]) * r["remaining_life_years"] for r in rows)
-                                                                       / float(end_total)) if end_total else None,
-                            "intrinsic_value": sum(r["intrinsic_value"] for r in rows), "share_price": float(S)},
+                            "weighted_average_remaining_life_years": (sum(float(r["end"]) * r["remaining_life_years"] for r in rows)  # float-ok (valuation)
+                                                                       / float(end_total)) if end_total else None,  # float-ok (valuation)
+                            "intrinsic_value": sum(r["intrinsic_value"] for r in rows), "share_price": float(S)},  # float-ok (valuation)
         "ties": all(r["ties"] for r in rows)
         and total("start") + total("issued") - total("exercised") - total("expired") + total("adjusted") == end_total,
     }
@@ -534,13 +534,13 @@ def _measurement(rows: list[Row]) -> list[dict[str, Any]]:
     if not rows:
         return []
     inputs = rows[0].inputs
-    shares = sum(float(r.shares) for r in rows)
+    shares = sum(float(r.shares) for r in rows)  # float-ok (valuation)
 
     def rng(values: list[float]) -> dict[str, float]:
-        return {"low": min(values), "high": max(values), "weighted_average": sum(v * float(r.shares) for v, r in zip(values, rows)) / shares}
+        return {"low": min(values), "high": max(values), "weighted_average": sum(v * float(r.shares) for v, r in zip(values, rows)) / shares}  # float-ok (valuation)
 
     spots = {r.S for r in rows}
-    price: dict[str, Any] = {"value": float(inputs.price)} if len(spots) == 1 else rng([r.S for r in rows])
+    price: dict[str, Any] = {"value": float(inputs.price)} if len(spots) == 1 else rng([r.S for r in rows])  # float-ok (valuation)
     return [
         {"input": "share price", **price, "source": f"{inputs.price_clause}: {inputs.price_source}"
          + ("; a §3 basket's §1.2 value for a basket option" if len(spots) > 1 else ""), "level": 1 if inputs.price_day else 3},
@@ -560,7 +560,7 @@ def groups(rows: list[Row]) -> list[dict[str, Any]]:
         g = out.get(key)
         if g is None:
             g = out[key] = {"S": r.S, "K": r.K, "T": r.T, "r": r.r, "q": r.q, "sigma": r.sigma, "shares": 0.0, "rows": 0}
-        g["shares"] += float(r.shares)
+        g["shares"] += float(r.shares)  # float-ok (valuation)
         g["rows"] += 1
     return list(out.values())
 
@@ -575,7 +575,7 @@ def _sensitivity(rows: list[Row]) -> dict[str, Any]:
             for g in gs:
                 sigma = max(g["sigma"] + dv, 0.01)
                 T = max(g["T"] + dt, 1 / 365)
-                total += g["shares"] * float(bs_call_many(np.array([g["S"]]), np.array([g["K"]]), np.array([T]), np.array([g["r"]]),
+                total += g["shares"] * float(bs_call_many(np.array([g["S"]]), np.array([g["K"]]), np.array([T]), np.array([g["r"]]),  # float-ok (valuation)
                                                           np.array([sigma]), np.array([g["q"]]))[0])
             line.append(total)
         grid.append(line)
@@ -654,7 +654,7 @@ def _eps(states: _States, company: str, prior: date, end: date, change_days: lis
     # their change in fair value is in net income (an increase is a loss): add it back, as if exercised at the start
     adjustment = sum((change.get(no, Decimal(0)) for no in liability_tsm), Decimal(0))
     out: dict[str, Any] = {
-        "period_days": total_days, "average_price": float(average), "average_price_exact": _t(average), "average_price_source": average_source,
+        "period_days": total_days, "average_price": float(average), "average_price_exact": _t(average), "average_price_source": average_source,  # float-ok (valuation)
         "penny_threshold": _t(threshold), "segments": segments, "weighted_average_outstanding": _t(weighted_outstanding),
         "penny_warrants_in_basic": {no: _t(v) for no, v in penny_in_basic.items()}, "basic_shares": _t(basic),
         "treasury_stock_method": tsm_rows, "incremental_shares": _t(incremental),
@@ -692,7 +692,7 @@ def _monte_carlo(rows: list[Row], paths: int, seed: int) -> list[dict[str, Any]]
     out = []
     for g in groups(rows)[:20]:
         mc: McResult = monte_carlo_call(g["S"], g["K"], g["T"], g["r"], g["sigma"], g["q"], paths=paths, seed=seed)
-        closed = float(bs_call_many(np.array([g["S"]]), np.array([g["K"]]), np.array([g["T"]]), np.array([g["r"]]), np.array([g["sigma"]]),
+        closed = float(bs_call_many(np.array([g["S"]]), np.array([g["K"]]), np.array([g["T"]]), np.array([g["r"]]), np.array([g["sigma"]]),  # float-ok (valuation)
                                     np.array([g["q"]]))[0])
         out.append({"inputs": {k: g[k] for k in ("S", "K", "T", "r", "q", "sigma")}, "shares": g["shares"], "black_scholes": closed,
                     **mc.as_json(), "within_4_standard_errors": abs(mc.value - closed) <= 4 * mc.standard_error + 1e-10 * closed})

@@ -38,10 +38,10 @@ class Inputs:
     price_day: date | None
     price_clause: str
     price_source: str
-    volatility: float
+    volatility: float  # float-ok (valuation)
     volatility_source: str
-    rate: float
-    dividend_yield: float
+    rate: float  # float-ok (valuation)
+    dividend_yield: float  # float-ok (valuation)
     input_id: str
     input_on: date
     input_source: str
@@ -49,18 +49,18 @@ class Inputs:
     flags: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, object]:
-        return {"company": self.company, "measured_on": self.measured_on.isoformat(), "price": str(float(self.price)),
+        return {"company": self.company, "measured_on": self.measured_on.isoformat(), "price": str(float(self.price)),  # float-ok (valuation)
                 "price_exact": f"{self.price.numerator}/{self.price.denominator}" if self.price.denominator != 1 else str(self.price),
                 "price_day": self.price_day.isoformat() if self.price_day else None, "price_clause": self.price_clause,
                 "price_source": self.price_source, "volatility": self.volatility, "volatility_source": self.volatility_source,
                 "rate": self.rate, "dividend_yield": self.dividend_yield, "valuation_input": self.input_id,
                 "valuation_input_on": self.input_on.isoformat(), "valuation_input_source": self.input_source,
-                "term_assumption_years": float(self.term_years) if self.term_years is not None else None, "flags": list(self.flags)}
+                "term_assumption_years": float(self.term_years) if self.term_years is not None else None, "flags": list(self.flags)}  # float-ok (valuation)
 
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    years: float
+    years: float  # float-ok (valuation)
     expiration: date
     basis: str  # "stated" or "assumed"
     source: str
@@ -120,7 +120,7 @@ def resolve(state: BookState, company: str, day: date, readings: Readings | None
         fmv = fair_market_value(market, day + timedelta(days=1), readings or Readings())
         price, price_day, clause, source = fmv.value, fmv.market_day, fmv.clause, fmv.source
         if chosen.share_price is not None and chosen.share_price != price:
-            flags.append(f"the share price recorded in {chosen.id} is not used: §1.2 gives {float(price):.6g} for {day}")
+            flags.append(f"the share price recorded in {chosen.id} is not used: §1.2 gives {float(price):.6g} for {day}")  # float-ok (valuation)
     except Refusal as exc:
         if chosen.share_price is None:
             raise BadInput(f"share_price: §1.2 gives no price for {company} on {day} ({exc.reason}); record quotes, or a "
@@ -128,12 +128,12 @@ def resolve(state: BookState, company: str, day: date, readings: Readings | None
         price, price_day, clause, source = chosen.share_price, None, "issuer's estimate", f"{chosen.id}: {chosen.source}"
         flags.append(f"no §1.2 price for {day} ({exc.reason}): the issuer's share price from {chosen.id} is used (a Level 3 input)")
     if chosen.volatility is not None:
-        vol, vol_source = float(chosen.volatility), f"given in {chosen.id} ({chosen.source})"
+        vol, vol_source = float(chosen.volatility), f"given in {chosen.id} ({chosen.source})"  # float-ok (valuation)
     else:
         assert chosen.volatility_window is not None
         vol, vol_source = historical_volatility(price_series(market, day), chosen.volatility_window, chosen.volatility_method)
     return Inputs(company=company, measured_on=day, price=price, price_day=price_day, price_clause=clause, price_source=source,
-                  volatility=vol, volatility_source=vol_source, rate=float(chosen.rate), dividend_yield=float(chosen.dividend_yield),
+                  volatility=vol, volatility_source=vol_source, rate=float(chosen.rate), dividend_yield=float(chosen.dividend_yield),  # float-ok (valuation)
                   input_id=chosen.id, input_on=chosen.on, input_source=chosen.source, term_years=chosen.term_years, flags=tuple(flags))
 
 
@@ -145,7 +145,7 @@ def term_of(option: OptionState, inputs: Inputs) -> Term:
     elif inputs.term_years is not None:
         exp = inputs.input_on + timedelta(days=round(inputs.term_years * DAYS_A_YEAR))
         basis = "assumed"
-        source = (f"the agreement states no Expiration Date (§1.1): issuer's assumption of {float(inputs.term_years):g} years "
+        source = (f"the agreement states no Expiration Date (§1.1): issuer's assumption of {float(inputs.term_years):g} years "  # float-ok (valuation)
                   f"from {inputs.input_on} in {inputs.input_id}")
     else:
         raise BadInput(f"term_years: option {option.option_no} has no stated Expiration Date (§1.1) and {inputs.input_id} records no "

@@ -21,7 +21,7 @@ MAX_ROWS = 40
 
 def _shares(text: str) -> str:
     f = Fraction(text)
-    return f"{f.numerator:,}" if f.denominator == 1 else f"{float(f):,.4f}"
+    return f"{f.numerator:,}" if f.denominator == 1 else f"{float(f):,.4f}"  # float-ok (valuation)
 
 
 def memo_data(pack: ClosePack) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def memo_data(pack: ClosePack) -> dict[str, Any]:
         value = f"{m['value']:.6g}" if "value" in m else f"{m['low']:.6g} to {m['high']:.6g} (weighted {m['weighted_average']:.6g})"
         measurement.append([m["input"], value, m["source"]])
 
-    def price(x: float | None) -> str:
+    def price(x: float | None) -> str:  # float-ok (valuation)
         return "—" if x is None else f"{x:.6g}"
 
     activity = [[label, _shares(a[key]["shares"]), price(a[key].get("weighted_average_exercise_price"))]
@@ -57,7 +57,7 @@ def memo_data(pack: ClosePack) -> dict[str, Any]:
         "company": pack.company_name, "prior": pack.prior.isoformat(), "period_end": pack.period_end.isoformat(), "head": pack.head.hash,
         "count": str(pack.head.count), "classification": j["classification"], "reclassified": pack.reclassified, "rows": rows,
         "more_rows": max(0, len(pack.closing) - MAX_ROWS), "model": MODEL,
-        "inputs_line": f"share price {float(i.price):.6g} ({i.price_clause}: {i.price_source}); volatility {i.volatility:.4f} "
+        "inputs_line": f"share price {float(i.price):.6g} ({i.price_clause}: {i.price_source}); volatility {i.volatility:.4f} "  # float-ok (valuation)
                        f"({i.volatility_source}); rate {i.rate:.4%}; dividend yield {i.dividend_yield:.2%} ({i.input_id}: {i.input_source}).",
         "measurement": measurement, "level3": [[k.replace("_", " "), f"{v:,}"] for k, v in pack.level3.items()], "activity": activity,
         "remaining_life": f"{end['weighted_average_remaining_life_years'] or 0:.2f}", "intrinsic": f"${end['intrinsic_value']:,.2f}",

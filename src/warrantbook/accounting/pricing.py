@@ -30,7 +30,7 @@ import numpy as np
 from scipy.special import ndtr
 
 
-def bs_call(S: float, K: float, T: float, r: float, sigma: float, q: float = 0.0) -> float:
+def bs_call(S: float, K: float, T: float, r: float, sigma: float, q: float = 0.0) -> float:  # float-ok (valuation)
     """Black-Scholes-Merton value of a European call on one share."""
     _check(S, K, T, sigma)
     if T == 0.0 or sigma == 0.0:
@@ -38,7 +38,7 @@ def bs_call(S: float, K: float, T: float, r: float, sigma: float, q: float = 0.0
     vol = sigma * math.sqrt(T)
     d1 = (math.log(S / K) + (r - q + 0.5 * sigma * sigma) * T) / vol
     d2 = d1 - vol
-    return float(S * math.exp(-q * T) * ndtr(d1) - K * math.exp(-r * T) * ndtr(d2))
+    return float(S * math.exp(-q * T) * ndtr(d1) - K * math.exp(-r * T) * ndtr(d2))  # float-ok (valuation)
 
 
 def bs_call_many(S: np.ndarray, K: np.ndarray, T: np.ndarray, r: np.ndarray, sigma: np.ndarray,
@@ -57,7 +57,7 @@ def bs_call_many(S: np.ndarray, K: np.ndarray, T: np.ndarray, r: np.ndarray, sig
     return np.where(degenerate, intrinsic, value)  # type: ignore[no-any-return]
 
 
-def _check(S: float, K: float, T: float, sigma: float) -> None:
+def _check(S: float, K: float, T: float, sigma: float) -> None:  # float-ok (valuation)
     for name, value in (("S", S), ("K", K), ("T", T), ("sigma", sigma)):
         if not math.isfinite(value):
             raise ValueError(f"{name}: not a finite number")
@@ -73,23 +73,23 @@ class Reset:
     min(price, max(floor, factor x the share price then)). Never upward."""
 
     times: tuple[float, ...]
-    factor: float = 1.0
-    floor: float = 0.0
+    factor: float = 1.0  # float-ok (valuation)
+    floor: float = 0.0  # float-ok (valuation)
 
 
 @dataclass(frozen=True, slots=True)
 class McResult:
-    value: float  # with the control variate(s)
-    standard_error: float
-    plain_value: float  # crude Monte Carlo on the same paths
-    plain_standard_error: float
+    value: float  # with the control variate(s); float-ok (valuation)
+    standard_error: float  # float-ok (valuation)
+    plain_value: float  # crude Monte Carlo on the same paths; float-ok (valuation)
+    plain_standard_error: float  # float-ok (valuation)
     paths: int
     seed: int
     controls: tuple[str, ...]
     coefficients: tuple[float, ...]
 
     @property
-    def reduction(self) -> float:
+    def reduction(self) -> float:  # float-ok (valuation)
         """How many times smaller the standard error is with the control variate(s)."""
         return self.plain_standard_error / self.standard_error if self.standard_error > 0 else math.inf
 
@@ -102,7 +102,7 @@ class McResult:
 MAX_PATHS = 10_000_000
 
 
-def monte_carlo_call(S: float, K: float, T: float, r: float, sigma: float, q: float = 0.0, *, paths: int = 100_000,
+def monte_carlo_call(S: float, K: float, T: float, r: float, sigma: float, q: float = 0.0, *, paths: int = 100_000,  # float-ok (valuation)
                      seed: int = 20051, reset: Reset | None = None) -> McResult:
     """A European call (or a reset call) by Monte Carlo with control variates; see the module docstring."""
     _check(S, K, T, sigma)
@@ -135,7 +135,7 @@ def monte_carlo_call(S: float, K: float, T: float, r: float, sigma: float, q: fl
     beta, *_ = np.linalg.lstsq(centred, y - y.mean(), rcond=None)
     adjusted = y - (c - means) @ beta
     k = len(controls)
-    se = float(adjusted.std(ddof=k + 1) / math.sqrt(paths)) if paths > k + 1 else math.inf
-    return McResult(value=float(adjusted.mean()), standard_error=se, plain_value=float(y.mean()),
-                    plain_standard_error=float(y.std(ddof=1) / math.sqrt(paths)), paths=paths, seed=seed,
-                    controls=tuple(name for name, _, _ in controls), coefficients=tuple(float(b) for b in beta))
+    se = float(adjusted.std(ddof=k + 1) / math.sqrt(paths)) if paths > k + 1 else math.inf  # float-ok (valuation)
+    return McResult(value=float(adjusted.mean()), standard_error=se, plain_value=float(y.mean()),  # float-ok (valuation)
+                    plain_standard_error=float(y.std(ddof=1) / math.sqrt(paths)), paths=paths, seed=seed,  # float-ok (valuation)
+                    controls=tuple(name for name, _, _ in controls), coefficients=tuple(float(b) for b in beta))  # float-ok (valuation)

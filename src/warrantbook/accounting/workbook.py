@@ -36,13 +36,13 @@ def bs_formula(S: str, K: str, T: str, r: str, q: str, v: str) -> str:
     return f"IF({T}*{v}=0,MAX({S}*EXP(-{q}*{T})-{K}*EXP(-{r}*{T}),0),{live})"
 
 
-def _num(x: Any) -> float:
+def _num(x: Any) -> float:  # float-ok (valuation)
     if isinstance(x, Fraction):
         return x.numerator / x.denominator
     if isinstance(x, str):
         f = Fraction(x)
         return f.numerator / f.denominator
-    return float(x)
+    return float(x)  # float-ok (valuation)
 
 
 def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
@@ -74,7 +74,7 @@ def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
     for i, m in enumerate(pack.monte_carlo, 1):
         for c, v in enumerate((*(m["inputs"][k] for k in ("S", "K", "T", "r", "q", "sigma")), m["shares"], m["black_scholes"], m["value"],
                                m["standard_error"], m["plain_value"], m["plain_standard_error"], m["paths"], m["seed"])):
-            ws.write_number(i, c, float(v))
+            ws.write_number(i, c, float(v))  # float-ok (valuation)
         text(ws, i, 14, "; ".join(m["controls"]))
 
     # -- Inputs
@@ -85,7 +85,7 @@ def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
         text(ws, i, 0, m["input"])
         for c, name in ((1, "value"), (2, "low"), (3, "high"), (4, "weighted_average")):
             if name in m:
-                ws.write_number(i, c, float(m[name]))
+                ws.write_number(i, c, float(m[name]))  # float-ok (valuation)
         text(ws, i, 5, m["source"])
     ws.set_column(5, 5, 100)
 
@@ -110,7 +110,7 @@ def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
             ws.write_number(i, c, number)
         ws.write_formula(i, 12, "=" + bs_formula(f"G{n}", f"H{n}", f"I{n}", f"J{n}", f"K{n}", f"L{n}"), None, r.per_share)
         ws.write_formula(i, 13, f"=F{n}*M{n}", None, r.fair_value)
-        ws.write_formula(i, 14, f"=ROUND(N{n},2)", None, float(r.booked))
+        ws.write_formula(i, 14, f"=ROUND(N{n},2)", None, float(r.booked))  # float-ok (valuation)
         text(ws, i, 15, f"{r.term.basis}: {r.term.source}")
         text(ws, i, 16, f"{r.inputs.price_clause}: {r.inputs.price_source}")
         text(ws, i, 17, r.inputs.volatility_source)
@@ -133,16 +133,16 @@ def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
     cells: dict[str, str] = {}
     for i, (key, label, formula) in enumerate(lines, 1):
         text(ws, i, 0, label)
-        value = float(pack.level3[key]) * (-1 if key in ("exercised", "reclassified_out", "expired") else 1)
+        value = float(pack.level3[key]) * (-1 if key in ("exercised", "reclassified_out", "expired") else 1)  # float-ok (valuation)
         ws.write_formula(i, 1, formula, None, value)
         cells[key] = f"B{i + 1}"
     i = len(lines) + 1
     text(ws, i, 0, "change in fair value (through earnings): closing less every other line")
     ws.write_formula(i, 1, f"={cells['closing']}-({cells['opening']}+{cells['issued']}+{cells['reclassified_in']}+{cells['exercised']}"
-                     f"+{cells['reclassified_out']}+{cells['expired']})", None, float(pack.level3["change_in_fair_value"]))
+                     f"+{cells['reclassified_out']}+{cells['expired']})", None, float(pack.level3["change_in_fair_value"]))  # float-ok (valuation)
     cells["change_in_fair_value"] = f"B{i + 1}"
     text(ws, i + 1, 0, "change in fair value as the engine measured it, instrument by instrument")
-    ws.write_number(i + 1, 1, float(pack.level3["change_in_fair_value"]))
+    ws.write_number(i + 1, 1, float(pack.level3["change_in_fair_value"]))  # float-ok (valuation)
     text(ws, i + 2, 0, "difference (must be zero)")
     ws.write_formula(i + 2, 1, f"=ROUND(B{i + 1}-B{i + 2},2)", None, 0)
     ws.set_column(0, 0, 70)
@@ -164,8 +164,8 @@ def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
         for c, name in enumerate(("start", "issued", "transferred_in", "transferred_out", "exercised", "expired", "adjusted", "end",
                                   "exercise_price", "issued_price", "start_price", "exercised_price", "expired_price"), 2):
             ws.write_number(i, c, _num(ar[name]))
-        ws.write_number(i, 15, float(ar["remaining_life_years"]))
-        ws.write_number(i, 19, float(ar["share_price"]))
+        ws.write_number(i, 15, float(ar["remaining_life_years"]))  # float-ok (valuation)
+        ws.write_number(i, 19, float(ar["share_price"]))  # float-ok (valuation)
         ws.write_formula(i, 16, f"=J{n}*MAX(T{n}-K{n},0)", None, ar["intrinsic_value"])
         ws.write_formula(i, 17, f"=C{n}+D{n}+E{n}-F{n}-G{n}-H{n}+I{n}-J{n}", None, 0)
     last_a = len(act) + 1
@@ -202,7 +202,7 @@ def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
         text(ws, 0, c, h, bold)
     for i, g in enumerate(gs, 1):
         for c, name in enumerate(("S", "K", "T", "r", "q", "sigma", "shares")):
-            ws.write_number(i, c, float(g[name]))
+            ws.write_number(i, c, float(g[name]))  # float-ok (valuation)
     top = len(gs) + 3
     text(ws, top, 0, "fair value of all instruments: volatility shift (rows, points) x term shift (columns, years)", bold)
     for c, dt in enumerate(TERM_SHIFTS, 1):
@@ -268,7 +268,7 @@ def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
     at = [avg_row + 1]
     ecells: dict[str, str] = {}
 
-    def put(label: str, key: str, formula: str | None = None, value: float | None = None) -> None:
+    def put(label: str, key: str, formula: str | None = None, value: float | None = None) -> None:  # float-ok (valuation)
         row = at[0]
         text(ws, row, 0, label)
         if formula is not None:
@@ -283,8 +283,8 @@ def write_workbook(pack: ClosePack, path: str | Path) -> dict[str, Any]:
     put("basic weighted-average shares", "basic", f"={ecells['weighted']}+{ecells['penny']}")
     put("incremental shares (treasury stock method)", "incremental", f"=SUM(E{t_first}:E{t_last})" if tsm else "=0")
     if e.get("net_income") is not None:
-        put("net income (loss)", "net_income", value=float(e["net_income"]))
-        put("numerator adjustment, liability warrants (ASC 260-10-45-46)", "adjustment", value=float(e["numerator_adjustment"]))
+        put("net income (loss)", "net_income", value=float(e["net_income"]))  # float-ok (valuation)
+        put("numerator adjustment, liability warrants (ASC 260-10-45-46)", "adjustment", value=float(e["numerator_adjustment"]))  # float-ok (valuation)
         put("basic EPS", "basic_eps", f"=ROUND({ecells['net_income']}/{ecells['basic']},2)")
         put("diluted EPS if the warrants were included", "candidate",
             f"=({ecells['net_income']}+{ecells['adjustment']})/({ecells['basic']}+{ecells['incremental']})")

@@ -19,7 +19,7 @@ from warrantbook.cli.common import BookOpt, DbOpt, JsonOpt, OnOpt, console, emit
 from warrantbook.cli.ledger_common import ActorOpt, CompanyOpt, IdemOpt, IdOpt, NoteOpt, actor_of, ctx, new_id, pick_company, record
 from warrantbook.core import events as ev
 from warrantbook.core.errors import BadInput
-from warrantbook.core.numbers import exact
+from warrantbook.core.numbers import exact, fmt
 
 _NUMBER = re.compile(r"^\s*[-+$]?[\d,_]{0,40}(\.\d{0,40})?(e[-+]?\d{1,2})?\s*%?\s*$|^\s*\d{1,40}\s*/\s*\d{1,40}\s*$", re.IGNORECASE)
 
@@ -154,7 +154,7 @@ def _print(pack: Any, written: dict[str, str]) -> None:
                          ("fair value", "right"), ("term", "left")):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for r in pack.closing[:50]:
-        table.add_row(r.option_no, str(r.tranche), r.classification, f"{float(r.shares):,.0f}", f"{r.per_share:.6f}", f"{r.booked:,}",
+        table.add_row(r.option_no, str(r.tranche), r.classification, fmt(r.shares), f"{r.per_share:.6f}", f"{r.booked:,}",
                       f"{r.T:.2f}y {r.term.basis}")
     console.print(table)
     if len(pack.closing) > 50:
@@ -166,7 +166,7 @@ def _print(pack: Any, written: dict[str, str]) -> None:
                   f"{a['exercised']['shares']}, expired {a['expired_or_cancelled']['shares']}, §4 {a['adjusted_for_stock_events']['shares']}, "
                   f"end {a['outstanding_end']['shares']} (ties: {a['ties']})", markup=False, highlight=False)
     e = pack.eps
-    console.print(f"EPS shares: basic {float(Fraction(e['basic_shares'])):,.0f}, incremental (TSM) {float(Fraction(e['incremental_shares'])):,.0f}"
+    console.print(f"EPS shares: basic {fmt(Fraction(e['basic_shares']))}, incremental (TSM) {fmt(Fraction(e['incremental_shares']))}"
                   + (f"; basic EPS {e['basic_eps']}, diluted {e['diluted_eps']} ({e['dilution']})" if e.get("net_income") else ""),
                   markup=False, highlight=False)
     for rc in pack.reclassified:

@@ -324,7 +324,7 @@ class UserStore:
         now = _clock()
         with self.engine.connect() as conn:
             until = conn.execute(sa.select(sa.func.max(throttle.c.blocked_until)).where(throttle.c.key.in_(keys))).scalar()
-        return max(0.0, float(until or 0) - now)
+        return max(0.0, float(until or 0) - now)  # float-ok: seconds
 
     def failed(self, keys: list[tuple[str, int]]) -> None:
         """One more failure for each (key, free attempts): past the free ones, each doubles the wait, up to LONGEST_WAIT."""
