@@ -79,9 +79,9 @@ class Reset:
 
 @dataclass(frozen=True, slots=True)
 class McResult:
-    value: float  # with the control variate(s); float-ok (valuation)
+    value: float  # float-ok (valuation): with the control variate(s)
     standard_error: float  # float-ok (valuation)
-    plain_value: float  # crude Monte Carlo on the same paths; float-ok (valuation)
+    plain_value: float  # float-ok (valuation): crude Monte Carlo on the same paths
     plain_standard_error: float  # float-ok (valuation)
     paths: int
     seed: int
