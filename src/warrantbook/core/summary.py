@@ -6,6 +6,7 @@ of its own. Exact numbers are canonical text (numbers.to_text).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -218,7 +219,8 @@ def option_summary(state: BookState, option: OptionState, as_of: date, *, exerci
         "issued_shares": to_text(done[1]) if done is not None else None,
         "open_items": [i.as_json() for i in open_items(state, option, as_of)],
         "disputes": encode(terms.disputes, keep_defaults=True),
-        "readings": encode(terms.readings, keep_defaults=True),
+        # every reading, those added after the first schema included (the canonical form leaves them out at their defaults)
+        "readings": {f.name: encode(getattr(terms.readings, f.name)) for f in dataclasses.fields(terms.readings)},
     }
 
 
