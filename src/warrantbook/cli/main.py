@@ -42,6 +42,23 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"warrantbook {version('warrantbook')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print the version and exit.")] = False) -> None:
+    """Administer stock options and penny warrants clause by clause: exact figures, explained, with the paperwork.
+
+    Start with: warrantbook demo
+    """
+
+
 def _num(value: str | None, field: str) -> Fraction | None:
     return None if value is None else exact(value, field)
 

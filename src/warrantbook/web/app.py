@@ -273,6 +273,15 @@ def create_app(source: Source | str, *, users: UserStore | str | None = None, to
         """Swagger UI from the vendored files in static/swagger (never from another site), under the pages' CSP."""
         return HTMLResponse(DOCS_PAGE)
 
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz(request: Request) -> JSONResponse:
+        """For a load balancer or a supervisor: the ledger answers (its head is read, off the event loop), no sign-in.
+        A database that does not answer gives the app's 503 like any other request."""
+        from starlette.concurrency import run_in_threadpool
+
+        head = await run_in_threadpool(request.app.state.book.head)
+        return JSONResponse({"status": "ok", "events": head.count})
+
     app.state.book = Book(src, today=clock)
     app.state.users = store
     app.state.sessions = Sessions(session_key(store.engine.url), store)
