@@ -21,12 +21,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum, IntEnum
 from fractions import Fraction
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from warrantbook.core.terms import Address, Company, Holder, PaymentMethod, Terms, Venue
-
-if TYPE_CHECKING:
-    from warrantbook.core.state import BookState
 
 
 class Phase(IntEnum):
@@ -762,12 +759,11 @@ class Authority:
     parties: tuple[Party, ...]  # the first is who gives it when a command names no actor
     clause: str
     agent_function: AgentFunction | None = None  # the §11 function an agent needs for it
-    joint: bool = False  # needs the signatures of both the holder and the company (§1.2(c), §14)
     computed: bool = False  # entailed by the agreement, never given by anyone (§2.1's effected exercise)
 
 
-def _by(*parties: Party, clause: str, function: AgentFunction | None = None, joint: bool = False) -> Authority:
-    return Authority(parties, clause, function, joint)
+def _by(*parties: Party, clause: str, function: AgentFunction | None = None) -> Authority:
+    return Authority(parties, clause, function)
 
 
 _H, _C, _A, _T, _K = Party.HOLDER, Party.COMPANY, Party.AGENT, Party.TRUSTEE, Party.KEEPER
@@ -798,7 +794,7 @@ GIVEN_BY: dict[type[Event], Authority] = {
     AgentAppointed: _by(_C, clause="§11"),
     AddressFurnished: _by(_H, clause="§13"),
     NoticeSent: _by(_C, _A, clause="§13"),
-    Amended: _by(_C, _H, clause="§14", joint=True),
+    Amended: _by(_C, _H, clause="§14"),  # and signed by every party it burdens (clauses/issue.py)
     AcknowledgmentRequested: _by(_H, clause="§1.3"),
     AcknowledgmentGiven: _by(_C, clause="§1.3"),
     SharesOutstanding: _by(_C, _K, clause="§4, §10"),
@@ -806,7 +802,7 @@ GIVEN_BY: dict[type[Event], Authority] = {
     BeneficialOwnership: _by(_H, _C, _A, clause="§10"),  # only the holder's own certificate counts (cap.py)
     Listed: _by(_C, _K, clause="§1.2"),
     Quote: _by(_C, _K, clause="§1.2(a), §1.2(b)"),  # public market data, with its source
-    FmvAgreed: _by(_C, _H, clause="§1.2(c)", joint=True),
+    FmvAgreed: _by(_C, _H, clause="§1.2(c)"),  # and agreed by both (clauses/fmv.py)
     FmvAwarded: _by(_K, Party.ARBITRATOR, _C, _H, clause="§1.2(c)"),  # either party presents the award it is bound by
     LiquidationAmount: _by(_C, _K, clause="§1.2(d)"),
     CapTableFact: _by(_K, _C, _H, clause="record"),
@@ -858,33 +854,7 @@ class ValuationInput(Event):
     phase: ClassVar[Phase] = Phase.OPENING
 
 
-VOLATILITY_METHODS = {"log-returns": "sample standard deviation of daily log returns of the §1.2 prices, times sqrt(252)"}
-
-
-def check_valuation_input(state: BookState, e: ValuationInput) -> None:
-    """The checks of a `valuation-input` (core.decide runs them): the issuer's own record, bounded figures."""
-    from warrantbook.core.errors import BadInput
-
-    if e.company not in state.companies:
-        raise BadInput(f"company: {e.company!r} is not a registered company", field="company")
-    if not e.source.strip():
-        raise BadInput("source: say where the inputs come from (a rate table, a volatility study, a memo)", field="source")
-    if (e.volatility is None) == (e.volatility_window is None):
-        raise BadInput("volatility: give a volatility or a window of recorded prices to compute it from, not both", field="volatility")
-    if e.volatility is not None and not 0 < e.volatility <= 10:
-        raise BadInput("volatility: an annual volatility above 0 and at most 1000%", field="volatility")
-    if e.volatility_window is not None and not 2 <= e.volatility_window <= 2520:
-        raise BadInput("volatility_window: between 2 and 2520 trading days", field="volatility_window")
-    if e.volatility_method not in VOLATILITY_METHODS:
-        raise BadInput(f"volatility_method: one of {', '.join(VOLATILITY_METHODS)}", field="volatility_method")
-    if not -Fraction(1, 10) <= e.rate <= Fraction(1, 2):
-        raise BadInput("rate: a risk-free rate between -10% and 50%", field="rate")
-    if not 0 <= e.dividend_yield <= Fraction(1, 2):
-        raise BadInput("dividend_yield: between 0% and 50%", field="dividend_yield")
-    if e.term_years is not None and not 0 < e.term_years <= 50:
-        raise BadInput("term_years: more than 0 and at most 50 years", field="term_years")
-    if e.share_price is not None and e.share_price <= 0:
-        raise BadInput("share_price: more than zero", field="share_price")
+VOLATILITY_METHODS = {"log-returns": "sample standard deviation of daily log returns of the §1.2 prices, times sqrt(252)"}  # the names `volatility_method` may take
 
 
 GIVEN_BY[ValuationInput] = _by(_C, _K, clause="record (ASC 820 inputs)")  # the issuer's own record

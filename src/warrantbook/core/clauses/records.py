@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
@@ -95,8 +96,37 @@ def _on_document(state: BookState, e: ev.DocumentIssued) -> None:
     state.documents.append(e)
 
 
+# ---------------------------------------------------------------- the quarter close's inputs (accounting/, docs/close.md)
+
+
+
+
+def check_valuation_input(state: BookState, e: ev.ValuationInput) -> None:
+    """The checks of a `valuation-input` (core.decide runs them): the issuer's own record, bounded figures."""
+    if e.company not in state.companies:
+        raise BadInput(f"company: {e.company!r} is not a registered company", field="company")
+    if not e.source.strip():
+        raise BadInput("source: say where the inputs come from (a rate table, a volatility study, a memo)", field="source")
+    if (e.volatility is None) == (e.volatility_window is None):
+        raise BadInput("volatility: give a volatility or a window of recorded prices to compute it from, not both", field="volatility")
+    if e.volatility is not None and not 0 < e.volatility <= 10:
+        raise BadInput("volatility: an annual volatility above 0 and at most 1000%", field="volatility")
+    if e.volatility_window is not None and not 2 <= e.volatility_window <= 2520:
+        raise BadInput("volatility_window: between 2 and 2520 trading days", field="volatility_window")
+    if e.volatility_method not in ev.VOLATILITY_METHODS:
+        raise BadInput(f"volatility_method: one of {', '.join(ev.VOLATILITY_METHODS)}", field="volatility_method")
+    if not -Fraction(1, 10) <= e.rate <= Fraction(1, 2):
+        raise BadInput("rate: a risk-free rate between -10% and 50%", field="rate")
+    if not 0 <= e.dividend_yield <= Fraction(1, 2):
+        raise BadInput("dividend_yield: between 0% and 50%", field="dividend_yield")
+    if e.term_years is not None and not 0 < e.term_years <= 50:
+        raise BadInput("term_years: more than 0 and at most 50 years", field="term_years")
+    if e.share_price is not None and e.share_price <= 0:
+        raise BadInput("share_price: more than zero", field="share_price")
+
+
 CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
-    ev.ValuationInput: (ev.check_valuation_input,),  # the quarter close's inputs (accounting/): a record, no effect on state
+    ev.ValuationInput: (check_valuation_input,),  # the quarter close's inputs (accounting/): a record, no effect on state
     ev.Correction: (_check_correction,),
     ev.DocumentIssued: (),
     ev.CapTableFact: (),
