@@ -53,6 +53,8 @@ def test_a_companys_figure_never_replaces_the_holders_certificate() -> None:
     [
         # a holder cannot put itself into another's group alone
         ("- {id: h3, on: 2005-09-08, type: holder, actor: holder:third, holder: {id: third, name: Third Fund, group: gssf-group}}", "holder.group", "§10"),
+        # nor into a group named after another holder (that holder's group), alone
+        ("- {id: h5, on: 2005-09-08, type: holder, actor: holder:third, holder: {id: third, name: Third Fund, group: other}}", "holder.group", "§10"),
         # a company cannot re-register a holder (its address and group are its own)
         ("- {id: h4, on: 2005-09-08, type: holder, actor: company:atg, holder: {id: other, name: Other Capital LLC}}", "actor", "§13"),
         # an ownership figure is whole shares
