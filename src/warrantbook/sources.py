@@ -8,26 +8,21 @@ nothing at all.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Protocol
 
-from warrantbook.core.audit import Head, head_of
+from warrantbook.app.source import BookEntry, ChainSource, Entry, Source
+from warrantbook.core.audit import GENESIS, Head, canonical, head_of, link
 from warrantbook.core.decide import decide
 from warrantbook.core.errors import BadInput, BookErrors, Refusal, WarrantbookError
 from warrantbook.core.events import Event
 from warrantbook.core.state import BookState, apply, fold
 
-
-class Source(Protocol):
-    label: str
-
-    def events(self) -> list[Event]: ...
-    def state(self, as_of: date | None = None) -> BookState: ...
-    def record(self, proposed: Event, *, idempotency_key: str | None = None, acted_by: str | None = None) -> list[Event]: ...
-    def head(self) -> Head: ...
+__all__ = ["BookSource", "ChainSource", "Entry", "Source", "open_source"]
+log = logging.getLogger(__name__)
 
 
 class BookSource:
@@ -36,6 +31,7 @@ class BookSource:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.label = f"book {self.path}"
+        self.replayed = False  # a book file keeps no idempotency keys: nothing is ever replayed
 
     def _load(self) -> list[Event]:
         from warrantbook.book.io import load
@@ -55,11 +51,22 @@ class BookSource:
         """The audit head over the book's events in their recorded order (core.audit)."""
         return head_of(self._load())
 
+    def stored(self) -> list[BookEntry]:
+        """Every event with its place in the chain (the hash recomputed over the book's order); a book keeps no recording
+        time and no record of who acted."""
+        out = []
+        h = GENESIS
+        for i, e in enumerate(self._load(), start=1):
+            h = link(h, canonical(e))
+            out.append(BookEntry(i, e, None, h))
+        return out
+
     def record(self, proposed: Event, *, idempotency_key: str | None = None, acted_by: str | None = None) -> list[Event]:
         """(A book file keeps no record of who acted: `acted_by` is accepted for the Source protocol and not kept.)"""
         events = self._load()
         decided = decide(fold(events), proposed)
         self._write(events + decided)
+        log.info("recorded in %s: %s", self.label, ", ".join(e.id for e in decided))
         return decided
 
     def record_all(self, proposed: list[Event], *, idempotency_key: str | None = None,
@@ -89,6 +96,7 @@ class BookSource:
         if errors:
             raise BookErrors(errors)
         self._write(events + decided)
+        log.info("recorded %d event(s) in %s: %s", len(decided), self.label, ", ".join(e.id for e in decided[:20]))
         return decided
 
     def _write(self, events: list[Event]) -> None:

@@ -57,12 +57,12 @@ def test_a_cli_crash_exits_with_its_own_code_never_1(tmp_path: Path, monkeypatch
     runner = CliRunner()
     r = runner.invoke(cli, ["list", "--db", UNREACHABLE, "--json"])
     assert r.exit_code == 2 and json.loads(r.stdout)["field"] == "db"  # the ledger cannot be opened: named, not a refusal (1)
-    from warrantbook.cli import ledger_views
+    from warrantbook.app import views
 
     def broken(*_a: Any, **_k: Any) -> Any:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(ledger_views, "entries", broken)
+    monkeypatch.setattr(views, "history", broken)
     book = tmp_path / "b.yaml"
     assert runner.invoke(cli, ["init", "--book", str(book)]).exit_code == 0
     r = runner.invoke(cli, ["history", "--book", str(book)])

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from warrantbook.app.views import quote_json
 from warrantbook.book.io import dumps, write_text_atomic
 from warrantbook.cli.common import console, emit
-from warrantbook.cli.main import print_quote, quote_json
+from warrantbook.cli.main import print_quote
 from warrantbook.core import events as ev
 from warrantbook.core.decide import decide, exercise_quote, request_of
 from warrantbook.core.explain import Trace

@@ -1,12 +1,11 @@
 """Views and housekeeping: init, book import/export, correct, list, history, due, reserve, audit.
 
-Views print what core.summary computes; nothing here computes a figure of its own.
+Views print or emit what app.views returns (the same functions as the web's); nothing here computes a figure.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,17 +13,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from warrantbook.app import views
+from warrantbook.app.source import ChainSource
+from warrantbook.app.views import Visibility
 from warrantbook.cli.common import AsOfOpt, BookOpt, DbOpt, JsonOpt, OnOpt, OptionOpt, console, emit, handle_errors, parse_day, source
-from warrantbook.cli.ledger_common import ActorOpt, IdemOpt, IdOpt, NoteOpt, actor_of, ctx, event_json, new_id, progress_bar, record
+from warrantbook.cli.ledger_common import ActorOpt, IdemOpt, IdOpt, NoteOpt, actor_of, ctx, new_id, progress_bar, record
 from warrantbook.core import events as ev
 from warrantbook.core.audit import GENESIS, canonical, head_of, link
-from warrantbook.core.errors import BadInput
 from warrantbook.core.numbers import exact, fmt, money
-from warrantbook.core.summary import company_items, open_items, option_summary, reserve_summary
-from warrantbook.core.summary import lineage as lineage_of
-from warrantbook.sources import BookSource, Source
+from warrantbook.sources import BookSource
 from warrantbook.store.engine import DEFAULT_URL
-from warrantbook.store.keys import primary_option
 
 book_app = typer.Typer(help="Move a whole book in and out of the ledger (plain-text YAML, docs/book-format.md).", no_args_is_help=True,
                        rich_markup_mode=None)
@@ -168,17 +166,10 @@ def list_options(
     Example: warrantbook list --as-of 2006-12-31
     """
     day = parse_day(as_of, "as_of")
-    state = source(book, db).state(day)
-    rows = []
-    for o in state.options.values():
-        if active and not o.active:
-            continue
-        s = option_summary(state, o, day, exercises=False)  # the list shows no exercise totals: one pass over the options
-        rows.append({"option": s["option"], "holder": s["holder"], "company": s["company"], "status": s["status"],
-                     "status_since": s["status_since"], "remaining_shares": s["remaining_shares"], "tranches": s["tranches"],
-                     "cap": s["cap"], "parent": s["parent"], "children": s["children"], "open_items": len(s["open_items"])})
+    listed = views.list_options(source(book, db).state(day), Visibility.everything(), day, active_only=active)
+    rows = listed["options"]
     if as_json:
-        emit({"as_of": day.isoformat(), "options": rows})
+        emit(listed)
         return
     table = Table(title=f"Options as of {day}")
     for col, justify in (("option", "left"), ("holder", "left"), ("company", "left"), ("status", "left"), ("remaining", "right"),
@@ -191,40 +182,6 @@ def list_options(
     console.print(table)
     if not rows:
         console.print("no options", markup=False, highlight=False, soft_wrap=True)
-
-
-@dataclass(frozen=True)
-class Entry:
-    seq: int
-    event: ev.Event
-    recorded_at: str | None
-    hash: str
-    acted_by: str | None = None
-
-
-def entries(src: Source) -> list[Entry]:
-    stored = getattr(src, "stored", None)
-    if stored is not None:
-        return [Entry(s.seq, s.event, s.recorded_at, s.hash, getattr(s, "acted_by", None)) for s in stored()]
-    out = []
-    h = GENESIS
-    for i, e in enumerate(src.events(), start=1):
-        h = link(h, canonical(e))
-        out.append(Entry(i, e, None, h))
-    return out
-
-
-def _touches(e: ev.Event, options: set[str], company: str) -> bool:
-    if primary_option(e) in options:
-        return True
-    created = set(getattr(e, "new_options", ()) or ()) | ({getattr(e, "new_option", "")} - {""})
-    if created & options:
-        return True
-    if isinstance(e, ev.StockEvent):
-        return e.issuer == company
-    if isinstance(e, (ev.Reorganized, ev.Dissolved, ev.AgentAppointed)):
-        return e.company == company
-    return False
 
 
 @handle_errors
@@ -240,29 +197,12 @@ def history(
     """
     day = parse_day(as_of, "as_of")
     src = source(book, db)
-    everything = entries(src)
     state = src.state()
-    visible = [x for x in everything if x.event.on <= day]
-    corrected_by = {x.event.corrects: x.event.id for x in visible if isinstance(x.event, ev.Correction)}
-    lineage: list[str] = []
-    if option:
-        lineage = lineage_of(state, option)
-        company = state.options[option].company
-        chosen = {x.event.id for x in visible if _touches(x.event, set(lineage), company)
-                  or (facts and getattr(x.event, "company", None) == company)}
-        chosen |= {x.event.id for x in visible if isinstance(x.event, ev.Correction) and x.event.corrects in chosen}
-        visible = [x for x in visible if x.event.id in chosen]
-    visible.sort(key=lambda x: ev.sort_key(x.event, x.seq))
-    rows = []
-    for x in visible:
-        e = x.event
-        item = {"seq": x.seq, **event_json(e), "recorded_at": x.recorded_at, "acted_by": x.acted_by, "hash": x.hash,
-                "corrected_by": corrected_by.get(e.id), "corrects": getattr(e, "corrects", None)}
-        rows.append(item)
-    lineage_json = [{"option": no, "parent": state.options[no].parent or None, "origin": state.options[no].origin,
-                     "children": list(state.options[no].children), "status": state.options[no].status.value} for no in lineage]
+    shown = views.history(src.stored(), state, Visibility.everything(), day, option, facts)
+    rows = shown["events"]
+    lineage = [x["option"] for x in shown["lineage"]]
     if as_json:
-        emit({"as_of": day.isoformat(), "option": option, "lineage": lineage_json, "events": rows})
+        emit(shown)
         return
     if option:
         console.print("lineage: " + " -> ".join(f"{n} ({state.options[n].origin})" for n in lineage), markup=False, highlight=False, soft_wrap=True)
@@ -284,16 +224,10 @@ def due(as_of: AsOfOpt = None, book: BookOpt = None, db: DbOpt = None, as_json: 
     Example: warrantbook due --as-of 2006-03-20
     """
     day = parse_day(as_of, "as_of")
-    state = source(book, db).state(day)
-    items: list[dict[str, Any]] = []
-    for o in state.options.values():
-        if o.active or o.deliveries_due or o.dissolution_delivery_due or o.refunds_due or o.pending:
-            items.extend(i.as_json() for i in open_items(state, o, day))
-    for company in sorted(state.companies):
-        items.extend(i.as_json() for i in company_items(state, company, day))
-    items.sort(key=lambda i: (i["due"] is None, i["due"] or "", i["option"] or ""))
+    shown = views.due(source(book, db).state(day), Visibility.everything(), day)
+    items = shown["items"]
     if as_json:
-        emit({"as_of": day.isoformat(), "items": items})
+        emit(shown)
         return
     if not items:
         console.print(f"nothing open as of {day}", markup=False, highlight=False, soft_wrap=True)
@@ -317,14 +251,10 @@ def reserve(
     Example: warrantbook reserve --company atg --as-of 2006-12-31
     """
     day = parse_day(as_of, "as_of")
-    state = source(book, db).state(day)
-    companies = [company] if company else sorted(state.companies)
-    for c in companies:
-        if c not in state.companies:
-            raise BadInput(f"company: no company {c!r}", field="company")
-    result = [reserve_summary(state, c, day) for c in companies]
+    shown = views.reserve(source(book, db).state(day), Visibility.everything(), day, company)
+    result = shown["reserve"]
     if as_json:
-        emit({"as_of": day.isoformat(), "reserve": result})
+        emit(shown)
         return
     for r in result:
         console.print(f"{r['company']} (§6) as of {day}: required {r['required']}, authorized {r['authorized']}, "
@@ -363,9 +293,8 @@ def audit_verify(
     Example: warrantbook audit verify --head 3f5a...e1 --count 249
     """
     src = source(book, db)
-    verify = getattr(src, "verify", None)
-    if verify is not None:
-        result = verify(head, count).as_json()
+    if isinstance(src, ChainSource):
+        result = src.verify(head, count).as_json()
     else:
         assert isinstance(src, BookSource)
         events = src.events()

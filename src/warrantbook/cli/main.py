@@ -9,6 +9,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from warrantbook.app import views
+from warrantbook.app.views import Visibility
 from warrantbook.cli.common import (
     AsOfOpt,
     BookOpt,
@@ -23,13 +25,10 @@ from warrantbook.cli.common import (
     pick_option,
     source,
 )
-from warrantbook.core.codec import encode
-from warrantbook.core.decide import determination_date, exercise_quote
-from warrantbook.core.errors import BadInput
 from warrantbook.core.explain import Trace
-from warrantbook.core.numbers import exact, fmt, money, to_text
-from warrantbook.core.rules.exercise import ExerciseRequest, ExerciseResult
-from warrantbook.core.summary import basket_text, option_summary
+from warrantbook.core.numbers import exact, fmt, money
+from warrantbook.core.rules.exercise import ExerciseResult
+from warrantbook.core.summary import basket_text
 from warrantbook.core.terms import PaymentMethod
 
 app = typer.Typer(
@@ -88,13 +87,11 @@ def show(option: OptionOpt = None, as_of: AsOfOpt = None, book: BookOpt = None, 
     Example: warrantbook show --book examples/seed-option.yaml --as-of 2006-12-31
     """
     day = parse_day(as_of, "as_of")
-    state = source(book, db).state(day)
-    options = [state.option(option)] if option else list(state.options.values())
-    summaries = [option_summary(state, o, day) for o in options]
+    shown = views.show(source(book, db).state(day), Visibility.everything(), day, option)
     if as_json:
-        emit({"as_of": day.isoformat(), "options": summaries})
+        emit(shown)
         return
-    print_options(summaries, day)
+    print_options(shown["options"], day)
 
 
 def print_options(summaries: list[dict[str, Any]], day: date) -> None:
@@ -121,36 +118,8 @@ def print_options(summaries: list[dict[str, Any]], day: date) -> None:
             console.print(f"  [{item['clause']}] {s['option']}: {item['text']}{due}", markup=False)
 
 
-def quote_json(result: ExerciseResult, trace: Trace) -> dict[str, Any]:
-    fmv = result.fair_market_value
-    return {
-        "method": result.method.value,
-        "tranche": result.tranche,
-        "exercise_price": to_text(result.exercise_price),
-        "shares_exercised": to_text(result.shares_exercised),
-        "shares_issued": to_text(result.whole_shares),
-        "shares_issued_exact": to_text(result.shares_issued),
-        "fraction": to_text(result.fraction),
-        "cash_in_lieu": to_text(result.cash_in_lieu_paid),
-        "cash_in_lieu_exact": to_text(result.cash_in_lieu),
-        "fair_market_value": to_text(fmv.value) if fmv else None,
-        "fmv_source": fmv.source if fmv else None,
-        "fmv_clause": fmv.clause if fmv else None,
-        "aggregate_exercise_price": to_text(result.aggregate_exercise_price),
-        "cash_due": to_text(result.cash_due),
-        "stock_due": to_text(result.stock_due),
-        "option_shares_cancelled": to_text(result.option_shares_cancelled),
-        "deemed_issued": result.deemed_issued.isoformat(),
-        "delivery_due": result.delivery_due.isoformat(),
-        "cap_allowance": to_text(result.limit.shares) if result.limit else None,
-        "cap_reason": result.limit.reason if result.limit else "no cap applies",
-        "remaining_after": to_text(result.remaining_after),
-        "basket": encode(result.basket) if result.basket else None,  # §3.1: what the baskets deliver, item by item
-        "explanation": trace.as_json(),
-    }
-
-
 def print_quote(result: ExerciseResult, trace: Trace) -> None:
+    """A quote for people (app.views.Quoted's result and explanation): figures by the presentation rule, each explained."""
     fmv = result.fair_market_value
     rows = [
         ("option shares exercised (Y)", fmt(result.shares_exercised)),
@@ -203,20 +172,14 @@ def quote(
     day = parse_day(on, "on")
     state = source(book, db).state(day)
     no = pick_option(state, option)
-    y = None if shares.strip().lower() == "max" else exact(shares, "shares")
-    if y is None and method is not PaymentMethod.CASHLESS:
-        raise BadInput("--shares max is the cashless maximum: use it with --method cashless", field="shares", clause="Exhibit A")
-    request = ExerciseRequest(shares=y, method=method, cash=_num(cash, "cash"), cancel_shares=_num(cancel, "cancel"),
-                              stock_shares=_num(stock_shares, "stock_shares"), tranche=tranche)
-    trace = Trace()
-    det = determination_date(state.option(no), None, day)
-    result = exercise_quote(state, no, request, day, fmv=_num(fmv, "fmv"), outstanding=_num(outstanding, "outstanding"),
-                            owned=_num(owned, "owned"), determination=det, trace=trace)
+    request = views.quote_request(shares, method, cash=cash, cancel=cancel, stock_shares=stock_shares, tranche=tranche)
+    quoted = views.exercise(state, Visibility.everything(), no, request, day, fmv=_num(fmv, "fmv"),
+                            outstanding=_num(outstanding, "outstanding"), owned=_num(owned, "owned"))
     if as_json:
-        emit({"option": no, "on": day.isoformat(), **quote_json(result, trace)})
+        emit(quoted.as_json())
     else:
         console.print(f"Exercise of option {no} on {day}, {method.value}:")
-        print_quote(result, trace)
+        print_quote(quoted.result, quoted.trace)
 
 
 @app.command()

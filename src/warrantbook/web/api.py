@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from warrantbook.cli.main import quote_json
+from warrantbook.app.source import ChainSource
 from warrantbook.core import events as ev
 from warrantbook.core.errors import BadInput, BookErrors, WarrantbookError
 from warrantbook.core.numbers import exact
@@ -162,8 +162,6 @@ def quote(request: Request, p: User, option_no: OptionNo) -> JSONResponse:
     fmv, outstanding, owned = _query(request, "fmv"), _query(request, "outstanding"), _query(request, "owned")
     cash, cancel, stock_shares = _query(request, "cash"), _query(request, "cancel"), _query(request, "stock_shares")
     day = _day(request, on)
-    if shares.strip().lower() == "max" and method is not PaymentMethod.CASHLESS:
-        raise BadInput("shares: 'max' is the cashless maximum: use it with method=cashless", field="shares", clause="Exhibit A")
     request_ = service.parse_request(shares, method, cash=cash, cancel=cancel, stock_shares=stock_shares, tranche=tranche)
 
     def num(value: str | None, field: str) -> Any:
@@ -174,8 +172,7 @@ def quote(request: Request, p: User, option_no: OptionNo) -> JSONResponse:
     roles.option_for(b.state(), p, option_no)  # who may see it is checked on every request, cached or not
 
     def compute() -> dict[str, Any]:
-        result, trace = service.quote(b, p, option_no, request_, day, fmv=given[0], outstanding=given[1], owned=given[2])
-        return {"option": option_no, "on": day.isoformat(), **quote_json(result, trace)}
+        return service.quote(b, p, option_no, request_, day, fmv=given[0], outstanding=given[1], owned=given[2])
 
     return ok(b.view(("quote", option_no, request_, day, given), compute))
 
@@ -210,8 +207,7 @@ def audit_verify(request: Request, p: User,
     if p.role not in ("auditor", "company"):
         raise roles.Denied("the whole chain is checked by the company or an auditor", field="role")
     b = book(request)
-    verify = getattr(b.source, "verify", None)
-    if verify is None:
+    if not isinstance(b.source, ChainSource):
         from warrantbook.core.audit import head_of
 
         h = head_of(b.events())
@@ -227,7 +223,7 @@ def audit_verify(request: Request, p: User,
         good = not head or anchored is not None
         return ok({"ok": good, "events": h.count, "head": h.as_json(), "anchored": anchored, "problems": [],
                    "note": "a book keeps no per-event hashes: only a kept head can be checked"})
-    return ok(verify(head, count).as_json())  # reads the rows itself: no lock, so it stalls nobody
+    return ok(b.source.verify(head, count).as_json())  # reads the rows itself: no lock, so it stalls nobody
 
 
 @router.get("/book", response_class=Response, summary="The whole book as the plain-text YAML file (CLI: book export); an auditor's view",

@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from warrantbook.app.views import NotVisible
 from warrantbook.core.errors import BadInput, Conflict, Refusal, WarrantbookError
 from warrantbook.sources import BookSource, Source
 from warrantbook.web import roles
@@ -45,6 +46,8 @@ def open_source(address: str, *, create: bool = True) -> Source:
 def status_of(exc: Exception) -> int:
     if isinstance(exc, roles.Denied):
         return exc.status
+    if isinstance(exc, NotVisible):  # app.views: an option or company this user may not see (said alike for "none such")
+        return 404
     if isinstance(exc, Conflict):
         return 409
     if isinstance(exc, Refusal):

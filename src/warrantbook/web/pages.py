@@ -21,7 +21,6 @@ from jinja2 import Environment, FileSystemLoader
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from warrantbook.cli.main import quote_json
 from warrantbook.core import events as ev
 from warrantbook.core.errors import BadInput, BookErrors, Refusal, WarrantbookError
 from warrantbook.core.numbers import exact, fmt, money
@@ -285,8 +284,7 @@ def _calculate(request: Request, p: Principal, option_no: str, q: dict[str, str]
         req = service.parse_request(shares or "max", method, cash=q.get("cash"), cancel=q.get("cancel"),
                                     stock_shares=q.get("stock_shares"), tranche=tranche)
         fmv = exact(q["fmv"], "fmv") if q.get("fmv") else None
-        result, trace = service.quote(b, p, option_no, req, day, fmv=fmv)
-        return {"error": None, "empty": False, "q": quote_json(result, trace), "on": day.isoformat()}
+        return {"error": None, "empty": False, "q": service.quote(b, p, option_no, req, day, fmv=fmv), "on": day.isoformat()}
     except ValueError:
         return {"error": {"error": f"method: {q.get('method')!r} is not one of cash, stock, cashless, combination", "field": "method",
                           "clause": "§2.2(a)"}}

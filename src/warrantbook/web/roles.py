@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from warrantbook.app.views import Visibility
 from warrantbook.core import events as ev
 from warrantbook.core.state import BookState, OptionState
 from warrantbook.web.auth import Principal
@@ -90,6 +91,14 @@ def companies_seen(state: BookState, p: Principal) -> set[str]:
     if p.role == "agent":
         return appointed_companies(state, p.party)
     return {o.company for o in visible(state, p)}
+
+
+def visibility(state: BookState, p: Principal) -> Visibility:
+    """What this user may see, as the filter the app's views take (app.views.Visibility), from the latest state."""
+    if p.role == "auditor":
+        return Visibility.everything()
+    return Visibility(options=frozenset(o.option_no for o in visible(state, p)), companies=frozenset(companies_seen(state, p)),
+                      actor=p.actor, every_event=False, company_items=p.role in ("company", "agent"), reserve=p.role != "holder")
 
 
 def option_for(state: BookState, p: Principal, option_no: str) -> OptionState:
