@@ -51,9 +51,10 @@ def test_user_add_token_new_and_the_api(tmp_path: Path) -> None:
 
 
 def test_serve_demo_starts_the_seed_life_and_prints_logins() -> None:
+    """... and, stopped, removes its temporary ledger; --log-level INFO reaches the server's log (stderr)."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "warrantbook.cli.main", "serve", "--demo", "--port", str(port), "--json"],
-                            stdout=subprocess.PIPE, text=True, env={**os.environ})
+    proc = subprocess.Popen([sys.executable, "-m", "warrantbook.cli.main", "--log-level", "info", "serve", "--demo", "--port", str(port),
+                             "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ})
     try:
         assert proc.stdout is not None
         text = ""
@@ -81,6 +82,10 @@ def test_serve_demo_starts_the_seed_life_and_prints_logins() -> None:
         except urllib.error.HTTPError as exc:
             assert exc.code == 401
         assert Path(info["database"].removeprefix("sqlite:///")).exists()
+        assert Path(info["database"].removeprefix("sqlite:///")).parent == Path(info["folder"])
     finally:
         proc.terminate()
-        proc.wait(10)
+        _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + 15, err[-2000:]  # stopped by SIGTERM, after removing its folder
+    assert not Path(info["folder"]).exists(), "the demo's temporary ledger outlived its server"
+    assert "INFO warrantbook.cli.web: serving sqlite:///" in err and f"demo ledger {info['folder']} removed" in err

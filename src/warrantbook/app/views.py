@@ -84,7 +84,7 @@ def option_of(state: BookState, vis: Visibility, option_no: str) -> OptionState:
         return state.option(option_no)
     option = state.options.get(option_no)
     if option is None:
-        raise BadInput(f"option: option {option_no} was not issued by then", field="option", clause="§1.1")
+        raise BadInput(f"option: no option numbered {option_no!r} has been issued by then", field="option", clause="§1.1")
     return option
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import sys
 import traceback
@@ -23,6 +24,8 @@ from rich.console import Console
 
 from warrantbook.core.errors import BookErrors, WarrantbookError
 from warrantbook.sources import Source, open_source
+
+log = logging.getLogger(__name__)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -71,6 +74,7 @@ def handle_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except WarrantbookError as exc:
+            log.info("%s %s: %s", fn.__name__, {1: "refused", 3: "conflict"}.get(exc.exit_code, "bad input"), exc)
             if as_json:
                 emit(exc.as_json())
             elif isinstance(exc, BookErrors):

@@ -49,9 +49,22 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _log_level(value: str) -> str:
+    from warrantbook.logs import configure, level_of
+
+    try:
+        level = level_of(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return configure(level)
+
+
 @app.callback()
 def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                                help="Print the version and exit.")] = False) -> None:
+                                                help="Print the version and exit.")] = False,
+          log_level: Annotated[str, typer.Option("--log-level", callback=_log_level, metavar="LEVEL", envvar="WARRANTBOOK_LOG_LEVEL",
+                                                 help="Logs to stderr from this level: DEBUG, INFO (what was recorded or refused), "
+                                                      "WARNING, ERROR.")] = "WARNING") -> None:
     """Administer stock options and penny warrants clause by clause: exact figures, explained, with the paperwork.
 
     Start with: warrantbook demo

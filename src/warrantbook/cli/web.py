@@ -9,9 +9,14 @@ Users and tokens are kept in the ledger's database (with --book: in a separate S
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import shutil
+import signal
+import sys
 import tempfile
+import threading
 from datetime import date
 from typing import Annotated
 
@@ -25,6 +30,7 @@ user_app = typer.Typer(help="Users of the web app and the API: each with a role 
 token_app = typer.Typer(help="API tokens for machines: shown once, kept only as a SHA-256 digest.", no_args_is_help=True,
                         rich_markup_mode=None)
 
+log = logging.getLogger(__name__)
 UsersOpt = Annotated[str | None, typer.Option("--users", help="Database URL of the users (default: the ledger's database; with --book, "
                                               "sqlite:///warrantbook-users.db).", show_default=False)]
 DEMO_AGENT = "Illustrative Transfer Co."
@@ -241,20 +247,45 @@ def serve(
     Example: warrantbook serve --demo
     """
     pinned = parse_day(today, "today") if today else None
+    folder: str | None = None
     if demo:
         if book or db:
             raise BadInput("--demo makes a fresh database of its own: leave out --book and --db", field="demo")
         folder = tempfile.mkdtemp(prefix="warrantbook-demo-")
+    previous = None
+    if folder is not None and threading.current_thread() is threading.main_thread():
+        # uvicorn stops gracefully on SIGTERM and then raises the signal again: with the default action the process would
+        # end there, before the demo's folder is removed. This handler turns it into SystemExit(143), which unwinds.
+        previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        _serve(host, port, workers, pinned, folder, book, db, users, as_json)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        if folder is not None:  # the demo's ledger and users live only as long as its server
+            shutil.rmtree(folder, ignore_errors=True)
+            log.info("demo ledger %s removed", folder)
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _serve(host: str, port: int, workers: int, pinned: date | None, folder: str | None, book: str | None, db: str | None,
+           users: str | None, as_json: bool) -> None:
+    if folder is not None:
         address, logins, last = make_demo(folder)
         pinned = pinned or last
         users_url = address
         if as_json:
-            emit({"url": f"http://{host}:{port}/", "database": address, "today": pinned.isoformat(),
+            emit({"url": f"http://{host}:{port}/", "database": address, "folder": folder, "today": pinned.isoformat(),
                   "users": [{"username": n, "role": r, "party": p or None, "password": pw} for n, (r, p, pw) in logins.items()]})
+            sys.stdout.flush()
         else:
             console.print(f"warrantbook demo: the 2005 American Technologies Group option's illustrative life in {address}", markup=False,
                           highlight=False)
-            console.print(f"the app's 'today' is pinned to {pinned.isoformat()} (the book's last day)", markup=False, highlight=False)
+            console.print(f"the app's 'today' is pinned to {pinned.isoformat()} (the book's last day); the demo's folder is removed "
+                          "when the server stops", markup=False, highlight=False)
             console.print(f"open http://{host}:{port}/ and sign in as:", markup=False, highlight=False)
             for name, (role, party, password) in logins.items():
                 what = f"{role} for {party}" if party else role
@@ -272,9 +303,13 @@ def serve(
         os.environ["WARRANTBOOK_WEB_TODAY"] = pinned.isoformat()
     else:
         os.environ.pop("WARRANTBOOK_WEB_TODAY", None)
+    from warrantbook.logs import ENV, current
     from warrantbook.web.server import run
 
-    run("warrantbook.web.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+    level = current()
+    os.environ[ENV] = level  # the worker processes configure their logs from it (web.app.app_from_env)
+    log.info("serving %s on http://%s:%d/", address, host, port)
+    run("warrantbook.web.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level=level.lower())
 
 
 session_app = typer.Typer(help="Browser sessions of the web app and the key that signs them (kept outside the database).",

@@ -28,6 +28,7 @@ import functools
 import gc
 import hashlib
 import json
+import logging
 import os
 import pickle
 import threading
@@ -52,6 +53,8 @@ from warrantbook.store.keys import lock_keys, primary_option
 from warrantbook.store.migrate import current_revision, has_ledger, head_revision, upgrade
 from warrantbook.store.projection import Projection
 from warrantbook.store.stored import Prefix, RecordedEvents, StoredEvents, StoredIndex, decode_payload, exercise_totals
+
+log = logging.getLogger(__name__)
 
 CHUNK = 2000
 MAX_PROBLEMS = 1000  # audit verify lists at most this many problems (and counts the rest)
@@ -377,6 +380,7 @@ class DbSource:
                 cache = None  # a snapshot that does not fold cleanly is not used
             if cache is not None:
                 self.loaded_from = info.seq
+                log.debug("%s: state restored from the snapshot at event #%d (%s)", self.label, info.seq, info.since)
                 return cache
         return None
 
@@ -693,6 +697,7 @@ class DbSource:
             raise
         self._after_commit(cache, decided, n_read, written, batch, built)
         self._autosave()
+        log.info("recorded in %s: %s", self.label, ", ".join(e.id for e in decided[:20]) + (" ..." if len(decided) > 20 else ""))
         return decided
 
     @_guarded

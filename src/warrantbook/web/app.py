@@ -339,7 +339,10 @@ def create_app(source: Source | str, *, users: UserStore | str | None = None, to
 
 
 def app_from_env() -> FastAPI:
-    """For `uvicorn --factory` and its worker processes: WARRANTBOOK_WEB_SOURCE, _USERS, _TODAY."""
+    """For `uvicorn --factory` and its worker processes: WARRANTBOOK_WEB_SOURCE, _USERS, _TODAY (and WARRANTBOOK_LOG_LEVEL)."""
+    from warrantbook.logs import configure_from_env
+
+    configure_from_env()
     address = os.environ.get("WARRANTBOOK_WEB_SOURCE") or os.environ.get("WARRANTBOOK_DB") or "sqlite:///warrantbook.db"
     users = os.environ.get("WARRANTBOOK_WEB_USERS") or None
     today = os.environ.get("WARRANTBOOK_WEB_TODAY")
