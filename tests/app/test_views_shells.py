@@ -82,6 +82,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     wb("transfer", "request", "--option", "ATG-2", "--piece", "dexter=30%", "--endorsed", "--witness", "A. Witness",
        "--original-surrendered", "--opinion", "--taxes-paid", "--on", "2006-12-06")
     wb("transfer", "register", "--option", "ATG-2", "--new-option", "ATG-4", "--new-option", "ATG-5", "--on", "2006-12-08")
+    wb("doc", "exercise-notice", "--event", "notice-1", "--out", str(folder / "notice-1.html"))
+    wb("doc", "option-certificate", "--option", "ATG-5", "--out", str(folder / "atg-5.html"))
     app = create_app(url, today=TODAY)
     with TestClient(app, raise_server_exceptions=True) as client:
         yield World(url, client, tokens, app)
@@ -105,6 +107,8 @@ VIEWS: list[tuple[list[str], str, Any]] = [
     (["history", "--as-of", "2006-12-29"], "/api/history?as_of=2006-12-29", None),
     (["history", "--option", "ATG-2", "--as-of", "2006-12-29"], "/api/options/ATG-2/history?as_of=2006-12-29", None),
     (["history", "--option", "ATG-3", "--facts", "--as-of", "2006-12-29"], "/api/options/ATG-3/history?as_of=2006-12-29&facts=true", None),
+    (["doc", "list"], "/api/documents", None),
+    (["doc", "list", "--option", "ATG-5"], "/api/documents?option=ATG-5", None),
     (["due", "--as-of", "2006-12-05"], "/api/due?as_of=2006-12-05", None),
     (["due", "--as-of", "2006-12-29"], "/api/due?as_of=2006-12-29", None),
     (["reserve", "--as-of", "2006-12-29"], "/api/reserve?as_of=2006-12-29", None),
@@ -126,6 +130,8 @@ def test_cli_json_and_api_json_are_the_same_view(world: World, args: list[str], 
         assert from_api["options"]
     if "events" in from_api:
         assert len(from_api["events"]) > 1
+    for key in ("items", "reserve", "documents"):
+        assert from_api.get(key, [None])
 
 
 def test_both_shells_answer_with_the_app_function(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -166,6 +172,9 @@ def test_a_holders_web_view_is_the_app_view_filtered_by_its_visibility(world: Wo
     everything = world.cli("list", "--as-of", "2006-12-29")["options"]
     assert world.api("/api/options?as_of=2006-12-29", who)["options"] == [o for o in everything if o["option"] in seen]
     assert len(everything) > len(seen)  # the filter left something out
+
+    all_docs = world.cli("doc", "list")["documents"]
+    assert world.api("/api/documents", who)["documents"] == [d for d in all_docs if d["option"] in seen]
 
     all_due = world.cli("due", "--as-of", "2006-12-05")["items"]
     assert world.api("/api/due?as_of=2006-12-05", who)["items"] == [i for i in all_due if i["option"] in seen]

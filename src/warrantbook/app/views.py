@@ -311,6 +311,20 @@ def quote(state: BookState, vis: Visibility, option_no: str, request: ExerciseRe
     return exercise(state, vis, option_no, request, on, fmv=fmv, outstanding=outstanding, owned=owned).as_json()
 
 
+# ---------------------------------------------------------------- documents
+
+
+def documents(state: BookState, vis: Visibility, option_no: str | None = None) -> dict[str, Any]:
+    """Every document issued (in the order recorded, with its SHA-256) for the options the viewer sees; a document about
+    no option (a company's) only to a viewer who sees everything (CLI doc list, GET /api/documents)."""
+    if option_no:
+        option_of(state, vis, option_no)
+    rows = [{"id": d.id, "on": d.on.isoformat(), "kind": d.document, "option": d.option_no or None, "regarding": d.regarding or None,
+             "sha256": d.sha256} for d in state.documents
+            if (vis.sees_option(d.option_no) if d.option_no else vis.options is None) and (not option_no or d.option_no == option_no)]
+    return {"documents": rows}
+
+
 # ---------------------------------------------------------------- chart
 
 
@@ -355,5 +369,5 @@ def chart(reader: Reader, vis: Visibility, option_no: str, day: date, now: BookS
     return {"option": option_no, "as_of": day.isoformat(), "points": points}
 
 
-__all__ = ["FACTS", "PRICES", "NotVisible", "Quoted", "Visibility", "chart", "current_fmv", "due", "event_json", "exercise", "history",
+__all__ = ["FACTS", "PRICES", "NotVisible", "Quoted", "Visibility", "chart", "current_fmv", "documents", "due", "event_json", "exercise", "history",
            "list_options", "option_of", "option_view", "quote", "quote_json", "quote_request", "reserve", "show", "terms", "touches"]

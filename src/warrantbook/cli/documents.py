@@ -182,14 +182,12 @@ def list_command(option: OptionOpt = None, book: BookOpt = None, db: DbOpt = Non
 
     Example: warrantbook doc list --book examples/seed-option.yaml --option ATG-1
     """
-    state = source(book, db).state()
-    if option:
-        state.option(option)
-    docs = [d for d in state.documents if not option or d.option_no == option]
-    rows: list[dict[str, Any]] = [{"id": d.id, "on": d.on.isoformat(), "kind": d.document, "option": d.option_no or None,
-                                   "regarding": d.regarding or None, "sha256": d.sha256} for d in docs]
+    from warrantbook.app.views import Visibility, documents
+
+    shown = documents(source(book, db).state(), Visibility.everything(), option)
+    rows: list[dict[str, Any]] = shown["documents"]
     if as_json:
-        emit({"documents": rows})
+        emit(shown)
         return
     if not rows:
         console.print("no documents issued" + (f" for option {option}" if option else ""))

@@ -269,13 +269,9 @@ def chart_series(book: Book, p: Principal, option_no: str, day: date) -> dict[st
 
 def documents_view(book: Book, p: Principal, option_no: str | None = None) -> dict[str, Any]:
     now = book.state()
-    seen = {o.option_no for o in roles.visible(now, p)}
     if option_no:
         roles.option_for(now, p, option_no)
-    rows = [{"id": d.id, "on": d.on.isoformat(), "kind": d.document, "option": d.option_no or None, "regarding": d.regarding or None,
-             "sha256": d.sha256} for d in now.documents
-            if (d.option_no in seen or (p.role == "auditor" and not d.option_no)) and (not option_no or d.option_no == option_no)]
-    return {"documents": rows}
+    return views.documents(now, visibility(book, p), option_no)
 
 
 def document_choices(state: BookState, option: OptionState) -> list[dict[str, str]]:
