@@ -445,6 +445,7 @@ class DbSource:
                     continue  # its checkpoint holds events after the day
                 state = self._fold_from(conn, info, as_of)
                 if state is not None:
+                    log.debug("%s: state as of %s folded from the snapshot at event #%d", self.label, as_of, info.seq)
                     return state
             rows = conn.execute(sa.select(t.events.c.seq, t.events.c.payload).where(t.events.c.seq <= cache.seq, t.events.c.on_date <= as_of)
                                 .order_by(t.events.c.seq).execution_options(yield_per=CHUNK))
