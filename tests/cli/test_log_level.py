@@ -42,3 +42,16 @@ def test_warning_by_default_logs_nothing(tmp_path: Path) -> None:
 def test_a_level_that_is_not_one_is_bad_usage() -> None:
     r = runner.invoke(app, ["--log-level", "loud", "list"])
     assert r.exit_code == 2 and "not one of DEBUG, INFO, WARNING, ERROR, CRITICAL" in r.output
+
+
+def test_debug_logs_a_snapshot_load(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    assert runner.invoke(app, ["init", "--db", db]).exit_code == 0
+    imported = runner.invoke(app, ["book", "import", str(SEED), "--db", db])
+    assert imported.exit_code == 0, imported.output
+    saved = runner.invoke(app, ["snapshot", "save", "--db", db])
+    assert saved.exit_code == 0, saved.output
+    quiet = runner.invoke(app, ["--log-level", "INFO", "list", "--db", db, "--json"])
+    assert quiet.exit_code == 0 and "snapshot" not in quiet.stderr
+    loud = runner.invoke(app, ["--log-level", "DEBUG", "list", "--db", db, "--json"])
+    assert loud.exit_code == 0 and "DEBUG warrantbook.store.ledger: database" in loud.stderr and "restored from the snapshot at event #" in loud.stderr
