@@ -1,6 +1,7 @@
 """Server-rendered pages (Jinja2 + htmx): dashboard, option page, exercise calculator, forms, uploads.
 
-Every page is built from the same views as the API (web.service) and records through the same path
+Every page is built from the same views as the API and the CLI (app.views, fed by web.service with the user's
+Visibility) and records through the same path
 (web.commands -> web.service.Book.record -> core.decide), so the pages hold no rule and compute no
 figure. Every form carries the session's CSRF token; htmx sends it as the X-CSRF-Token header (set once on
 <body>). Without JavaScript every form still works by a plain submit.

@@ -1,6 +1,6 @@
 """Geometry for the two pictures of the option page: where each box, line and point goes, nothing more.
 
-The figures are the engine's (web.service.chart_series, the lineage of web.service.history_view) and arrive
+The figures are the engine's (app.views.chart, the lineage of app.views.history) and arrive
 as exact text; these helpers only place them on a canvas (exact fractions rounded to whole pixels) and
 format labels with core.numbers. The templates draw the SVG from what these return.
 """
