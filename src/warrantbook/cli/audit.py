@@ -56,6 +56,7 @@ def audit_verify(
 
     Exit code 0 when intact, 1 when something was altered, deleted, reordered or cut off, or the kept head is not
     in the chain (at its count). A book keeps no per-event hashes: only a kept head can show a change to it.
+
     Example: warrantbook audit verify --head 3f5a...e1 --count 249
     """
     src = source(book, db)
@@ -102,6 +103,7 @@ def audit_pack(
 
     The pack holds every party's events: hand it to the auditor. Exit code 1 when the chain does not verify (the
     pack is written all the same, its report naming the first bad event).
+
     Example: warrantbook audit pack --out audit-2006-12-31.zip --on 2006-12-31
     """
     if not out:
