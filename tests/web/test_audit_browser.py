@@ -84,6 +84,7 @@ def test_the_auditor_verifies_compares_a_kept_head_and_downloads_the_pack(browse
     page.wait_for_url(f"**count={head.count + 1}")
     assert page.locator("#kept-result").inner_text() == "NOT in the chain"
     assert f"#{head.count + 1}" in page.locator("#verdict").inner_text()
+    assert page.locator("#first-bad").inner_text() == f"#{head.count + 1}"
     no_horizontal_overflow(page)
     page.screenshot(path=str(tmp_path / f"{width}-audit-kept.png"), full_page=True)
     # the pack: the same bytes the application makes, its manifest hashing its files
