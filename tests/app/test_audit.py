@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 from tests.store.backends import base_events, cash_notice, fresh_url, payment, raw, surrender
 from warrantbook.app import audit
 from warrantbook.cli.main import app as cli_app
-from warrantbook.core.audit import Head
+from warrantbook.core.audit import GENESIS, Head
 from warrantbook.core.errors import BadInput
 from warrantbook.sources import BookSource, Source
 from warrantbook.store.ledger import DbSource
@@ -174,6 +174,8 @@ def test_a_kept_head_missing_from_the_chain_is_a_failure_naming_it(world: World,
     a = three_shells(world, users_template, tmp_path, missing)["app"]
     _bad(a, n, "is not in this")
     assert a["first_bad"]["event"] == "kept head" and a["anchored"] is None
+    genesis = three_shells(world, users_template, tmp_path, GENESIS)["app"]  # the empty chain's head is in no chain
+    _bad(genesis, n, "is not in this")
     counted = three_shells(world, users_template, tmp_path, missing, 3)["app"]
     _bad(counted, 3, "does not end in the kept hash")
 
@@ -263,6 +265,7 @@ def test_cut_off_tail_with_a_kept_head(world: World, users_template: Any, tmp_pa
     ("g" * 64, None, "head"),
     (None, 5, "count"),  # a count alone anchors nothing
     ("a" * 64, -1, "count"),
+    ("a" * 64, 0, "count"),  # the empty chain's head anchors nothing
 ])
 def test_bad_kept_heads_are_refused_naming_the_field(head: str | None, count: int | None, field: str) -> None:
     with pytest.raises(BadInput) as caught:

@@ -101,7 +101,7 @@ def _general(reason: str) -> str:
 
 
 def kept_head(head: str | None, count: int | None) -> tuple[str | None, int | None]:
-    """The kept head as given on the command line or a form: 64 hex digits, and a count from 0 up (or none)."""
+    """The kept head as given on the command line or a form: 64 hex digits, and a count from 1 up (or none)."""
     if head is not None:
         head = head.strip().lower()
         if not head:
@@ -112,8 +112,8 @@ def kept_head(head: str | None, count: int | None) -> tuple[str | None, int | No
         return None, None
     if len(head) != 64 or not set(head) <= HEX:
         raise BadInput(f"head: a kept head is 64 hexadecimal digits (as `audit head` prints it), not {head[:80]!r}", field="head")
-    if count is not None and not 0 <= count <= MAX_COUNT:
-        raise BadInput(f"count: from 0 to {MAX_COUNT}, not {count}", field="count")
+    if count is not None and not 1 <= count <= MAX_COUNT:
+        raise BadInput(f"count: from 1 to {MAX_COUNT} (the events the kept head covers), not {count}", field="count")
     return head, count
 
 
@@ -132,8 +132,8 @@ def _verify_events(events: Iterable[ev.Event], want: str | None, at: int | None,
     """A source without stored hashes: the chain recomputed, and the kept head looked for in it (the same rules and
     words as the ledger's own check, store.ledger.DbSource.verify)."""
     h, n = GENESIS, 0
-    at_count: str | None = GENESIS if at == 0 else None
-    found_at: int | None = 0 if want == GENESIS else None
+    at_count: str | None = None
+    found_at: int | None = None
     for e in events:
         h = link(h, canonical(e))
         n += 1

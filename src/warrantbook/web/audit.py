@@ -34,7 +34,7 @@ _env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).pare
 templates = Jinja2Templates(env=_env)
 
 KeptHash = Annotated[str | None, Query(max_length=64, pattern="^[0-9a-fA-F]{1,64}$", description="A head hash kept earlier (64 hex digits).")]
-KeptCount = Annotated[int | None, Query(ge=0, le=audit.MAX_COUNT, description="The event count printed with it.")]
+KeptCount = Annotated[int | None, Query(ge=1, le=audit.MAX_COUNT, description="The event count printed with it.")]
 
 
 def sees_everything(state: BookState, p: Principal) -> bool:
