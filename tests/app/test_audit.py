@@ -288,3 +288,15 @@ def test_redacted_problems_keep_positions_and_drop_what_a_role_may_not_see() -> 
     assert r["problems"][0] == {"seq": 4, "event": "#4", "reason": "column actor differs from the hashed content"}
     assert r["problems"][1]["event"] == "kept head"
     assert "mallory" not in json.dumps(r) and "issue-5" not in json.dumps(r)
+
+
+def test_the_readable_report_says_what_the_json_says() -> None:
+    kept = audit.Verification(True, 5, Head("a" * 64, 5), (), 3, audit.BOOK_NOTE, Head("b" * 64, 0))
+    text = audit.report_text(kept, "book b.yaml")
+    assert text.splitlines() == ["source: book b.yaml", f"chain: 5 events, head {'a' * 64}", f"kept head: {'b' * 64}",
+                                 "ok: chain intact; the kept head covers the first 3 events", f"note: {audit.BOOK_NOTE}"]
+    bad = audit.Verification(False, 5, Head("a" * 64, 5), (audit.Problem(6, "#6", "cut off"), audit.Problem(5, "kept head", "gone")),
+                             None, "", Head("b" * 64, 7))
+    lines = audit.report_text(bad).splitlines()
+    assert lines[1] == f"kept head: {'b' * 64} at count 7"
+    assert lines[2:] == ["TAMPERED: first bad event: #6: cut off", "  also #5 kept head: gone"]

@@ -54,6 +54,12 @@ class Problem:
     event: str  # the event's id, or what is wrong ("kept head", "chain head", "#12")
     reason: str
 
+    @property
+    def where(self) -> str:
+        """`#12 notice-1`, or `#12` when the event has no id of its own here."""
+        at = f"#{self.seq}" if self.seq is not None else "-"
+        return at if not self.event or self.event == at else f"{at} {self.event}"
+
     def as_json(self) -> dict[str, Any]:
         return {"seq": self.seq, "event": self.event, "reason": self.reason}
 
@@ -166,15 +172,15 @@ def report_text(v: Verification, label: str = "") -> str:
     lines = [f"source: {label}"] if label else []
     lines.append(f"chain: {v.events} events, head {v.head.hash}")
     if v.kept is not None:
-        lines.append(f"kept head: {v.kept.hash}" + (f" at count {v.kept.count}" if v.anchored or v.kept.count else ""))
+        lines.append(f"kept head: {v.kept.hash}" + (f" at count {v.kept.count}" if v.kept.count else ""))
     if v.ok:
         covered = f"; the kept head covers the first {v.anchored} events" if v.anchored is not None else ""
         lines.append(f"ok: chain intact{covered}")
     else:
         first = v.first_bad
         assert first is not None
-        lines.append(f"TAMPERED: first bad event: #{first.seq if first.seq is not None else '-'} {first.event}: {first.reason}")
-        lines += [f"  also #{p.seq if p.seq is not None else '-'} {p.event}: {p.reason}" for p in v.problems[1:]]
+        lines.append(f"TAMPERED: first bad event: {first.where}: {first.reason}")
+        lines += [f"  also {p.where}: {p.reason}" for p in v.problems[1:]]
     if v.note:
         lines.append(f"note: {v.note}")
     return "\n".join(lines) + "\n"

@@ -71,9 +71,9 @@ def audit_verify(
     else:
         first = result.first_bad
         assert first is not None
-        _say(f"TAMPERED: first bad event: #{first.seq} {first.event}: {first.reason}")
+        _say(f"TAMPERED: first bad event: {first.where}: {first.reason}")
         for p in result.problems[1:10]:
-            _say(f"  also #{p.seq} {p.event}: {p.reason}")
+            _say(f"  also {p.where}: {p.reason}")
     if not result.ok:
         raise typer.Exit(1)
 
