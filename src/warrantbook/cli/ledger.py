@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from warrantbook.cli import ledger_acts, ledger_facts, ledger_snapshot, ledger_views
+from warrantbook.cli import audit, ledger_acts, ledger_facts, ledger_snapshot, ledger_views
 
 
 def register(app: typer.Typer) -> None:
@@ -16,3 +16,4 @@ def register(app: typer.Typer) -> None:
     ledger_facts.register(app)
     ledger_acts.register(app)
     ledger_snapshot.register(app)
+    audit.register(app)  # audit head, verify, pack (cli/audit.py)

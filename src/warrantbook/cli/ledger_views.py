@@ -1,4 +1,4 @@
-"""Views and housekeeping: init, book import/export, correct, list, history, due, reserve, audit.
+"""Views and housekeeping: init, book import/export, correct, list, history, due, reserve (audit: cli/audit.py).
 
 Views print or emit what app.views returns (the same functions as the web's); nothing here computes a figure.
 """
@@ -14,20 +14,16 @@ import typer
 from rich.table import Table
 
 from warrantbook.app import views
-from warrantbook.app.source import ChainSource
 from warrantbook.app.views import Visibility
 from warrantbook.cli.common import AsOfOpt, BookOpt, DbOpt, JsonOpt, OnOpt, OptionOpt, console, emit, handle_errors, parse_day, source
 from warrantbook.cli.ledger_common import ActorOpt, IdemOpt, IdOpt, NoteOpt, actor_of, ctx, new_id, progress_bar, record
 from warrantbook.core import events as ev
-from warrantbook.core.audit import GENESIS, canonical, head_of, link
+from warrantbook.core.audit import head_of
 from warrantbook.core.numbers import exact, fmt, money
-from warrantbook.sources import BookSource
 from warrantbook.store.engine import DEFAULT_URL
 
 book_app = typer.Typer(help="Move a whole book in and out of the ledger (plain-text YAML, docs/book-format.md).", no_args_is_help=True,
                        rich_markup_mode=None)
-audit_app = typer.Typer(help="Tamper evidence: the hash chain over every recorded event.", no_args_is_help=True,
-                        rich_markup_mode=None)
 
 
 def _db_url(db: str | None) -> str:
@@ -261,77 +257,6 @@ def reserve(
                       f"outstanding {r['outstanding']}, available {r['available']}, shortfall {r['shortfall']}", markup=False, highlight=False, soft_wrap=True)
 
 
-# ---------------------------------------------------------------- audit
-
-
-@audit_app.command("head")
-@handle_errors
-def audit_head(book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
-    """Print the chain head (hash and count): keep it somewhere else to detect a cut-off tail later.
-
-    Example: warrantbook audit head --db sqlite:///warrantbook.db
-    """
-    src = source(book, db)
-    head = src.head()
-    if as_json:
-        emit({"source": src.label, **head.as_json()})
-    else:
-        console.print(f"{head.hash} {head.count}", markup=False, highlight=False, soft_wrap=True)
-
-
-@audit_app.command("verify")
-@handle_errors
-def audit_verify(
-    head: Annotated[str | None, typer.Option("--head", help="A head hash kept earlier: the chain must still contain it.",
-                                             show_default=False)] = None,
-    count: Annotated[int | None, typer.Option("--count", help="The event count printed with that head.", show_default=False)] = None,
-    book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
-) -> None:
-    """Check the hash chain event by event and name the first bad one; with --head, also a cut-off tail.
-
-    Exit code 0 when intact, 1 when something was altered, deleted, reordered or cut off.
-    Example: warrantbook audit verify --head 3f5a...e1 --count 249
-    """
-    src = source(book, db)
-    if isinstance(src, ChainSource):
-        result = src.verify(head, count).as_json()
-    else:
-        assert isinstance(src, BookSource)
-        events = src.events()
-        hashes = []
-        h = GENESIS
-        for e in events:
-            h = link(h, canonical(e))
-            hashes.append(h)
-        problems = []
-        anchored = None
-        if head:
-            want = head.strip().lower()
-            if count is not None:
-                ok = 0 < count <= len(hashes) and hashes[count - 1] == want
-            else:
-                ok = want in hashes
-            if ok:
-                anchored = count if count is not None else hashes.index(want) + 1
-            else:
-                problems.append({"seq": None, "event": "kept head", "reason": "the kept head is not in this book: events were cut off or altered"})
-        result = {"ok": not problems, "events": len(events), "head": {"hash": h, "count": len(events)},
-                  "first_bad": problems[0] if problems else None, "problems": problems, "anchored": anchored,
-                  "note": "a book keeps no per-event hashes: only a kept head can be checked"}
-    if as_json:
-        emit({"source": src.label, **result})
-    elif result["ok"]:
-        anchored_text = f"; the kept head covers the first {result['anchored']}" if result.get("anchored") else ""
-        console.print(f"ok: {result['events']} events, chain intact{anchored_text}; head {result['head']['hash']}", markup=False, highlight=False, soft_wrap=True)
-    else:
-        first = result["first_bad"]
-        console.print(f"TAMPERED: first bad event: #{first['seq']} {first['event']}: {first['reason']}", markup=False, highlight=False, soft_wrap=True)
-        for p in result["problems"][1:10]:
-            console.print(f"  also #{p['seq']} {p['event']}: {p['reason']}", markup=False, highlight=False, soft_wrap=True)
-    if not result["ok"]:
-        raise typer.Exit(1)
-
-
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.add_typer(book_app, name="book")
@@ -340,4 +265,3 @@ def register(app: typer.Typer) -> None:
     app.command("history")(history)
     app.command("due")(due)
     app.command("reserve")(reserve)
-    app.add_typer(audit_app, name="audit")

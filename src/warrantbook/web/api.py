@@ -24,7 +24,6 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from warrantbook.app.source import ChainSource
 from warrantbook.core import events as ev
 from warrantbook.core.errors import BadInput, BookErrors, WarrantbookError
 from warrantbook.core.numbers import exact
@@ -193,37 +192,6 @@ def reserve(request: Request, p: User, as_of: AsOf = None,
             company: Annotated[str | None, Query(max_length=200, description="Company id (default: every company you may see).")] = None,
             ) -> JSONResponse:
     return ok(service.reserve_view(book(request), p, _day(request, as_of), company))
-
-
-@router.get("/audit/head", response_model=schema.HeadOut, summary="The hash chain's head: keep it elsewhere (CLI: audit head)")
-async def audit_head(request: Request, p: User) -> JSONResponse:
-    return ok(book(request).head().as_json())
-
-
-@router.get("/audit/verify", response_model=schema.VerifyOut, summary="Check the chain; name the first bad event (CLI: audit verify)")
-def audit_verify(request: Request, p: User,
-                 head: Annotated[str | None, Query(max_length=64, pattern="^[0-9a-fA-F]{1,64}$", description="A head hash kept earlier.")] = None,
-                 count: Annotated[int | None, Query(ge=0, le=10**12, description="The event count printed with it.")] = None) -> JSONResponse:
-    if p.role not in ("auditor", "company"):
-        raise roles.Denied("the whole chain is checked by the company or an auditor", field="role")
-    b = book(request)
-    if not isinstance(b.source, ChainSource):
-        from warrantbook.core.audit import head_of
-
-        h = head_of(b.events())
-        anchored = None
-        if head:
-            from warrantbook.core.audit import GENESIS, canonical, link
-
-            x = GENESIS
-            for i, e in enumerate(b.events(), start=1):
-                x = link(x, canonical(e))
-                if x == head.lower() and (count is None or count == i):
-                    anchored = i
-        good = not head or anchored is not None
-        return ok({"ok": good, "events": h.count, "head": h.as_json(), "anchored": anchored, "problems": [],
-                   "note": "a book keeps no per-event hashes: only a kept head can be checked"})
-    return ok(b.source.verify(head, count).as_json())  # reads the rows itself: no lock, so it stalls nobody
 
 
 @router.get("/book", response_class=Response, summary="The whole book as the plain-text YAML file (CLI: book export); an auditor's view",

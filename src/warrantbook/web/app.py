@@ -293,6 +293,7 @@ def create_app(source: Source | str, *, users: UserStore | str | None = None, to
     from warrantbook.web.pages import error_page
     from warrantbook.web.pages import router as pages_router
 
+    app.include_router(__import__("warrantbook.web.audit", fromlist=["router"]).router)  # the auditor's page and /api/audit/*
     app.include_router(api_router)
     app.include_router(pages_router)
     app.include_router(__import__("warrantbook.web.close", fromlist=["router"]).router)  # the quarter close (docs/close.md)
