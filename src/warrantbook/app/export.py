@@ -12,9 +12,9 @@ Formula injection (OWASP, "CSV Injection"): a text cell whose first character (a
 written with a `'` in front, so no spreadsheet reads it as a formula. Number columns are not text: a value that is
 not an exact number is refused (BadInput), so a number column can never carry a formula either.
 
-XLSX: a number column is written as a number. A spreadsheet number is a binary double (15-16 significant digits): a
-value it cannot hold exactly (1/3, a 20-digit count) is written as the nearest double AND the column gets a parallel
-text column "<title> (exact)" holding the exact value, so no precision is lost. Text is always written as a string
+XLSX: a number column is written as a number. A spreadsheet number is a binary double, shown to 15 significant digits:
+a value it cannot hold as written (1/3, a 20-digit count) is written as the nearest double AND the column gets a
+parallel text column "<title> (exact)" holding the exact value, so no precision is lost. Text is always written as a string
 cell (openpyxl would otherwise store a string beginning with `=` as a formula).
 """
 
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from warrantbook.core.errors import BadInput
-from warrantbook.core.numbers import exact, to_text
+from warrantbook.core.numbers import exact, finite_decimal, to_text
 
 TEXT = "text"
 SHARES = "shares"
@@ -118,12 +118,18 @@ def to_csv(sheet: Sheet) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+SPREADSHEET_DIGITS = 15  # significant digits a spreadsheet keeps of a number typed in
+
+
 def _as_double(value: Fraction) -> tuple[int | float, bool]:
-    """The spreadsheet number for `value` and whether it is exact."""
+    """The spreadsheet number for `value` and whether the spreadsheet holds it as written: an integer below 2**53, or a
+    finite decimal of at most SPREADSHEET_DIGITS significant digits (0.425 is stored as the double nearest to it and
+    shown, and re-read, as 0.425; 1/3 is not)."""
     if value.denominator == 1 and abs(value.numerator) < 2**53:
         return int(value.numerator), True
     double = value.numerator / value.denominator  # float-ok: a spreadsheet cell is a double; the exact text goes beside it
-    return double, Fraction(double) == value
+    text = finite_decimal(value)
+    return double, text is not None and len(text.lstrip("-").replace(".", "").strip("0")) <= SPREADSHEET_DIGITS
 
 
 FORMATS = {SHARES: "#,##0.######", PRICE: "$#,##0.00########", MONEY: "$#,##0.00", PERCENT: "0.00%", INTEGER: "0"}
