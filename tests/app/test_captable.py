@@ -8,8 +8,8 @@ from datetime import date
 from fractions import Fraction as F
 
 import pytest
-from tests.app.books import AS_OF, seed_state, state_of, two_companies
 
+from tests.app.books import AS_OF, seed_state, state_of, two_companies
 from warrantbook.app.captable import EVERYONE, NotVisible, company_cap_table, fund_view
 from warrantbook.core.state import OptionState
 

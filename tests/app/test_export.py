@@ -11,8 +11,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from tests.app.books import AS_OF, seed_state, state_of, two_companies
 
+from tests.app.books import AS_OF, seed_state, state_of, two_companies
 from warrantbook.app import export
 from warrantbook.app.captable import cap_table_sheet, company_cap_table, fund_sheet, fund_view
 from warrantbook.core.errors import BadInput

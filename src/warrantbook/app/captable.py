@@ -112,7 +112,7 @@ def _headroom(state: BookState, options: list[OptionState], company: str, as_of:
     for group, members_options in groups.items():
         holder = members_options[0].holder
         held = state.owned_on(holder, company, as_of)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for o in members_options:
             try:
                 limit = cap_limit(state, o, as_of)
@@ -198,7 +198,7 @@ def fund_view(state: BookState, holder: str, as_of: date, viewer: Viewer = EVERY
     companies: dict[str, list[OptionState]] = {}
     for o in seen:
         companies.setdefault(o.company, []).append(o)
-    out = []
+    out: list[dict[str, Any]] = []
     total_value = Fraction(0)
     complete = True
     for company, options in companies.items():
@@ -219,7 +219,7 @@ def fund_view(state: BookState, holder: str, as_of: date, viewer: Viewer = EVERY
                     "intrinsic_value": to_text(sum(values, Fraction(0))), "headroom": _headroom(state, options, company, as_of)})
     h = state.holders[holder]
     return {"holder": {"id": holder, "name": h.name}, "group": state.holder_group(holder), "as_of": as_of.isoformat(), "basis": BASIS,
-            "companies": out, "totals": {"companies": len(out), "options": sum(len(c["options"]) for c in out),
+            "companies": out, "totals": {"companies": len(out), "options": len(seen),
                                          "intrinsic_value": to_text(total_value), "intrinsic_value_complete": complete}}
 
 
