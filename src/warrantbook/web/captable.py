@@ -20,7 +20,7 @@ from warrantbook.app import export
 from warrantbook.app.captable import NotVisible, cap_table_sheet, company_cap_table, fund_sheet, fund_view
 from warrantbook.core.errors import BadInput
 from warrantbook.core.state import BookState, OptionState
-from warrantbook.web import roles
+from warrantbook.web import roles, schema
 from warrantbook.web.api import User
 from warrantbook.web.auth import Principal
 from warrantbook.web.pages import book, page_user, render
@@ -143,7 +143,7 @@ def fund_download(request: Request, holder: str, kind: str, as_of: str | None = 
 # ---------------------------------------------------------------- the API
 
 
-@router.get("/api/captable", summary="A company's cap table, or a holder's options across companies (CLI: captable)")
+@router.get("/api/captable", responses=schema.ERRORS, summary="A company's cap table, or a holder's options across companies (CLI: captable)")
 async def api_captable(
     request: Request,
     p: User,
