@@ -28,6 +28,13 @@ def wb(*args: str, code: int = 0) -> Any:
     return result
 
 
+def test_names_are_not_markup(tmp_path: Path) -> None:
+    path = tmp_path / "markup.yaml"
+    dump(two_companies(holder_name="[bold]Fund[/] [/x]"), path)
+    out = wb("captable", "--book", str(path), "--company", "alpha", "--as-of", "2006-03-10").stdout
+    assert "[bold]Fund[/] [/x]" in out
+
+
 @pytest.fixture
 def book(tmp_path: Path) -> str:
     path = tmp_path / "two.yaml"
@@ -97,3 +104,15 @@ def test_bad_usage_is_refused_naming_the_field(book: str, args: list[str], field
 def test_help_has_examples() -> None:
     out = wb("captable", "--help").stdout
     assert "warrantbook captable --book examples/seed-option.yaml" in out and "--holder" in out and "--format" in out
+
+
+def test_too_narrow_for_columns_it_stacks_never_drops(book: str) -> None:
+    """At 40 columns no table fits: each prints one block per row, every column named, no figure cut."""
+    result = runner.invoke(app, ["captable", "--book", book, "--company", "alpha", "--as-of", "2006-03-10"], env={"COLUMNS": "40"})
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert max(len(line) for line in out.splitlines()) <= 40
+    assert "  holder: " in out and "HYPERLINK" in out
+    for line in ("  shares: 2,333,333 + 1/3", "  price: $0.00428571…", "  intrinsic value: $48,333.33…",
+                 "  fully diluted: 25.00%", "  share: 42.50%", "  allowance: 0"):
+        assert line in out, line
