@@ -121,3 +121,29 @@ def test_a_holder_named_like_a_formula_is_neutralised_in_both_exports() -> None:
     assert all(not cell.startswith("=") for row in csv.reader(io.StringIO(text)) for cell in row)
     total = [r for r in rows if r["Section"] == "total"][0]
     assert abs(F(total["Intrinsic value"]) - F(475_000, 3)) < F(1, 10**6)
+
+
+@pytest.mark.parametrize(("command", "key", "columns", "day"), [("list", "options", export.LIST_COLUMNS, "2006-06-10"),
+                                                                ("due", "items", export.DUE_COLUMNS, "2006-03-16"),
+                                                                ("history", "events", export.HISTORY_COLUMNS, "2006-06-10")])
+def test_the_other_views_export_in_one_call(command: str, key: str, columns: tuple[export.Column, ...], day: str, tmp_path: Path) -> None:
+    """list, due and history: their --json rows through the declared columns, opened again with openpyxl."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from warrantbook.cli.main import app
+
+    seed = str(Path(__file__).resolve().parents[2] / "examples" / "seed-option.yaml")
+    result = CliRunner().invoke(app, [command, "--book", seed, "--as-of", day, "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)[key]
+    assert rows, command
+    path = export.write([export.Sheet(command, columns, rows)], tmp_path / f"{command}.xlsx")
+    got = _xlsx_rows(path.read_bytes())
+    assert len(got) == len(rows)
+    first = columns[0]
+    assert [g[first.title] for g in got] == [None if r[first.key] is None else r[first.key] if first.kind == export.TEXT else int(r[first.key])
+                                             for r in rows]
+    if command == "list":
+        assert [g["Remaining shares"] for g in got] == [int(r["remaining_shares"]) for r in rows]

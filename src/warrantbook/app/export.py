@@ -213,3 +213,20 @@ def write(sheets: Sequence[Sheet], path: str | Path, kind: str | None = None) ->
     data = render(sheets, kind or kind_of(target))
     target.write_bytes(data)
     return target
+
+
+# ---------------------------------------------------------------- the other views' columns (their --json / API rows)
+# One call each once wired: render([Sheet("options", LIST_COLUMNS, data["options"])], kind), and likewise for
+# due (data["items"]) and history (data["events"]).
+
+LIST_COLUMNS = (Column("option", "Option"), Column("company.id", "Company"), Column("holder.id", "Holder"),
+                Column("holder.name", "Holder name"), Column("status", "Status"), Column("status_since", "Since"),
+                Column("remaining_shares", "Remaining shares", SHARES), Column("cap.percent", "Cap (§10)", PERCENT),
+                Column("cap.in_force", "Cap in force"), Column("cap.reason", "Cap status"), Column("parent", "Came from"),
+                Column("children", "Became"), Column("open_items", "Open items", INTEGER))
+DUE_COLUMNS = (Column("due", "Due"), Column("option", "Option"), Column("kind", "Kind"), Column("clause", "Clause"),
+               Column("text", "What"), Column("ref", "Regarding"))
+HISTORY_COLUMNS = (Column("seq", "Seq", INTEGER), Column("on", "On"), Column("id", "Event"), Column("kind", "Kind"),
+                   Column("clause", "Clause"), Column("actor", "Actor"), Column("acted_by", "Recorded by"),
+                   Column("derived", "Derived"), Column("description", "What"), Column("corrected_by", "Corrected by"),
+                   Column("recorded_at", "Recorded at"), Column("hash", "Hash"))
