@@ -150,3 +150,31 @@ def test_fund_view_refusals() -> None:
         fund_view(state, "other", AS_OF, Sees({"A-1", "B-1"}, {"alpha", "beta"}))
     d = fund_view(state, "fund", AS_OF, Sees({"A-1"}, {"alpha"}))  # a viewer of alpha alone sees the fund's alpha option only
     assert [c["company"]["id"] for c in d["companies"]] == ["alpha"]
+
+
+@pytest.mark.parametrize("company", ["alpha", "beta"])
+def test_every_viewer_sees_the_shares_add_up_to_the_basis(company: str) -> None:
+    """Whatever options a viewer may see, the holders shown, the others and the options not shown make 100%."""
+    from itertools import chain, combinations
+
+    state = state_of(two_companies())
+    options = [o.option_no for o in state.options.values() if o.company == company]
+    for seen in chain.from_iterable(combinations(options, k) for k in range(len(options) + 1)):
+        d = company_cap_table(state, company, AS_OF, Sees(set(seen), {company}))
+        parts = [F(h["fully_diluted"]) for h in d["holders"]] + [F(d["others"]["fully_diluted"])]
+        if d["hidden_options"]:
+            parts.append(F(d["hidden_options"]["fully_diluted"]))
+        assert sum(parts) == 1, seen
+        assert sorted(o["option"] for o in d["options"]) == sorted(seen)
+
+
+def test_without_shares_outstanding_the_fully_diluted_figures_are_absent_not_guessed() -> None:
+    events = [e for e in two_companies() if e.id != "beta-out"]
+    state = state_of(events)
+    d = company_cap_table(state, "beta", AS_OF)
+    assert d["outstanding"] is None and d["fully_diluted_shares"] is None and d["problems"]
+    assert all(o["fully_diluted"] is None for o in d["options"]) and d["others"]["common"] is None
+    assert {o["option"]: o["intrinsic_value"] for o in d["options"]} == {"B-1": "110000", "B-2": "0"}  # the FMV does not need it
+    fund = fund_view(state, "fund", AS_OF)
+    beta = [c for c in fund["companies"] if c["company"]["id"] == "beta"][0]
+    assert beta["fully_diluted"] is None and beta["fully_diluted_shares"] is None

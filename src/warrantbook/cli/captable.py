@@ -109,7 +109,7 @@ def _options(rows: list[dict[str, Any]], *, with_holder: bool = True) -> _Rows:
             label = o["option"] if len(o["tranches"]) == 1 else f"{o['option']} tranche {t['tranche']}"
             cells = [label, present.shares(t["shares"]), present.price(t["exercise_price"]),
                      present.show("money", t["intrinsic_value"]) or "no FMV",
-                     present.show("percent", o["fully_diluted"]) if t["tranche"] == 0 else ""]
+                     (present.show("percent", o["fully_diluted"]) or "unknown") if t["tranche"] == 0 else ""]
             if with_holder:
                 cells.insert(1, o["holder"]["name"])
             table.add_row(*cells)
@@ -132,16 +132,16 @@ def print_cap_table(d: dict[str, Any]) -> None:
     for label, value in (("outstanding", d["outstanding"]), ("authorized", d["authorized"]), ("reserved (§6 required)", r["required"]),
                          ("authorized and unissued", r["available"]), ("§6 shortfall", r["shortfall"]),
                          ("option shares", d["option_shares"]), ("fully diluted", d["fully_diluted_shares"])):
-        facts.add_row(label, present.show("shares", value) or "not recorded")
+        facts.add_row(label, present.show("shares", value) or ("not recorded" if label in ("outstanding", "authorized") else "unknown"))
     console.print(facts)
     holders = _Rows("Fully diluted ownership", [("holder", "left"), ("common", "right"), ("options", "right"), ("total", "right"),
                                                  ("share", "right")])
     for h in d["holders"]:
         holders.add_row(h["holder"]["name"], present.show("shares", h["common"]) or "not certified", present.shares(h["option_shares"]),
-                        present.shares(h["fully_diluted_shares"]), present.show("percent", h["fully_diluted"]))
+                        present.shares(h["fully_diluted_shares"]), present.show("percent", h["fully_diluted"]) or "unknown")
     o = d["others"]
-    holders.add_row("others (not in the book)", present.show("shares", o["common"]), "0", present.show("shares", o["common"]),
-                    present.show("percent", o["fully_diluted"]))
+    holders.add_row("others (not in the book)", present.show("shares", o["common"]) or "unknown", "0",
+                    present.show("shares", o["common"]) or "unknown", present.show("percent", o["fully_diluted"]) or "unknown")
     if d["hidden_options"]:
         h = d["hidden_options"]
         holders.add_row(f"{h['count']} option(s) not shown to you", "", present.shares(h["shares"]), present.shares(h["shares"]),
