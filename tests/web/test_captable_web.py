@@ -119,3 +119,11 @@ def test_existing_pages_read_prices_by_the_price_rule(env: Env) -> None:
     """The dashboard's exercise price ($0.000005) and FMV ($0.0449) are prices, not money rounded to the cent."""
     text = page(env, "gssf", "/").text
     assert "$0.000005" in text and "$0.0449" in text and "$0.00<" not in text
+
+
+def test_fund_page_shows_each_company_and_the_exact_view(env: Env) -> None:
+    text = page(env, "gssf", "/holders/gssf/captable?as_of=2006-12-29").text
+    assert "American Technologies Group, Inc." in text and "ATG-3" in text and "ATG-2" not in text
+    assert "$8,278,638.00" in text and "9.49…%" in text
+    assert '<details class="card" id="exact">' in text and "<code>254389919/2680489919</code>" in text
+    assert 'href="/holders/gssf/captable.xlsx?as_of=2006-12-29"' in text
