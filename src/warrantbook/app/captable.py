@@ -29,6 +29,7 @@ from warrantbook.core.engine import cap_limit, fmv_source, reservation
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.numbers import to_text
 from warrantbook.core.rules.captable import fully_diluted_basis, intrinsic_value, ownership
+from warrantbook.core.rules.fmv import Fmv
 from warrantbook.core.state import BookState, OptionState
 from warrantbook.core.summary import cap_summary
 
@@ -73,19 +74,19 @@ def company_options(state: BookState, company: str) -> list[OptionState]:
     return [o for no in state.by_company.get(company, ()) if (o := state.options[no]).active and o.basket is None]
 
 
-def _fmv(state: BookState, option: OptionState, as_of: date) -> tuple[dict[str, Any] | None, str]:
+def _fmv(state: BookState, option: OptionState, as_of: date) -> tuple[Fmv | None, str]:
     """§1.2: the FMV a determination on `as_of` would use, on the option's share basis, or why there is none."""
     try:
-        f = fmv_source(state, option, as_of)(None)
+        return fmv_source(state, option, as_of)(None), ""
     except (Refusal, BadInput) as exc:
         return None, exc.message
-    return {"value": to_text(f.value), "clause": f.clause, "source": f.source}, ""
 
 
 def option_row(state: BookState, option: OptionState, as_of: date, basis: Fraction | None) -> dict[str, Any]:
     """One option's figures: its tranches (remaining shares, price, intrinsic value), FMV, ownership of the basis."""
-    fmv, why = _fmv(state, option, as_of)
-    a = Fraction(fmv["value"]) if fmv else None
+    found, why = _fmv(state, option, as_of)
+    a = found.value if found is not None else None
+    fmv = {"value": to_text(found.value), "clause": found.clause, "source": found.source} if found is not None else None
     tranches = []
     for i, t in enumerate(option.tranches):
         value = intrinsic_value((t,), a) if a is not None else None
