@@ -215,7 +215,7 @@ def _register_groups() -> None:
     """Command groups of the other shells (ledger, documents, interop, web) join here when installed."""
     import importlib
 
-    for module in ("warrantbook.cli.ledger", "warrantbook.cli.documents", "warrantbook.cli.interop", "warrantbook.cli.web", "warrantbook.cli.close"):
+    for module in ("warrantbook.cli.ledger", "warrantbook.cli.documents", "warrantbook.cli.interop", "warrantbook.cli.web", "warrantbook.cli.close", "warrantbook.cli.captable"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

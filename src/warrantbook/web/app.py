@@ -297,6 +297,7 @@ def create_app(source: Source | str, *, users: UserStore | str | None = None, to
     app.include_router(api_router)
     app.include_router(pages_router)
     app.include_router(__import__("warrantbook.web.close", fromlist=["router"]).router)  # the quarter close (docs/close.md)
+    app.include_router(__import__("warrantbook.web.captable", fromlist=["router"]).router)  # cap tables, fund views, exports
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def wants_json(request: Request) -> bool:

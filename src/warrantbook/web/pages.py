@@ -22,9 +22,10 @@ from jinja2 import Environment, FileSystemLoader
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from warrantbook.app import present
 from warrantbook.core import events as ev
 from warrantbook.core.errors import BadInput, BookErrors, Refusal, WarrantbookError
-from warrantbook.core.numbers import exact, fmt, money
+from warrantbook.core.numbers import exact
 from warrantbook.core.terms import PaymentMethod
 from warrantbook.web import forms, roles, service, svg
 from warrantbook.web.auth import (
@@ -47,21 +48,25 @@ ENV = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
 templates = Jinja2Templates(env=ENV)
 
 
+# Figures for reading: the one presentation rule of app.present (exact values stay in the API; `exact` gives them
+# for a title attribute or an exact view).
 def _shares(value: Any) -> str:
-    return "" if value is None or value == "" else fmt(exact(value))
+    return present.show("shares", value)
 
 
 def _money(value: Any) -> str:
-    return "" if value is None or value == "" else money(exact(value))
+    return present.show("money", value)
 
 
 def _percent(value: Any) -> str:
-    return "" if value is None or value == "" else fmt(exact(value) * 100) + "%"
+    return present.show("percent", value)
 
 
 templates.env.filters["shares"] = _shares
 templates.env.filters["money"] = _money
 templates.env.filters["percent"] = _percent
+templates.env.filters["price"] = lambda value: present.show("price", value)
+templates.env.filters["exact"] = present.exact_text
 
 
 # ---------------------------------------------------------------- who is asking
