@@ -23,29 +23,21 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
+from warrantbook.app.source import ChainSource, Source
 from warrantbook.core import events as ev
 from warrantbook.core.audit import GENESIS, Head, canonical, head_of, link
 from warrantbook.core.errors import BadInput, Conflict
-from warrantbook.sources import Source
 
 HEX = frozenset("0123456789abcdef")
 MAX_COUNT = 10**12
 BOOK_NOTE = "a book keeps no per-event hashes: its chain is recomputed from its events, so only a kept head can show a change"
 LEDGER_NOTE = "every row's stored hash was checked against its content, its link to the row before it and its position"
 PACK_TIME = (1980, 1, 1, 0, 0, 0)  # every member's timestamp: the zip format's earliest, so the bytes never depend on the clock
-
-
-@runtime_checkable
-class KeepsHashes(Protocol):
-    """A source that keeps each event's hash (the database ledger): it verifies its own rows, streaming them."""
-
-    def verify(self, expect_head: str | None = None, expect_count: int | None = None) -> Any: ...
-    def stored(self) -> Sequence[Any]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +119,10 @@ def verify(source: Source, head: str | None = None, count: int | None = None) ->
     """Check the chain of any source; with a kept head, also that the chain still holds it (at its count)."""
     want, at = kept_head(head, count)
     kept = Head(want, at or 0) if want else None
-    if isinstance(source, KeepsHashes):
+    if isinstance(source, ChainSource):
         v = source.verify(want, at)  # streams the rows itself, in constant memory
-        problems = tuple(Problem(int(p.seq) if p.seq is not None else None, str(p.event_id), str(p.reason)) for p in v.problems)
-        return Verification(bool(v.ok), int(v.count), v.head, problems, v.anchored, LEDGER_NOTE, kept)
+        problems = tuple(Problem(p.seq, p.event_id, p.reason) for p in v.problems)
+        return Verification(v.ok, v.count, v.head, problems, v.anchored, LEDGER_NOTE, kept)
     return _verify_events(source.events(), want, at, kept)
 
 
@@ -206,7 +198,7 @@ class Chain:
 
 
 def chain_of(source: Source) -> Chain:
-    if isinstance(source, KeepsHashes):
+    if isinstance(source, ChainSource):
         rows = source.stored()
         return Chain([r.event for r in rows], [str(r.hash) for r in rows])
     events = list(source.events())

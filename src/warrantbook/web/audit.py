@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from warrantbook.app import audit
+from warrantbook.app.source import ChainSource
 from warrantbook.core.errors import WarrantbookError
 from warrantbook.core.state import BookState
 from warrantbook.web import roles, schema, service
@@ -53,7 +54,7 @@ def sees_everything(state: BookState, p: Principal) -> bool:
 
 def _reading(b: service.Book) -> AbstractContextManager[Any]:
     """A source that keeps hashes reads its own rows (no lock: it stalls nobody); a book file is read under the book's lock."""
-    return nullcontext() if isinstance(b.source, audit.KeepsHashes) else b.lock
+    return nullcontext() if isinstance(b.source, ChainSource) else b.lock
 
 
 def verification(b: service.Book, p: Principal, head: str | None, count: int | None) -> audit.Verification:
