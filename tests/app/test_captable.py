@@ -3,15 +3,14 @@ view across two companies; what a viewer may not see."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction as F
 
 import pytest
 
 from tests.app.books import AS_OF, seed_state, state_of, two_companies
-from warrantbook.app.captable import EVERYONE, NotVisible, company_cap_table, fund_view
-from warrantbook.core.state import OptionState
+from warrantbook.app.captable import company_cap_table, fund_view
+from warrantbook.app.views import NotVisible, Visibility
 
 
 def test_seed_book_cap_table() -> None:
@@ -112,16 +111,9 @@ def test_no_fmv_is_said_not_guessed() -> None:
     assert d["totals"]["intrinsic_value_complete"] is False
 
 
-@dataclass
-class Sees:
-    options: set[str]
-    companies: set[str]
-
-    def can_see_option(self, option: OptionState) -> bool:
-        return option.option_no in self.options
-
-    def can_see_company(self, company: str) -> bool:
-        return company in self.companies
+def Sees(options: set[str], companies: set[str]) -> Visibility:  # noqa: N802 (reads as the viewer it builds)
+    """A viewer of these options and these companies' books."""
+    return Visibility(options=frozenset(options), companies=frozenset(companies), every_event=False)
 
 
 def test_a_company_the_viewer_may_not_see_is_refused_like_an_unknown_one() -> None:
@@ -129,7 +121,7 @@ def test_a_company_the_viewer_may_not_see_is_refused_like_an_unknown_one() -> No
     with pytest.raises(NotVisible) as seen:
         company_cap_table(state, "beta", AS_OF, Sees({"B-1"}, {"alpha"}))
     with pytest.raises(NotVisible) as unknown:
-        company_cap_table(state, "gamma", AS_OF, EVERYONE)
+        company_cap_table(state, "gamma", AS_OF, Visibility.everything())
     assert seen.value.field == unknown.value.field == "company"
     assert "that you may see" in seen.value.message
 

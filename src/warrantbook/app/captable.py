@@ -13,18 +13,19 @@ its successor counts it).
 The basis of ownership is stated in every answer (`basis`): fully diluted, treasury-free (shares outstanding plus
 every remaining option share, uncapped).
 
-Visibility: every function takes a `viewer` (see `Viewer`); the CLI passes `EVERYONE`, the web an adapter over its
-roles. An option the viewer may not see is never listed: the company's options it may not see are summed into one
+Visibility: every function takes a `viewer`, app.views.Visibility (the CLI's sees everything, the web's is its user's
+roles); a company's books (its share counts, the §6 reserve, every holder's holdings) are shown to a viewer that may read
+them (`reserve`). An option the viewer may not see is never listed: the company's options it may not see are summed into one
 line that says so (`hidden_options`), so the totals still add up and nothing is left out silently.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Any, Protocol
+from typing import Any
 
+from warrantbook.app.views import NotVisible, Visibility
 from warrantbook.core.engine import cap_limit, fmv_source, reservation
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.numbers import to_text
@@ -35,34 +36,6 @@ from warrantbook.core.summary import cap_summary
 
 BASIS = ("fully diluted, treasury-free: shares outstanding plus every remaining share of the company's active options "
          "(every tranche, uncapped, as §6 reserves them); no treasury-stock method")
-
-
-class Viewer(Protocol):
-    """Who is looking: the cap table shows an option only if `can_see_option(option)`, and a company's books (its
-    share counts, the §6 reserve, the holdings of every holder, other holders' options in sum) only if
-    `can_see_company(company_id)`. `company` is the company's id (a str). app.views' `Visibility` has this shape."""
-
-    def can_see_option(self, option: OptionState) -> bool: ...
-
-    def can_see_company(self, company: str) -> bool: ...
-
-
-@dataclass(frozen=True)
-class _Everyone:
-    """The CLI's viewer: whoever can read the book or database sees everything in it."""
-
-    def can_see_option(self, option: OptionState) -> bool:
-        return True
-
-    def can_see_company(self, company: str) -> bool:
-        return True
-
-
-EVERYONE: Viewer = _Everyone()
-
-
-class NotVisible(BadInput):
-    """The company or holder asked for does not exist, or the viewer may not see it (the same answer for both)."""
 
 
 def _t(value: Fraction | None) -> str | None:
@@ -131,14 +104,15 @@ def _headroom(state: BookState, options: list[OptionState], company: str, as_of:
     return out
 
 
-def company_cap_table(state: BookState, company: str, as_of: date, viewer: Viewer = EVERYONE) -> dict[str, Any]:
-    """The cap table of `company` as of `as_of` (`state` is the fold as of that day)."""
+def company_cap_table(state: BookState, company: str, as_of: date, viewer: Visibility | None = None) -> dict[str, Any]:
+    """The cap table of `company` as of `as_of` (`state` is the fold as of that day), as `viewer` (default: everything)."""
+    viewer = viewer or Visibility.everything()
     cs = state.companies.get(company)
-    if cs is None or not viewer.can_see_company(company):
+    if cs is None or not (viewer.reserve and viewer.sees_company(company)):
         raise NotVisible(f"company: no company {company!r} that you may see", field="company")
     options = company_options(state, company)
-    seen = [o for o in options if viewer.can_see_option(o)]
-    hidden = [o for o in options if not viewer.can_see_option(o)]
+    seen = [o for o in options if viewer.sees_option(o.option_no)]
+    hidden = [o for o in options if not viewer.sees_option(o.option_no)]
     outstanding = cs.outstanding_on(as_of)
     authorized = cs.authorized_on(as_of)
     option_shares = sum((o.remaining for o in options), Fraction(0))
@@ -186,14 +160,15 @@ def company_cap_table(state: BookState, company: str, as_of: date, viewer: Viewe
     }
 
 
-def fund_view(state: BookState, holder: str, as_of: date, viewer: Viewer = EVERYONE) -> dict[str, Any]:
+def fund_view(state: BookState, holder: str, as_of: date, viewer: Visibility | None = None) -> dict[str, Any]:
     """A holder's options across every company, with the per-option figures of the cap table and totals per company.
     The fully diluted share of each company is the company's own basis (a total it discloses), never another holder's
     figures."""
+    viewer = viewer or Visibility.everything()
     if holder not in state.holders:
         raise NotVisible(f"holder: no holder {holder!r} that you may see", field="holder")
     mine = [o for o in state.options.values() if o.holder == holder and o.active and o.basket is None]
-    seen = [o for o in mine if viewer.can_see_option(o)]
+    seen = [o for o in mine if viewer.sees_option(o.option_no)]
     if not seen and mine:
         raise NotVisible(f"holder: no holder {holder!r} that you may see", field="holder")
     companies: dict[str, list[OptionState]] = {}

@@ -16,8 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from warrantbook.app import present
-from warrantbook.app.captable import EVERYONE, cap_table_sheet, company_cap_table, fund_sheet, fund_view
+from warrantbook.app.captable import cap_table_sheet, company_cap_table, fund_sheet, fund_view
 from warrantbook.app.export import kind_of, write
+from warrantbook.app.views import Visibility
 from warrantbook.cli.common import AsOfOpt, BookOpt, DbOpt, JsonOpt, console, emit, handle_errors, parse_day, source
 from warrantbook.core.errors import BadInput
 from warrantbook.core.state import BookState
@@ -216,10 +217,10 @@ def captable(
     day = parse_day(as_of, "as_of")
     state = source(book, db).state(day)
     if holder:
-        data = fund_view(state, holder, day, EVERYONE)
+        data = fund_view(state, holder, day, Visibility.everything())
         sheet = fund_sheet(data)
     else:
-        data = company_cap_table(state, _company(state, company), day, EVERYONE)
+        data = company_cap_table(state, _company(state, company), day, Visibility.everything())
         sheet = cap_table_sheet(data)
     if out:
         assert kind is not None

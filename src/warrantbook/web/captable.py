@@ -19,32 +19,12 @@ from starlette.concurrency import run_in_threadpool
 from warrantbook.app import export
 from warrantbook.app.captable import NotVisible, cap_table_sheet, company_cap_table, fund_sheet, fund_view
 from warrantbook.core.errors import BadInput
-from warrantbook.core.state import BookState, OptionState
 from warrantbook.web import roles, schema
 from warrantbook.web.api import User
 from warrantbook.web.auth import Principal
 from warrantbook.web.pages import book, page_user, render
 
 router = APIRouter()
-
-
-class RoleViewer:
-    """app.captable's Viewer over web.roles, judged on the ledger as it is now (as every page does)."""
-
-    def __init__(self, now: BookState, p: Principal):
-        self.now = now
-        self.p = p
-
-    def can_see_option(self, option: OptionState) -> bool:
-        current = self.now.options.get(option.option_no)
-        return current is not None and roles.can_see(self.now, self.p, current)
-
-    def can_see_company(self, company: str) -> bool:
-        if self.p.role == "holder":
-            return False  # a company's books (its holders, the §6 reserve) are not a holder's to read
-        if self.p.role == "auditor":
-            return company in self.now.companies
-        return company in roles.companies_seen(self.now, self.p)
 
 
 def _day(request: Request, value: str | date | None) -> date:
@@ -62,7 +42,7 @@ def company_data(request: Request, p: Principal, company: str, as_of: str | date
     day = _day(request, as_of)
     now, state = book(request).states(day)
     try:
-        return company_cap_table(state, company, day, RoleViewer(now, p))
+        return company_cap_table(state, company, day, roles.visibility(now, p))
     except NotVisible as exc:
         raise roles.NotFound(exc.message, field=exc.field) from None
 
@@ -70,13 +50,13 @@ def company_data(request: Request, p: Principal, company: str, as_of: str | date
 def fund_data(request: Request, p: Principal, holder: str, as_of: str | date | None) -> dict[str, Any]:
     day = _day(request, as_of)
     now, state = book(request).states(day)
-    viewer = RoleViewer(now, p)
+    viewer = roles.visibility(now, p)
     refused = roles.NotFound(f"holder: no holder {holder!r} that you may see", field="holder")
     if holder not in now.holders:
         raise refused
     if p.role == "holder" and now.holder_group(holder) != now.holder_group(p.party):
         raise refused
-    if p.role in ("company", "agent") and not any(o.holder == holder and viewer.can_see_option(o) for o in now.options.values()):
+    if p.role in ("company", "agent") and not any(o.holder == holder and viewer.sees_option(o.option_no) for o in now.options.values()):
         raise refused
     try:
         return fund_view(state, holder, day, viewer)
@@ -101,8 +81,8 @@ def captable_index(request: Request) -> Response:
     """Where the cap tables are: the companies whose books this user may read, and the holders whose options it sees."""
     p, _ = page_user(request)
     now = book(request).state()
-    viewer = RoleViewer(now, p)
-    companies = sorted((cid, cs.name) for cid, cs in now.companies.items() if viewer.can_see_company(cid))
+    viewer = roles.visibility(now, p)
+    companies = sorted((cid, cs.name) for cid, cs in now.companies.items() if viewer.reserve and viewer.sees_company(cid))
     holders = sorted({o.holder for o in roles.visible(now, p)} | ({p.party} if p.role == "holder" and p.party in now.holders else set()))
     return render(request, "captable_index.html.j2", companies=companies,
                   holders=[(h, now.holders[h].name) for h in holders if h in now.holders])
