@@ -162,7 +162,7 @@ VIEWS: list[tuple[str, dict[str, int]]] = [
     ("/api/reserve?company=atg", {"gssf": 403, "affiliate": 403, "northbridge": 403, "atg": 200, "agent": 404, "auditor": 200}),
     ("/api/audit/head", ALL),
     ("/api/audit/verify", ALL),  # the one chain is checked by anyone relying on it (docs/interpretations.md, "audit")
-    ("/api/audit/pack", {"gssf": 403, "affiliate": 403, "northbridge": 403, "atg": 200, "agent": 403, "auditor": 200}),
+    ("/api/audit/pack", {"gssf": 403, "affiliate": 403, "northbridge": 403, "atg": 403, "agent": 403, "auditor": 200}),
     ("/api/documents", ALL),
     ("/api/book", {"gssf": 403, "affiliate": 403, "northbridge": 403, "atg": 403, "agent": 403, "auditor": 200}),
     ("/api/documents?option=ATG-3", SEES_ATG3),

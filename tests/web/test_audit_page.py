@@ -12,7 +12,7 @@ from tests.web.conftest import ROLES, Env, appoint_agent, login
 from warrantbook.app import audit
 from warrantbook.store.ledger import DbSource
 
-MAY_PACK = {"gssf": False, "northbridge": False, "affiliate": False, "atg": True, "agent": False, "auditor": True}
+MAY_PACK = {"gssf": False, "northbridge": False, "affiliate": False, "atg": False, "agent": False, "auditor": True}
 
 
 def page(env: Env, who: str, **query: str) -> tuple[int, str]:
@@ -39,9 +39,11 @@ def test_every_role_sees_the_chain_and_only_whoever_sees_everything_gets_the_pac
 
 
 def test_an_agent_appointed_by_every_company_may_download_the_pack(env: Env) -> None:
+    assert env.get("/api/audit/pack", "agent").status_code == 403
     appoint_agent(env)
     assert 'id="download-pack"' in page(env, "agent")[1]
     assert env.get("/api/audit/pack", "agent").status_code == 200
+    assert env.get("/api/audit/pack", "atg").status_code == 403  # the company, even the only one, verifies and does not download
 
 
 def test_the_kept_head_form(env: Env) -> None:

@@ -5,8 +5,9 @@ Who may do what (docs/interpretations.md, "audit"):
   may check all of it. A user who may not see every event (a holder, a company or an agent when the ledger holds
   other companies' options) gets the same answer with the problems in general terms: the position and the kind of
   break, not the event ids or the stored values a reason may quote.
-- the pack: a user who may see every event in it, since it holds every party's events: the auditor, and an agent or a
-  company only when the ledger holds no company but the ones it acts for.
+- the pack: it holds every party's events (the book, every document), so the auditor, and the option agent when its
+  §11 appointment covers every company in the ledger (the register's keeper for all of them). A company, even the
+  ledger's only one, and a holder verify but do not download it.
 """
 
 from __future__ import annotations
@@ -52,6 +53,11 @@ def sees_everything(state: BookState, p: Principal) -> bool:
     return False
 
 
+def may_pack(state: BookState, p: Principal) -> bool:
+    """The auditor; an agent appointed by every company in the ledger."""
+    return p.role == "auditor" or (p.role == "agent" and sees_everything(state, p))
+
+
 def _reading(b: service.Book) -> AbstractContextManager[Any]:
     """A source that keeps hashes reads its own rows (no lock: it stalls nobody); a book file is read under the book's lock."""
     return nullcontext() if isinstance(b.source, ChainSource) else b.lock
@@ -64,9 +70,9 @@ def verification(b: service.Book, p: Principal, head: str | None, count: int | N
 
 
 def make_pack(b: service.Book, p: Principal, on: date | None) -> audit.Pack:
-    if not sees_everything(b.state(), p):
-        raise roles.Denied("the audit pack holds every party's events: the auditor downloads it (or an agent or company whose lane "
-                           "covers every company in the ledger); the verification is on /audit for everyone", field="role")
+    if not may_pack(b.state(), p):
+        raise roles.Denied("the audit pack holds every party's events: the auditor downloads it (or the option agent appointed by "
+                           "every company in the ledger); the verification is on /audit for everyone", field="role")
     from warrantbook.web.documents import RENDERING
 
     with _reading(b), RENDERING:  # the documents are rendered again: one compiler at a time
@@ -124,5 +130,5 @@ def audit_page(request: Request, head: str | None = None, count: str | None = No
     if v is None:
         v = verification(b, p, None, None)  # the chain itself, beside the form's error
     return templates.TemplateResponse(request, "audit.html.j2", {
-        **base, "v": v, "error": error, "form": {"head": kept, "count": count or ""}, "may_pack": sees_everything(b.state(), p),
+        **base, "v": v, "error": error, "form": {"head": kept, "count": count or ""}, "may_pack": may_pack(b.state(), p),
         "whole": sees_everything(b.state(), p)}, status_code=400 if error else 200)
