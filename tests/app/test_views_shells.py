@@ -224,3 +224,25 @@ def test_book_and_database_give_the_same_views(world: World, tmp_path: Path) -> 
     assert [{k: v for k, v in e.items() if k not in strip} for e in book_history["events"]] == \
         [{k: v for k, v in e.items() if k not in strip} for e in db_history["events"]]
     assert all(e["hash"] and len(e["hash"]) == 64 for e in book_history["events"])  # a book's chain, recomputed
+
+
+def test_the_cli_tables_show_figures_by_the_presentation_rule(world: World) -> None:
+    """After an uneven subdivision the exact figures are fractions; the tables people read show each by app.present
+    (shares whole + fraction, prices to significant digits), never the raw p/q the JSON keeps."""
+    import re
+
+    from warrantbook.app import present
+
+    exact_rows = world.cli("list", "--as-of", "2006-12-29")["options"]
+    assert any(exact(r["remaining_shares"]).denominator != 1 for r in exact_rows)  # the world has fractional shares
+    for width in ("200", "60"):  # columns, and stacked blocks on a narrow terminal: the same texts either way
+        r = runner.invoke(cli, ["list", "--as-of", "2006-12-29", "--db", world.url], env={"COLUMNS": width})
+        assert r.exit_code == 0, r.output
+        assert not re.search(r"\b\d{4,}/\d+\b", r.stdout), r.stdout  # no raw fraction such as 2333333/3
+        for row in exact_rows:
+            assert present.shares(row["remaining_shares"]) in r.stdout, (width, row["option"])
+            for t in row["tranches"]:
+                assert present.price(t["exercise_price"]) in r.stdout
+    r = runner.invoke(cli, ["reserve", "--company", "atg", "--as-of", "2006-12-29", "--db", world.url])
+    required = world.cli("reserve", "--company", "atg", "--as-of", "2006-12-29")["reserve"][0]["required"]
+    assert f"required {present.shares(required)}" in r.stdout

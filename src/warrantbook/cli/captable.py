@@ -9,17 +9,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich import box
-from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.table import Table
-from rich.text import Text
 
 from warrantbook.app import present
 from warrantbook.app.captable import cap_table_sheet, company_cap_table, fund_sheet, fund_view
 from warrantbook.app.export import kind_of, write
 from warrantbook.app.views import Visibility
 from warrantbook.cli.common import AsOfOpt, BookOpt, DbOpt, JsonOpt, console, emit, handle_errors, parse_day, source
+from warrantbook.cli.tables import FitTable
 from warrantbook.core.errors import BadInput
 from warrantbook.core.state import BookState
 
@@ -42,56 +38,8 @@ def _company(state: BookState, company: str | None) -> str:
     raise BadInput(f"--company: required, the book holds {len(ids)} companies ({', '.join(ids) or 'none'})", field="company")
 
 
-class _Rows:
-    """A table that prints as columns when the terminal is wide enough for every column, else stacked (one block per
-    row, "column: value" lines): never a dropped column or a cut-off number, whatever the width."""
-
-    def __init__(self, title: str, columns: list[tuple[str, str]]):
-        self.title = title
-        self.columns = columns
-        self.rows: list[list[str]] = []
-
-    def add_row(self, *cells: str) -> None:
-        self.rows.append(list(cells))
-
-    def min_width(self) -> int:
-        """The narrowest the columns can be with every figure whole on one line and every word of text unbroken."""
-        total = 0
-        for i, (name, justify) in enumerate(self.columns):
-            texts = [row[i] for row in self.rows if i < len(row)]
-            if justify == "right":
-                widest = max([cell_len(t) for t in texts] + [max((cell_len(w) for w in name.split()), default=0)])
-            else:
-                widest = max([cell_len(w) for t in [*texts, name] for w in t.split()] + [6])
-            total += widest + 2
-        return total + 2
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        table = _table(self.title, self.columns)
-        for row in self.rows:
-            table.add_row(*(Text(cell) for cell in row))  # Text: a name is never read as Rich markup
-        if self.min_width() <= options.max_width:
-            yield table
-            return
-        yield Text(self.title)
-        for row in self.rows:
-            for (name, _justify), cell in zip(self.columns, row):
-                if cell:
-                    yield Text(f"  {name or 'item'}: {cell}")
-            yield Text("")
-
-
-def _table(title: str, columns: list[tuple[str, str]]) -> Table:
-    """Figures (right-aligned) never wrap inside a number; text wraps at spaces, or folds: nothing is cut off."""
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    for name, justify in columns:
-        table.add_column(name, justify=justify, overflow="fold", no_wrap=justify == "right",  # type: ignore[arg-type]
-                         min_width=6 if justify == "left" else None)
-    return table
-
-
-def _headroom(groups: list[dict[str, Any]]) -> _Rows:
-    table = _Rows("Headroom under the cap (§10), per holder group", [("group", "left"), ("holdings (H)", "right"), ("option", "left"),
+def _headroom(groups: list[dict[str, Any]]) -> FitTable:
+    table = FitTable("Headroom under the cap (§10), per holder group", [("group", "left"), ("holdings (H)", "right"), ("option", "left"),
                                                                          ("allowance", "right"), ("why", "left")])
     for g in groups:
         for x in g["options"]:
@@ -100,11 +48,11 @@ def _headroom(groups: list[dict[str, Any]]) -> _Rows:
     return table
 
 
-def _options(rows: list[dict[str, Any]], *, with_holder: bool = True) -> _Rows:
+def _options(rows: list[dict[str, Any]], *, with_holder: bool = True) -> FitTable:
     cols = [("option", "left"), ("shares", "right"), ("price", "right"), ("intrinsic value", "right"), ("fully diluted", "right")]
     if with_holder:
         cols.insert(1, ("holder", "left"))
-    table = _Rows("Options: remaining shares (by tranche), intrinsic value at the FMV", cols)
+    table = FitTable("Options: remaining shares (by tranche), intrinsic value at the FMV", cols)
     for o in rows:
         for t in o["tranches"]:
             label = o["option"] if len(o["tranches"]) == 1 else f"{o['option']} tranche {t['tranche']}"
@@ -128,14 +76,14 @@ def _fmv_lines(rows: list[dict[str, Any]]) -> None:
 
 def print_cap_table(d: dict[str, Any]) -> None:
     console.print(f"Cap table of {d['company']['name']} ({d['company']['id']}) as of {d['as_of']}", markup=False, highlight=False)
-    facts = _Rows("Shares", [("", "left"), ("shares", "right")])
+    facts = FitTable("Shares", [("", "left"), ("shares", "right")])
     r = d["reserved"]
     for label, value in (("outstanding", d["outstanding"]), ("authorized", d["authorized"]), ("reserved (§6 required)", r["required"]),
                          ("authorized and unissued", r["available"]), ("§6 shortfall", r["shortfall"]),
                          ("option shares", d["option_shares"]), ("fully diluted", d["fully_diluted_shares"])):
         facts.add_row(label, present.show("shares", value) or ("not recorded" if label in ("outstanding", "authorized") else "unknown"))
     console.print(facts)
-    holders = _Rows("Fully diluted ownership", [("holder", "left"), ("common", "right"), ("options", "right"), ("total", "right"),
+    holders = FitTable("Fully diluted ownership", [("holder", "left"), ("common", "right"), ("options", "right"), ("total", "right"),
                                                  ("share", "right")])
     for h in d["holders"]:
         holders.add_row(h["holder"]["name"], present.show("shares", h["common"]) or "not certified", present.shares(h["option_shares"]),
@@ -170,7 +118,7 @@ def print_fund(d: dict[str, Any]) -> None:
         console.print(f"\n{c['company']['name']} ({c['company']['id']})", markup=False, highlight=False)
         console.print(_options(c["options"], with_holder=False))
         _fmv_lines(c["options"])
-        summary = _Rows("The holder in this company", [("", "left"), ("figure", "right")])
+        summary = FitTable("The holder in this company", [("", "left"), ("figure", "right")])
         summary.add_row("common (certified)", present.show("shares", c["common"]) or "not certified")
         summary.add_row("option shares", present.shares(c["option_shares"]))
         summary.add_row("fully diluted share", present.show("percent", c["fully_diluted"]) or "no shares outstanding recorded")

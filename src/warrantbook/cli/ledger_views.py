@@ -11,15 +11,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from warrantbook.app import views
+from warrantbook.app import present, views
 from warrantbook.app.views import Visibility
 from warrantbook.cli.common import AsOfOpt, BookOpt, DbOpt, JsonOpt, OnOpt, OptionOpt, console, emit, handle_errors, parse_day, source
 from warrantbook.cli.ledger_common import ActorOpt, IdemOpt, IdOpt, NoteOpt, actor_of, ctx, new_id, progress_bar, record
+from warrantbook.cli.tables import FitTable
 from warrantbook.core import events as ev
 from warrantbook.core.audit import head_of
-from warrantbook.core.numbers import exact, fmt, money
 from warrantbook.store.engine import DEFAULT_URL
 
 book_app = typer.Typer(help="Move a whole book in and out of the ledger (plain-text YAML, docs/book-format.md).", no_args_is_help=True,
@@ -167,14 +166,12 @@ def list_options(
     if as_json:
         emit(listed)
         return
-    table = Table(title=f"Options as of {day}")
-    for col, justify in (("option", "left"), ("holder", "left"), ("company", "left"), ("status", "left"), ("remaining", "right"),
-                         ("price", "right"), ("lineage", "left"), ("open", "right")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    table = FitTable(f"Options as of {day}", [("option", "left"), ("holder", "left"), ("company", "left"), ("status", "left"),
+                                               ("remaining", "right"), ("price", "right"), ("lineage", "left"), ("open", "right")])
     for r in rows:
         lineage = (f"from {r['parent']}" if r["parent"] else "") + (f" -> {', '.join(r['children'])}" if r["children"] else "")
-        table.add_row(r["option"], r["holder"]["name"], r["company"]["id"], r["status"], fmt(exact(r["remaining_shares"])),
-                      "; ".join(money(exact(t["exercise_price"])) for t in r["tranches"]), lineage.strip(), str(r["open_items"]))
+        table.add_row(r["option"], r["holder"]["name"], r["company"]["id"], r["status"], present.shares(r["remaining_shares"]),
+                      "; ".join(present.price(t["exercise_price"]) for t in r["tranches"]), lineage.strip(), str(r["open_items"]))
     console.print(table)
     if not rows:
         console.print("no options", markup=False, highlight=False, soft_wrap=True)
@@ -228,9 +225,7 @@ def due(as_of: AsOfOpt = None, book: BookOpt = None, db: DbOpt = None, as_json: 
     if not items:
         console.print(f"nothing open as of {day}", markup=False, highlight=False, soft_wrap=True)
         return
-    table = Table(title=f"Open items as of {day}")
-    for col in ("due", "clause", "option", "item"):
-        table.add_column(col)
+    table = FitTable(f"Open items as of {day}", [("due", "left"), ("clause", "left"), ("option", "left"), ("item", "left")])
     for i in items:
         late = " LATE" if i["due"] and date.fromisoformat(i["due"]) < day else ""
         table.add_row((i["due"] or "") + late, i["clause"], i["option"] or "", i["text"])
@@ -253,8 +248,9 @@ def reserve(
         emit(shown)
         return
     for r in result:
-        console.print(f"{r['company']} (§6) as of {day}: required {r['required']}, authorized {r['authorized']}, "
-                      f"outstanding {r['outstanding']}, available {r['available']}, shortfall {r['shortfall']}", markup=False, highlight=False, soft_wrap=True)
+        figures = ", ".join(f"{name} {present.show('shares', r[name]) if r[name] is not None else 'unknown'}"
+                            for name in ("required", "authorized", "outstanding", "available", "shortfall"))
+        console.print(f"{r['company']} (§6) as of {day}: {figures}", markup=False, highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from warrantbook.app import views
+from warrantbook.app import present, views
 from warrantbook.app.views import Visibility
 from warrantbook.cli.common import (
     AsOfOpt,
@@ -25,8 +25,9 @@ from warrantbook.cli.common import (
     pick_option,
     source,
 )
+from warrantbook.cli.tables import FitTable
 from warrantbook.core.explain import Trace
-from warrantbook.core.numbers import exact, fmt, money
+from warrantbook.core.numbers import exact
 from warrantbook.core.rules.exercise import ExerciseResult
 from warrantbook.core.summary import basket_text
 from warrantbook.core.terms import PaymentMethod
@@ -108,24 +109,22 @@ def show(option: OptionOpt = None, as_of: AsOfOpt = None, book: BookOpt = None, 
 
 
 def print_options(summaries: list[dict[str, Any]], day: date) -> None:
-    table = Table(title=f"Options as of {day}", show_lines=False)
-    for col, justify in (("option", "left"), ("holder", "left"), ("status", "left"), ("remaining", "right"),
-                         ("price", "right"), ("cap (§10)", "left"), ("open items", "right")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    table = FitTable(f"Options as of {day}", [("option", "left"), ("holder", "left"), ("status", "left"), ("remaining", "right"),
+                                               ("price", "right"), ("cap (§10)", "left"), ("open items", "right")])
     for s in summaries:
         cap = s["cap"]
         cap_text = ("in force" if cap["in_force"] else "void")
         if "percent" in cap:
-            cap_text = f"{fmt(exact(cap['percent']) * 100)}% {cap_text}"
-        price = "; ".join(money(exact(t["exercise_price"])) for t in s["tranches"])
-        table.add_row(s["option"], s["holder"]["name"], s["status"], fmt(exact(s["remaining_shares"])), price, cap_text,
+            cap_text = f"{present.percent(cap['percent'])} {cap_text}"
+        price = "; ".join(present.price(t["exercise_price"]) for t in s["tranches"])
+        table.add_row(s["option"], s["holder"]["name"], s["status"], present.shares(s["remaining_shares"]), price, cap_text,
                       str(len(s["open_items"])))
     console.print(table)
     for s in summaries:
         if s["expiration"]["date"] is None:
             console.print(f"{s['option']}: Expiration Date not defined ({s['expiration']['source']}); none enforced")
         if s["price_below_par"]:
-            console.print(f"{s['option']}: exercise price is below par value ({money(exact(s['par_value']))}) - a fact for counsel")
+            console.print(f"{s['option']}: exercise price is below par value ({present.price(s['par_value'])}) - a fact for counsel")
         for item in s["open_items"]:
             due = f" (due {item['due']})" if item["due"] else ""
             console.print(f"  [{item['clause']}] {s['option']}: {item['text']}{due}", markup=False)
@@ -135,18 +134,18 @@ def print_quote(result: ExerciseResult, trace: Trace) -> None:
     """A quote for people (app.views.Quoted's result and explanation): figures by the presentation rule, each explained."""
     fmv = result.fair_market_value
     rows = [
-        ("option shares exercised (Y)", fmt(result.shares_exercised)),
-        ("shares issued (whole)", fmt(result.whole_shares)),
-        ("cash in lieu of fraction", money(result.cash_in_lieu_paid) + (f"  (exact {money(result.cash_in_lieu)})" if result.fraction else "")),
-        ("fair market value", (money(fmv.value) + f"  ({fmv.clause}: {fmv.source})") if fmv else "not needed / not available"),
-        ("aggregate exercise price", money(result.aggregate_exercise_price)),
-        ("cash due from holder", money(result.cash_due)),
+        ("option shares exercised (Y)", present.shares(result.shares_exercised)),
+        ("shares issued (whole)", present.shares(result.whole_shares)),
+        ("cash in lieu of fraction", present.money(result.cash_in_lieu_paid) + (f"  (exact {present.exact_text(result.cash_in_lieu)})" if result.fraction else "")),
+        ("fair market value", (present.price(fmv.value) + f"  ({fmv.clause}: {fmv.source})") if fmv else "not needed / not available"),
+        ("aggregate exercise price", present.money(result.aggregate_exercise_price)),
+        ("cash due from holder", present.money(result.cash_due)),
         ("delivery due", result.delivery_due.isoformat()),
-        ("cap allowance", (fmt(result.limit.shares) + f"  ({result.limit.reason})") if result.limit else "no cap applies"),
-        ("remaining after", fmt(result.remaining_after)),
+        ("cap allowance", (present.shares(result.limit.shares) + f"  ({result.limit.reason})") if result.limit else "no cap applies"),
+        ("remaining after", present.shares(result.remaining_after)),
     ]
     if result.stock_due:
-        rows.insert(6, ("common stock to deliver as payment", fmt(result.stock_due)))
+        rows.insert(6, ("common stock to deliver as payment", present.shares(result.stock_due)))
     if result.basket:
         rows.insert(2, ("basket delivered (§3.1)", basket_text(result.basket)))
     table = Table(show_header=False)
