@@ -127,7 +127,7 @@ def test_a_holder_named_like_a_formula_is_neutralised_in_both_exports() -> None:
                                                                 ("due", "items", export.DUE_COLUMNS, "2006-03-16"),
                                                                 ("history", "events", export.HISTORY_COLUMNS, "2006-06-10")])
 def test_the_other_views_export_in_one_call(command: str, key: str, columns: tuple[export.Column, ...], day: str, tmp_path: Path) -> None:
-    """list, due and history: their --json rows through the declared columns, opened again with openpyxl."""
+    """list, due and history --out: the --json rows through the declared columns, opened again with openpyxl and csv."""
     import json
 
     from typer.testing import CliRunner
@@ -139,8 +139,14 @@ def test_the_other_views_export_in_one_call(command: str, key: str, columns: tup
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)[key]
     assert rows, command
-    path = export.write([export.Sheet(command, columns, rows)], tmp_path / f"{command}.xlsx")
+    path = tmp_path / f"{command}.xlsx"  # the CLI's own export, not a sheet built here
+    wrote = CliRunner().invoke(app, [command, "--book", seed, "--as-of", day, "--out", str(path)])
+    assert wrote.exit_code == 0 and path.exists(), wrote.output
     got = _xlsx_rows(path.read_bytes())
+    as_csv = tmp_path / f"{command}.csv"
+    assert CliRunner().invoke(app, [command, "--book", seed, "--as-of", day, "--out", str(as_csv)]).exit_code == 0
+    csv_rows = list(csv.DictReader(io.StringIO(as_csv.read_text("utf-8-sig"))))
+    assert [r[columns[0].title] for r in csv_rows] == [str(r[columns[0].key] or "") for r in rows]
     assert len(got) == len(rows)
     first = columns[0]
     assert [g[first.title] for g in got] == [None if r[first.key] is None else r[first.key] if first.kind == export.TEXT else int(r[first.key])

@@ -127,3 +127,23 @@ def test_fund_page_shows_each_company_and_the_exact_view(env: Env) -> None:
     assert "$8,278,638.00" in text and "9.49…%" in text
     assert '<details class="card" id="exact">' in text and "<code>254389919/2680489919</code>" in text
     assert 'href="/holders/gssf/captable.xlsx?as_of=2006-12-29"' in text
+
+
+@pytest.mark.parametrize(("view", "api", "key", "first"), [("options", "/api/options", "options", "Option"),
+                                                            ("history", "/api/history", "events", "Seq"),
+                                                            ("due", "/api/due", "items", "Due")])
+@pytest.mark.parametrize("who", ["auditor", "gssf"])
+def test_view_downloads_hold_the_api_rows_for_each_user(env: Env, view: str, api: str, key: str, first: str, who: str) -> None:
+    """/exports/{options,history,due}.{csv,xlsx}: the rows the API gives this user (a holder's own, filtered alike)."""
+    day = "2006-03-16" if view == "due" else "2006-12-29"  # a day with open items
+    rows = env.get(f"{api}?as_of={day}", who).json()[key]
+    assert rows, view
+    r = page(env, who, f"/exports/{view}.csv?as_of={day}")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv"), r.text
+    got = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    column = {"Option": "option", "Seq": "seq", "Due": "due"}[first]
+    assert [g[first] for g in got] == [str(x[column] or "") for x in rows]
+    x = env.client.get(f"/exports/{view}.xlsx?as_of={day}")
+    assert x.status_code == 200 and x.content[:2] == b"PK"
+    assert openpyxl.load_workbook(io.BytesIO(x.content)).active.max_row == len(rows) + 1
+    assert env.client.get(f"/exports/{view}.pdf").status_code == 404

@@ -12,10 +12,9 @@ import typer
 
 from warrantbook.app import present
 from warrantbook.app.captable import cap_table_sheet, company_cap_table, fund_sheet, fund_view
-from warrantbook.app.export import kind_of, write
 from warrantbook.app.views import Visibility
 from warrantbook.cli.common import AsOfOpt, BookOpt, DbOpt, JsonOpt, console, emit, handle_errors, parse_day, source
-from warrantbook.cli.tables import FitTable
+from warrantbook.cli.tables import FitTable, FormatOpt, OutOpt, export_kind, write_export
 from warrantbook.core.errors import BadInput
 from warrantbook.core.state import BookState
 
@@ -23,12 +22,6 @@ CompanyArg = Annotated[str | None, typer.Option("--company", help="The company's
                                                 show_default=False)]
 HolderArg = Annotated[str | None, typer.Option("--holder", help="A holder's id: the fund's view across every company whose options it "
                                                "holds (instead of one company's cap table).", show_default=False)]
-FormatArg = Annotated[str | None, typer.Option("--format", help="Export format: csv or xlsx (default: from --out's name).",
-                                               show_default=False)]
-OutArg = Annotated[str | None, typer.Option("--out", help="Write the export to this file (.csv or .xlsx); exact values.",
-                                            show_default=False)]
-
-
 def _company(state: BookState, company: str | None) -> str:
     if company:
         return company
@@ -137,8 +130,8 @@ def captable(
     company: CompanyArg = None,
     holder: HolderArg = None,
     as_of: AsOfOpt = None,
-    export_format: FormatArg = None,
-    out: OutArg = None,
+    export_format: FormatOpt = None,
+    out: OutOpt = None,
     book: BookOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
@@ -157,11 +150,7 @@ def captable(
     """
     if company and holder:
         raise BadInput("--company, --holder: give one (a company's cap table, or a holder's view across companies)", field="holder")
-    if export_format is not None and export_format not in ("csv", "xlsx"):
-        raise BadInput(f"--format: {export_format!r} is not csv or xlsx", field="format")
-    if export_format is not None and out is None:
-        raise BadInput("--out: an export needs the file to write (--out FILE)", field="out")
-    kind = export_format or (kind_of(out) if out else None)
+    kind = export_kind(out, export_format)
     day = parse_day(as_of, "as_of")
     state = source(book, db).state(day)
     if holder:
@@ -170,13 +159,8 @@ def captable(
     else:
         data = company_cap_table(state, _company(state, company), day, Visibility.everything())
         sheet = cap_table_sheet(data)
-    if out:
-        assert kind is not None
-        path = write([sheet], out, kind)
-        if as_json:
-            emit({**data, "written": str(path), "format": kind})
-        else:
-            console.print(f"wrote {path} ({kind}, {len(sheet.rows)} rows, exact values)", markup=False, highlight=False)
+    if out and kind:
+        write_export([sheet], out, kind, data, as_json)
         return
     if as_json:
         emit(data)

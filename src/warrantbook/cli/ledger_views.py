@@ -13,10 +13,11 @@ from typing import Annotated, Any
 import typer
 
 from warrantbook.app import present, views
+from warrantbook.app.export import DUE_COLUMNS, HISTORY_COLUMNS, LIST_COLUMNS, Sheet
 from warrantbook.app.views import Visibility
 from warrantbook.cli.common import AsOfOpt, BookOpt, DbOpt, JsonOpt, OnOpt, OptionOpt, console, emit, handle_errors, parse_day, source
 from warrantbook.cli.ledger_common import ActorOpt, IdemOpt, IdOpt, NoteOpt, actor_of, ctx, new_id, progress_bar, record
-from warrantbook.cli.tables import FitTable
+from warrantbook.cli.tables import FitTable, FormatOpt, OutOpt, export_kind, write_export
 from warrantbook.core import events as ev
 from warrantbook.core.audit import head_of
 from warrantbook.store.engine import DEFAULT_URL
@@ -154,15 +155,21 @@ def correct(
 def list_options(
     as_of: AsOfOpt = None,
     active: Annotated[bool, typer.Option("--active", help="Only options still active.")] = False,
-    book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
+    book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False, out: OutOpt = None, export_format: FormatOpt = None,
 ) -> None:
     """Every option as of a date: holder, status, remaining shares, price, open items.
 
-    Example: warrantbook list --as-of 2006-12-31
+    Examples:
+      warrantbook list --as-of 2006-12-31
+      warrantbook list --as-of 2006-12-31 --out options.xlsx
     """
+    kind = export_kind(out, export_format)
     day = parse_day(as_of, "as_of")
     listed = views.list_options(source(book, db).state(day), Visibility.everything(), day, active_only=active)
     rows = listed["options"]
+    if out and kind:
+        write_export([Sheet("options", LIST_COLUMNS, rows)], out, kind, listed, as_json)
+        return
     if as_json:
         emit(listed)
         return
@@ -181,19 +188,25 @@ def list_options(
 def history(
     option: OptionOpt = None, as_of: AsOfOpt = None,
     facts: Annotated[bool, typer.Option("--facts", help="With --option: also the company's facts and prices.")] = False,
-    book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
+    book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False, out: OutOpt = None, export_format: FormatOpt = None,
 ) -> None:
     """The timeline, in the agreement's order, with who recorded what and when, corrections and lineage.
 
     With --option: that option's events, the options it came from and the ones that came from it.
-    Example: warrantbook history --option ATG-3 --as-of 2006-12-31
+    Examples:
+      warrantbook history --option ATG-3 --as-of 2006-12-31
+      warrantbook history --as-of 2006-12-31 --out history.csv
     """
+    kind = export_kind(out, export_format)
     day = parse_day(as_of, "as_of")
     src = source(book, db)
     state = src.state()
     shown = views.history(src.stored(), state, Visibility.everything(), day, option, facts)
     rows = shown["events"]
     lineage = [x["option"] for x in shown["lineage"]]
+    if out and kind:
+        write_export([Sheet("history", HISTORY_COLUMNS, rows)], out, kind, shown, as_json)
+        return
     if as_json:
         emit(shown)
         return
@@ -211,14 +224,21 @@ def history(
 
 
 @handle_errors
-def due(as_of: AsOfOpt = None, book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+def due(as_of: AsOfOpt = None, book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False, out: OutOpt = None,
+        export_format: FormatOpt = None) -> None:
     """Open items as of a date: deliveries due, certificates to mail, pending transfers, reserve shortfalls.
 
-    Example: warrantbook due --as-of 2006-03-20
+    Examples:
+      warrantbook due --as-of 2006-03-20
+      warrantbook due --as-of 2006-03-20 --out due.xlsx
     """
+    kind = export_kind(out, export_format)
     day = parse_day(as_of, "as_of")
     shown = views.due(source(book, db).state(day), Visibility.everything(), day)
     items = shown["items"]
+    if out and kind:
+        write_export([Sheet("due", DUE_COLUMNS, items)], out, kind, shown, as_json)
+        return
     if as_json:
         emit(shown)
         return

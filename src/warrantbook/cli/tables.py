@@ -1,16 +1,24 @@
 """Tables for a terminal: every column kept and every figure whole, whatever the width (issue 11).
 
 A `FitTable` prints as columns when the terminal is wide enough for all of them, else as one block per row with each
-column named: a narrow terminal never drops a column or cuts a number.
+column named: a narrow terminal never drops a column or cuts a number. Exports (--out, --format) write the rows of
+--json to CSV or XLSX through app.export.
 """
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
+import typer
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
+
+from warrantbook.app.export import Sheet, kind_of, write
+from warrantbook.cli.common import console, emit
+from warrantbook.core.errors import BadInput
 
 
 class FitTable:
@@ -59,3 +67,30 @@ def _table(title: str, columns: list[tuple[str, str]]) -> Table:
         table.add_column(name, justify=justify, overflow="fold", no_wrap=justify == "right",  # type: ignore[arg-type]
                          min_width=6 if justify == "left" else None)
     return table
+
+
+# ---------------------------------------------------------------- exports (app.export): the same rows as --json, exact
+
+FormatOpt = Annotated[str | None, typer.Option("--format", help="Export format: csv or xlsx (default: from --out's name).",
+                                               show_default=False)]
+OutOpt = Annotated[str | None, typer.Option("--out", help="Write the export to this file (.csv or .xlsx); exact values.",
+                                            show_default=False)]
+
+
+def export_kind(out: str | None, export_format: str | None) -> str | None:
+    """The export asked for (csv or xlsx), or None for none; checked before any work is done."""
+    if export_format is not None and export_format not in ("csv", "xlsx"):
+        raise BadInput(f"--format: {export_format!r} is not csv or xlsx", field="format")
+    if export_format is not None and out is None:
+        raise BadInput("--out: an export needs the file to write (--out FILE)", field="out")
+    return export_format or (kind_of(out) if out else None)
+
+
+def write_export(sheets: list[Sheet], out: str, kind: str, data: dict[str, Any], as_json: bool) -> None:
+    """Write the sheets to `out` and say so (with --json: the view's data plus where it was written)."""
+    path = write(sheets, out, kind)
+    if as_json:
+        emit({**data, "written": str(path), "format": kind})
+    else:
+        rows = sum(len(s.rows) for s in sheets)
+        console.print(f"wrote {path} ({kind}, {rows} rows, exact values)", markup=False, highlight=False)

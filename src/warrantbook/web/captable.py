@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from warrantbook.app import export
 from warrantbook.app.captable import NotVisible, cap_table_sheet, company_cap_table, fund_sheet, fund_view
 from warrantbook.core.errors import BadInput
-from warrantbook.web import roles, schema
+from warrantbook.web import roles, schema, service
 from warrantbook.web.api import User
 from warrantbook.web.auth import Principal
 from warrantbook.web.pages import book, page_user, render
@@ -118,6 +118,25 @@ def fund_download(request: Request, holder: str, kind: str, as_of: str | None = 
     p, _ = page_user(request)
     d = fund_data(request, p, holder, as_of)
     return _download(export.render([fund_sheet(d)], kind), kind, f"fund-{_safe(holder)}-{d['as_of']}")
+
+
+# The other views' downloads: the rows of the API's list, history and due (the same app.views functions, filtered by the
+# user's Visibility), through the columns app.export declares for them.
+VIEW_EXPORTS = {"options": (export.LIST_COLUMNS, "options"), "history": (export.HISTORY_COLUMNS, "events"),
+                "due": (export.DUE_COLUMNS, "items")}
+
+
+@router.get("/exports/{view}.{kind}", include_in_schema=False)
+def view_download(request: Request, view: str, kind: str, as_of: str | None = None) -> Response:
+    if kind not in ("csv", "xlsx") or view not in VIEW_EXPORTS:
+        raise roles.NotFound(f"export: {view}.{kind}: options, history or due, as .csv or .xlsx", field="format")
+    p, _ = page_user(request)
+    day = _day(request, as_of)
+    b = book(request)
+    data = (service.list_view(b, p, day) if view == "options" else service.history_view(b, p, day) if view == "history"
+            else service.due_view(b, p, day))
+    columns, key = VIEW_EXPORTS[view]
+    return _download(export.render([export.Sheet(view, columns, data[key])], kind), kind, f"{view}-{day}")
 
 
 # ---------------------------------------------------------------- the API
