@@ -265,13 +265,14 @@ def parse_prices(text: str, company: str, source: str, what: str = "the CSV") ->
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        problems, quote = _row(row, index, company, source)
-        if quote is not None:
-            first = seen.get((quote.venue, quote.on))
+        problems, quote, where = _row(row, index, company, source)
+        if where is not None:
+            first = seen.get(where)
             if first is not None:
-                problems.append(("date", f"{quote.on} on {quote.venue.value} is already on line {first}"))
+                problems.append(("date", f"{where[1]} on {where[0].value} is already on line {first}"))
+                quote = None
             else:
-                seen[(quote.venue, quote.on)] = line
+                seen[where] = line
         for fld, message in problems:
             errors.append(BadInput(f"{fld}: {message}", field=fld, line=line, clause="§1.2"))
         if not problems and quote is not None:
@@ -282,7 +283,9 @@ def parse_prices(text: str, company: str, source: str, what: str = "the CSV") ->
     return quotes, found
 
 
-def _row(row: list[str], index: dict[str, int], company: str, source: str) -> tuple[list[tuple[str, str]], ev.Quote | None]:
+def _row(row: list[str], index: dict[str, int], company: str,
+         source: str) -> tuple[list[tuple[str, str]], ev.Quote | None, tuple[Venue, date] | None]:
+    """One row's problems (field, message), its quote when it has none, and its (venue, day) when both read."""
     problems: list[tuple[str, str]] = []
 
     def cell(col: str) -> str:
@@ -316,11 +319,13 @@ def _row(row: list[str], index: dict[str, int], company: str, source: str) -> tu
         problems.append(("bid", f"bid {cell('bid')} is above ask {cell('ask')}"))
     if prices["close"] is None and (bid is None or ask is None) and not any(f in ("close", "bid", "ask") for f, _ in problems):
         problems.append(("close", "a row needs a close, or a bid and an ask"))
-    if problems or on is None or where is None:
-        return problems, None
+    if on is None or where is None:
+        return problems, None, None
+    if problems:
+        return problems, None, (where, on)
     return problems, ev.Quote(id=f"quote-{company}-{where.value}-{on.isoformat()}", on=on,
                               actor=ev.default_actor(ev.Quote, company=company), company=company, venue=where,
-                              close=prices["close"], bid=bid, ask=ask, source=source)
+                              close=prices["close"], bid=bid, ask=ask, source=source), (where, on)
 
 
 # ---------------------------------------------------------------- a price file against the days already recorded
