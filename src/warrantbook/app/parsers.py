@@ -181,7 +181,7 @@ def pieces(values: Any) -> tuple[ev.TransferPiece, ...]:
                 percent = exact(part, f"piece[{i}].percent")
             else:
                 if shares is not None:
-                    raise BadInput(f"piece[{i}]: {text!r} gives the shares twice", field="piece", clause="§7")
+                    raise BadInput(f"piece[{i}]: {text!r} gives the shares twice (write shares without a thousands comma: the comma separates the percentage from the shares)", field="piece", clause="§7")
                 shares = exact(part, f"piece[{i}].shares")
         out.append(ev.TransferPiece(holder.strip(), percent=percent, shares=shares))
     return tuple(out)

@@ -184,8 +184,9 @@ def _amendment(v: dict[str, Any], c: Ctx) -> dict[str, Any]:
         waiver = parsers.whole(v.get("waiver_days"), "waiver_days")
         terms = replace(terms, cap=parsers.cap(bool(v.get("no_cap")), v.get("cap") or None, waiver, False, None,
                                                base.void_on_default if base else True, base))
-    if v.get("delivery_days"):
-        terms = replace(terms, delivery_days=parsers.whole(v["delivery_days"], "delivery_days"))
+    delivery_days = parsers.whole(v.get("delivery_days"), "delivery_days")
+    if delivery_days is not None:
+        terms = replace(terms, delivery_days=delivery_days)
     if terms == o.terms:
         raise BadInput("terms: no change given (expiration, cap, waiver days or delivery days)", field="expiration", clause="§14")
     signed = list(v.get("signed_by") or [])
