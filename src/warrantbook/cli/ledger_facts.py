@@ -240,6 +240,9 @@ def prices_import(
     keep = {o.line for o in skipped}
     pairs = [(q, line) for q, line in zip(quotes, lines, strict=True) if line not in keep]
     extra = {"file": str(file), "skipped": [o.as_json() for o in skipped]}
+    if skipped and not as_json:
+        console.print(f"skipped {len(skipped)} row(s) identical to what is recorded (lines {', '.join(str(o.line) for o in skipped)})",
+                      markup=False, highlight=False)
     if not pairs:
         show_recorded(c.src, [], as_json, {"imported": 0, **extra})
         return
@@ -253,9 +256,6 @@ def prices_import(
             decided = record_batch(c.src, list(quotes), idem=idempotency_key, on_error=on_error, progress=advance)
         except BookErrors as exc:
             raise parsers.FileErrors(exc.errors, str(file)) from None
-    if skipped and not as_json:
-        console.print(f"skipped {len(skipped)} row(s) identical to what is recorded (lines {', '.join(str(o.line) for o in skipped)})",
-                      markup=False, highlight=False)
     show_recorded(c.src, decided, as_json, {"imported": len(decided), **extra})
 
 
