@@ -187,3 +187,27 @@ def test_propose_fills_the_defaults_and_refuses_an_unknown_field() -> None:
     with pytest.raises(BadInput) as info:
         commands.propose(state, "waiver-notice", {"option": "ATG-2"}, on=date(2006, 12, 29), actor="boss")
     assert info.value.field == "actor"
+
+
+def test_a_new_declaration_gets_its_command_line(monkeypatch: pytest.MonkeyPatch, ledger: Any, tmp_path: Path) -> None:
+    """What adding a command costs on the command line: nothing beyond its declaration (Command.cli and help)."""
+
+    import typer
+
+    from warrantbook.cli.ledger_common import register_declared
+    from warrantbook.core import events as ev
+
+    extra = commands.Command("second-waiver", ev.WaiverNoticeReceived, "option", "second-waiver", (
+        commands.Arg("because", commands.text(""), to="", help="Why (kept nowhere: shows an option from a declaration).", type=str,
+                     default=""),), cli=("second-waiver",), help="A waiver, declared in a test.\n\nExample: warrantbook second-waiver --option ATG-2")
+    monkeypatch.setitem(commands.COMMANDS, "second-waiver", extra)
+    root = typer.Typer(rich_markup_mode=None)
+    register_declared(root, {})
+    runner = CliRunner()
+    assert "Example: warrantbook second-waiver" in runner.invoke(root, ["second-waiver", "--help"]).output
+    assert "--because" in runner.invoke(root, ["second-waiver", "--help"]).output
+    db = copy(ledger, tmp_path / "cli")
+    out = runner.invoke(root, ["second-waiver", "--option", "ATG-2", "--because", "x", "--on", DAY, "--db", f"sqlite:///{db}", "--json"])
+    assert out.exit_code == 0, out.output
+    recorded = json.loads(out.stdout)["recorded"][0]
+    assert recorded["kind"] == "waiver-notice" and recorded["id"].startswith("second-waiver-") and recorded["actor"] == "holder:northbridge"

@@ -99,3 +99,26 @@ def test_the_prices_upload_reports_recorded_days_and_skips_identical_rows(env: E
     api = env.client.post("/api/companies/atg/prices?skip_identical=true", headers={**env.auth("atg"), "Content-Type": "text/csv"},
                           content=again)
     assert api.status_code == 200 and api.json()["imported"] == 0 and [s["line"] for s in api.json()["skipped"]] == [2, 3]
+
+
+def test_a_declared_command_without_a_hand_written_form_gets_one(env: Env) -> None:
+    """dissolution-delivery has only its declaration (app.commands): the page offers a form made from it, the act is
+    confirmed like any irrevocable one, and the event is the one the command line records."""
+    from tests.web.confirming import post_confirmed
+
+    c = client_of(env)
+    csrf = login(c, "atg")
+    r = post_confirmed(c, "/companies/atg/act/reorganization", {"transaction": "asset-transfer", "successor": "NewCo, Inc.", "cash": "0.05",
+                                                                "ends": "1", "on": "2006-12-28", "csrf_token": csrf})
+    assert r.status_code == 303, r.text[:2000]
+    page = c.get("/options/ATG-3/act/dissolution-delivery")
+    assert page.status_code == 200 and 'name="price_received"' in page.text and 'name="to_trustee"' in page.text
+    before = env.count()
+    shown = c.post("/options/ATG-3/act/dissolution-delivery", data={"csrf_token": csrf, "price_received": "922", "description": "cash",
+                                                                     "on": "2006-12-29"})
+    assert shown.status_code == 200 and confirm_token(shown.text) and env.count() == before, shown.text[:2000]
+    r = c.post("/options/ATG-3/act/dissolution-delivery", data={"csrf_token": csrf, "confirm_token": confirm_token(shown.text)},
+               follow_redirects=False)
+    assert r.status_code == 303
+    [e] = env.app.state.book.events()[before:before + 1]
+    assert e.kind == "dissolution-delivery" and e.price_received == 922 and e.actor == "company:atg"  # type: ignore[attr-defined]

@@ -8,8 +8,9 @@ proposes it and hands it to the source, which decides it against the agreement (
 decided, or nothing. Both shells call these: the CLI with its options, the web with a signed-in user's actor. A
 command here holds no rule: refusals come from core, with their section.
 
-Adding an event kind: declare it in core/events.py, give it its clause module, add ONE `Command(...)` below, and
-document it. The CLI command is a signature of options over `cli.ledger_common.acts(name)`.
+Adding an event kind: declare it in core/events.py, give it its clause module, add ONE `Command(...)` below (with
+`cli=` and `help=`, its command line is generated from it: cli.ledger_common.register_declared), and document it.
+Older commands keep a hand-written signature of options (their help texts) over `cli.ledger_common.acts(name)`.
 """
 
 from __future__ import annotations
@@ -364,6 +365,10 @@ class Arg:
     name: str
     read: Reader = field(default_factory=text)
     to: str | None = None  # the event's field when it differs from `name`
+    # for a command line generated from the declaration (Command.cli): the option's help, its Python type, its default
+    help: str = ""
+    type: Any = None  # str | None when not given; bool for a flag; list[str] | None for a repeated option
+    default: Any = None
 
     @property
     def target(self) -> str:
@@ -386,6 +391,8 @@ class Command:
     default_actor: Callable[[Ctx], str] | None = None
     irrevocable: bool = False  # the web asks for a confirmation before recording it
     summary: str = ""
+    cli: tuple[str, ...] = ()  # the command line generated from this declaration, e.g. ("waiver-notice",) or ("acknowledge", "give")
+    help: str = ""  # its help, with an example (cli.md): "Example: warrantbook ..."
 
     @property
     def event_kind(self) -> str:
@@ -449,7 +456,9 @@ DECLARED: tuple[Command, ...] = (
             Arg("successor", required_text), Arg("transaction", choice(ev.ReorganizationKind, ev.ReorganizationKind.MERGER)),
             Arg("security", _basket, to="basket"), Arg("cash", to=""), Arg("prop", to=""), Arg("ends", _not, to="continues"),
             Arg("successor_company")), irrevocable=True, summary="Reorganization (§3.1)"),
-    Command("dissolve", ev.Dissolved, "company", "dissolution", irrevocable=True, summary="Dissolution (§3.2)"),
+    Command("dissolve", ev.Dissolved, "company", "dissolution", irrevocable=True, summary="Dissolution (§3.2)", cli=("dissolve",),
+            help="Record the company's dissolution after a transfer of its assets (§3.2).\n\n"
+                 "Example: warrantbook dissolve --company atg --on 2008-06-30"),
     Command("dissolution-delivery", ev.DissolutionDelivered, "option", "dissolution-delivery", (
             Arg("to_trustee", flag), Arg("price_received", num(Fraction(0))), Arg("description")), irrevocable=True,
             summary="Delivery on dissolution (§3.2)"),
@@ -468,9 +477,21 @@ DECLARED: tuple[Command, ...] = (
             Arg("original_surrendered", flag)), summary="Replacement request (§8)"),
     Command("replace-issue", ev.ReplacementIssued, "option", "replacement", (
             Arg("new_option", required_text), Arg("request", _pending_replacement)), irrevocable=True, summary="Issue the replacement (§8)"),
-    Command("waiver-notice", ev.WaiverNoticeReceived, "option", "waiver", irrevocable=True, summary="Waiver notice of the cap (§10)"),
-    Command("default-notice", ev.DefaultNoticeReceived, "option", "default", (Arg("default"),), summary="Notice of an Event of Default (§10)"),
-    Command("default-cure", ev.DefaultCured, "option", "cure", (Arg("signed_by", actors),), summary="Event of Default cured (§10)"),
+    Command("waiver-notice", ev.WaiverNoticeReceived, "option", "waiver", irrevocable=True, summary="Waiver notice of the cap (§10)",
+            cli=("waiver-notice",), help="Record the holder's notice waiving the §10 cap (it falls away at the end of the notice period).\n\n"
+                                         "Example: warrantbook waiver-notice --option ATG-3 --on 2006-07-03"),
+    Command("default-notice", ev.DefaultNoticeReceived, "option", "default", (
+            Arg("default", help="Which Event of Default under the Security Agreement.", type=str, default=""),),
+            summary="Notice of an Event of Default (§10)", cli=("default-notice",),
+            help="Record the holder's notice of an Event of Default, which voids the cap while it continues (§10).\n\n"
+                 'Example: warrantbook default-notice --option ATG-3 --default "payment default under the Security Agreement" --on 2007-02-01'),
+    Command("default-cure", ev.DefaultCured, "option", "cure", (
+            Arg("signed_by", actors, help="A countersignature (role:id), e.g. the holder's when the company records the cure; repeat.",
+                type=list[str] | None),), summary="Event of Default cured (§10)", cli=("default-cure",),
+            help="Record the cure of a continuing Event of Default (§10). It brings the cap back against the holder, so the holder "
+                 "records it, or signs the company's record (--signed-by holder:ID).\n\n"
+                 "Example: warrantbook default-cure --option ATG-3 --on 2007-03-01\n"
+                 "Example: warrantbook default-cure --option ATG-3 --actor company:atg --signed-by holder:gssf --on 2007-03-01"),
     Command("notice-send", ev.NoticeSent, "option", "notice-sent", (
             Arg("subject", required_text), Arg("addressee", to=""), Arg("address", to=""),
             Arg("mail", choice(ev.MailClass, ev.MailClass.CERTIFIED), to="mail_class"), Arg("tracking"), Arg("regarding"),
@@ -478,8 +499,14 @@ DECLARED: tuple[Command, ...] = (
     Command("amend", ev.Amended, "option", "amendment", tuple(Arg(n, to="") for n in (
             "signed_by", "binds", "expiration", "cap", "no_cap", "waiver_days", "hard_ceiling", "delivery_days", "tranche")), _amended_terms,
             default_actor=lambda c: ev.default_actor(ev.Amended, company=c.company), irrevocable=True, summary="Amend the terms (§14)"),
-    Command("acknowledge-request", ev.AcknowledgmentRequested, "option", "ack-request", summary="Ask for the acknowledgment (§1.3)"),
-    Command("acknowledge-give", ev.AcknowledgmentGiven, "option", "ack", (Arg("request"),), summary="Give the acknowledgment (§1.3)"),
+    Command("acknowledge-request", ev.AcknowledgmentRequested, "option", "ack-request", summary="Ask for the acknowledgment (§1.3)",
+            cli=("acknowledge", "request"), help="Record the holder's request that the company acknowledge its continuing obligations "
+                                                 "(§1.3).\n\nExample: warrantbook acknowledge request --option ATG-3 --on 2006-08-01"),
+    Command("acknowledge-give", ev.AcknowledgmentGiven, "option", "ack", (
+            Arg("request", help="The request's id (default: the oldest open one).", type=str, default=""),),
+            summary="Give the acknowledgment (§1.3)", cli=("acknowledge", "give"),
+            help="Record the company's acknowledgment of its continuing obligations (§1.3).\n\n"
+                 "Example: warrantbook acknowledge give --option ATG-3 --on 2006-08-03"),
 )
 
 

@@ -20,6 +20,7 @@ from warrantbook.cli.ledger_common import (
     LinesOpt,
     NoteOpt,
     acts,
+    register_declared,
 )
 from warrantbook.core import events as ev
 from warrantbook.core.terms import PaymentMethod
@@ -188,18 +189,6 @@ def reorganize(
     """
 
 
-@acts("dissolve")
-def dissolve(
-    company: CompanyOpt = None,
-    on: OnOpt = None, actor: ActorOpt = None, event_id: IdOpt = None, note: NoteOpt = "", idempotency_key: IdemOpt = None,
-    book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
-) -> None:
-    """Record the company's dissolution after a transfer of its assets (§3.2).
-
-    Example: warrantbook dissolve --company atg --on 2008-06-30
-    """
-
-
 @acts("dissolution-delivery")
 def dissolution_delivery(
     to_trustee: Annotated[bool, typer.Option("--to-trustee", help="Delivered to the trustee the holder designated (§3.2).")] = False,
@@ -294,45 +283,6 @@ def replace_issue(
     """
 
 
-@acts("waiver-notice")
-def waiver_notice(
-    option: OptionOpt = None, on: OnOpt = None, actor: ActorOpt = None, event_id: IdOpt = None, note: NoteOpt = "",
-    idempotency_key: IdemOpt = None, book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
-) -> None:
-    """Record the holder's notice waiving the §10 cap (it falls away at the end of the notice period).
-
-    Example: warrantbook waiver-notice --option ATG-3 --on 2006-07-03
-    """
-
-
-@acts("default-notice")
-def default_notice(
-    default: Annotated[str, typer.Option("--default", help="Which Event of Default under the Security Agreement.")] = "",
-    option: OptionOpt = None, on: OnOpt = None, actor: ActorOpt = None, event_id: IdOpt = None, note: NoteOpt = "",
-    idempotency_key: IdemOpt = None, book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
-) -> None:
-    """Record the holder's notice of an Event of Default, which voids the cap while it continues (§10).
-
-    Example: warrantbook default-notice --option ATG-3 --default "payment default under the Security Agreement" --on 2007-02-01
-    """
-
-
-@acts("default-cure")
-def default_cure(
-    option: OptionOpt = None,
-    signed_by: Annotated[list[str] | None, typer.Option("--signed-by", help="A countersignature (role:id), e.g. the holder's when the "
-                                                        "company records the cure; repeat.", show_default=False)] = None,
-    on: OnOpt = None, actor: ActorOpt = None, event_id: IdOpt = None, note: NoteOpt = "",
-    idempotency_key: IdemOpt = None, book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
-) -> None:
-    """Record the cure of a continuing Event of Default (§10). It brings the cap back against the holder, so the
-    holder records it, or signs the company's record (--signed-by holder:ID).
-
-    Example: warrantbook default-cure --option ATG-3 --on 2007-03-01
-    Example: warrantbook default-cure --option ATG-3 --actor company:atg --signed-by holder:gssf --on 2007-03-01
-    """
-
-
 @acts("notice-send")
 def notice_send(
     subject: Annotated[str, typer.Option("--subject", help="What the notice is about.")],
@@ -374,47 +324,21 @@ def amend(
     """
 
 
-@acknowledge_app.command("request")
-@acts("acknowledge-request")
-def acknowledge_request(
-    option: OptionOpt = None, on: OnOpt = None, actor: ActorOpt = None, event_id: IdOpt = None, note: NoteOpt = "",
-    idempotency_key: IdemOpt = None, book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
-) -> None:
-    """Record the holder's request that the company acknowledge its continuing obligations (§1.3).
-
-    Example: warrantbook acknowledge request --option ATG-3 --on 2006-08-01
-    """
-
-
-@acknowledge_app.command("give")
-@acts("acknowledge-give")
-def acknowledge_give(
-    request: Annotated[str, typer.Option("--request", help="The request's id (default: the oldest open one).")] = "",
-    option: OptionOpt = None, on: OnOpt = None, actor: ActorOpt = None, event_id: IdOpt = None, note: NoteOpt = "",
-    idempotency_key: IdemOpt = None, book: BookOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
-) -> None:
-    """Record the company's acknowledgment of its continuing obligations (§1.3).
-
-    Example: warrantbook acknowledge give --option ATG-3 --on 2006-08-03
-    """
-
-
 def register(app: typer.Typer) -> None:
     app.command("issue")(issue)
     app.add_typer(exercise_app, name="exercise")
     app.command("deliver")(deliver)
     app.command("stock-event")(stock_event)
     app.command("reorganize")(reorganize)
-    app.command("dissolve")(dissolve)
     app.command("dissolution-delivery")(dissolution_delivery)
     app.command("trustee")(trustee)
     app.add_typer(transfer_app, name="transfer")
     app.add_typer(replace_app, name="replace")
-    app.command("waiver-notice")(waiver_notice)
-    app.command("default-notice")(default_notice)
-    app.command("default-cure")(default_cure)
     app.command("amend")(amend)
     app.add_typer(acknowledge_app, name="acknowledge")
     notice_app = typer.Typer(help="Notices mailed under §13.", no_args_is_help=True, rich_markup_mode=None)
     notice_app.command("send")(notice_send)
     app.add_typer(notice_app, name="notice")
+    # the commands whose command line is generated from their declaration (app.commands: Command.cli)
+    register_declared(app, {"exercise": exercise_app, "transfer": transfer_app, "replace": replace_app, "acknowledge": acknowledge_app,
+                            "notice": notice_app})

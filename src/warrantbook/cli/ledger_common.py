@@ -125,6 +125,56 @@ def acts(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     return wrap
 
 
+def _option_of(arg: commands.Arg) -> Any:
+    kind = arg.type if arg.type is not None else str | None
+    flag = "--" + arg.name.rstrip("_").replace("_", "-")
+    shown = arg.default not in (None, "", False)
+    return Annotated[kind, typer.Option(flag, help=arg.help or arg.name.replace("_", " "), show_default=shown)]
+
+
+def declared(name: str) -> Callable[..., None]:
+    """A Typer command generated from the declaration of app command `name`: its fields become options (with the
+    declared help, type and default), the scope adds --option/--company/--holder, then the options every command has."""
+    import inspect
+
+    from warrantbook.cli.common import BookOpt, DbOpt, JsonOpt, OnOpt, OptionOpt
+
+    cmd = commands.command(name)
+    kw = inspect.Parameter.KEYWORD_ONLY
+    params = [inspect.Parameter(a.name, kw, annotation=_option_of(a), default=a.default) for a in cmd.args]
+    scope = {"option": [("option", OptionOpt)], "company": [("company", CompanyOpt)], "holder": [("holder", HolderOpt)],
+             "holder+company": [("holder", HolderOpt), ("company", CompanyOpt)]}.get(cmd.scope, [])
+    params += [inspect.Parameter(n, kw, annotation=t, default=None) for n, t in scope]
+    params += [inspect.Parameter("on", kw, annotation=OnOpt, default=None), inspect.Parameter("actor", kw, annotation=ActorOpt, default=None),
+               inspect.Parameter("event_id", kw, annotation=IdOpt, default=None), inspect.Parameter("note", kw, annotation=NoteOpt, default=""),
+               inspect.Parameter("idempotency_key", kw, annotation=IdemOpt, default=None),
+               inspect.Parameter("book", kw, annotation=BookOpt, default=None), inspect.Parameter("db", kw, annotation=DbOpt, default=None),
+               inspect.Parameter("as_json", kw, annotation=JsonOpt, default=False)]
+
+    def options(**given: Any) -> None:
+        """(generated)"""
+
+    options.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    options.__doc__ = cmd.help
+    options.__name__ = options.__qualname__ = name.replace("-", "_")
+    return acts(name)(options)
+
+
+def register_declared(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
+    """Every declared command with a command line (Command.cli) gets it: `NAME` on the app, or `GROUP NAME` in a group."""
+    for cmd in commands.COMMANDS.values():
+        if not cmd.cli:
+            continue
+        if len(cmd.cli) == 1:
+            app.command(cmd.cli[0])(declared(cmd.name))
+            continue
+        group, leaf = cmd.cli
+        if group not in groups:
+            groups[group] = typer.Typer(help=f"{group} commands.", no_args_is_help=True, rich_markup_mode=None)
+            app.add_typer(groups[group], name=group)
+        groups[group].command(leaf)(declared(cmd.name))
+
+
 def show_recorded(src: Source, decided: list[Event] | Recorded, as_json: bool, extra: dict[str, Any] | None = None) -> None:
     if isinstance(decided, Recorded):
         replayed, head, decided = decided.replayed, decided.head, decided.events

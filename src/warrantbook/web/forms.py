@@ -13,9 +13,9 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from warrantbook.app import parsers
+from warrantbook.app import commands, parsers
 from warrantbook.core import events as ev
-from warrantbook.core.codec import encode
+from warrantbook.core.codec import encode, event_to_data
 from warrantbook.core.errors import BadInput
 from warrantbook.core.state import BookState, OptionState
 from warrantbook.core.terms import Expiration, PaymentMethod, Terms, Venue
@@ -506,15 +506,51 @@ def _holder_prefill(c: Ctx) -> dict[str, str]:
     return {"name": h.name, "address": "\n".join(h.address.lines) if h.address else "", "group": h.group}
 
 
+# ---------------------------------------------------------------- forms made from the declarations (app.commands)
+
+
+def _declared_field(arg: commands.Arg) -> Field:
+    kind = "checkbox" if arg.type is bool or arg.read is commands.flag else "text"
+    label = arg.help or arg.name.rstrip("_").replace("_", " ").capitalize()
+    return Field(arg.name, label, kind, default="" if arg.default in (None, False) else str(arg.default))
+
+
+def declared_form(cmd: commands.Command) -> Form:
+    """A form for a declared command that has no hand-written one: its fields as typed, read by the declaration itself
+    (app.commands.propose), so the event is the one the CLI would record; the route then adds the user's actor."""
+    scope = cmd.scope if cmd.scope in ("option", "company", "holder") else "company"
+
+    def build(v: dict[str, Any], c: Ctx) -> dict[str, Any]:
+        typed: dict[str, Any] = {a.name: v.get(a.name) for a in cmd.args}
+        typed["option" if scope == "option" else scope] = (c.option.option_no if c.option else "") if scope == "option" else (
+            c.company if scope == "company" else c.holder)
+        on = parsers.day(v.get("on"), "on") or c.today
+        data = event_to_data(commands.propose(c.state, cmd.name, typed, on=on))
+        return {k: x for k, x in data.items() if k not in ("id", "actor", "type", "on", "note")}
+
+    return Form(cmd.event_kind, scope, cmd.summary or cmd.name, cmd.kind.clause, tuple(_declared_field(a) for a in cmd.args), build,
+                intro="Recorded as the command line records it (app.commands).")
+
+
+def _declared_forms() -> dict[str, Form]:
+    written = {*FORMS, *HOLDER_FORMS}
+    return {c.event_kind: declared_form(c) for c in commands.COMMANDS.values() if c.event_kind not in written}
+
+
+DECLARED_FORMS: dict[str, Form] = _declared_forms()
+
+
 def form_for(kind: str, scope: str) -> Form | None:
     if scope == "holder":
-        return HOLDER_FORMS.get(kind)
-    f = FORMS.get(kind)
+        f = HOLDER_FORMS.get(kind) or DECLARED_FORMS.get(kind)
+        return f if f is not None and f.scope == "holder" else None
+    f = FORMS.get(kind) or DECLARED_FORMS.get(kind)
     return f if f is not None and f.scope == scope else None
 
 
 def forms_in(scope: str) -> list[Form]:
-    return list(HOLDER_FORMS.values()) if scope == "holder" else [f for f in FORMS.values() if f.scope == scope]
+    written = list(HOLDER_FORMS.values()) if scope == "holder" else [f for f in FORMS.values() if f.scope == scope]
+    return written + [f for f in DECLARED_FORMS.values() if f.scope == scope]
 
 
 def choices(form: Form, f: Field, c: Ctx) -> tuple[tuple[str, str], ...]:
