@@ -60,6 +60,14 @@ def preview(state: BookState, event: ev.Event) -> Preview:
         out.append(Consequence("§2.1", "the shares are recorded as delivered for this exercise; only a correction can undo the record"))
     elif isinstance(event, ev.Amended):
         out.append(Consequence("§14", "the new terms govern from the effective date for every party the writing binds"))
+    elif isinstance(event, ev.Reorganized):
+        out.append(Consequence("§3.1", f"each share of {event.company}'s common stock becomes the basket described; every option of the "
+                                       "company delivers it on exercise from then on"
+                               + ("" if event.continues else "; the options do not continue: what they are owed is delivered under §3.2")))
+    elif isinstance(event, ev.Dissolved):
+        out.append(Consequence("§3.2", f"{event.company} is dissolved: its options end, and what each holder is owed is delivered under §3.2"))
+    elif isinstance(event, ev.DissolutionDelivered):
+        out.append(Consequence("§3.2", f"the delivery owed on option {event.option_no} is recorded as made"))
     elif isinstance(event, (ev.TransferRegistered, ev.ReplacementIssued)):
         out.append(Consequence("§7, §8, §12", f"option {event.option_no} is superseded by the new option(s); it can no longer be exercised"))
     for extra in decided[1:]:
