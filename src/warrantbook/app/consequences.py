@@ -96,8 +96,10 @@ def _exercise(state: BookState, e: ev.ExerciseNoticeReceived) -> list[Consequenc
         out.append(Consequence(fmv.clause, f"fair market value {money(fmv.value)} a share ({fmv.source})"))
     out.append(Consequence("§2.2(a)", f"cash due from the holder {money(q.cash_due)} (aggregate exercise price {money(q.aggregate_exercise_price)})"
                            + (f"; {fmt(q.stock_due)} shares of common stock due in payment" if q.stock_due else "")))
-    out.append(Consequence("§2.1", f"shares deemed issued on {q.deemed_issued}; delivery due by {q.delivery_due}; "
-                                   f"{fmt(q.remaining_after)} option shares remain after it"))
+    needs = "surrendered and the price paid" if q.cash_due or q.stock_due else "surrendered"
+    out.append(Consequence("§2.1", f"nothing is issued until the option is {needs}; done on {q.deemed_issued}, the shares are deemed "
+                                   f"issued that day and delivery is due by {q.delivery_due}; {fmt(q.remaining_after)} option shares "
+                                   "remain after it"))
     return out
 
 
