@@ -109,6 +109,8 @@ def test_calculator_notice_and_its_pdf(browser: Any, server: str, shots: Path, t
     page.select_option("select[name=channel]", "fax")
     page.fill("input[name=deliver_to]", "GSSF Master Fund, L.P.")
     page.click("#file-notice")
+    page.wait_for_selector("#confirm")  # irrevocable: the confirmation page first (tests/web/test_confirm_browser.py)
+    page.click("#confirm")
     page.wait_for_url("**/options/ATG-3?filed=*")
     assert "waits for the company's surrender and payment" in page.locator(".success").inner_text()
     page.screenshot(path=str(shots / "desktop-notice-filed.png"), full_page=True)

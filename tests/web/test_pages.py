@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from tests.web.confirming import confirm_token, post_confirmed
 from tests.web.conftest import ROLES, USERS, Env, appoint_agent, login, password
 
 from warrantbook.web import forms, roles
@@ -120,7 +121,7 @@ def test_holder_files_a_notice_from_the_calculator_and_downloads_it(env: Env) ->
     data = {"csrf_token": csrf, "shares": "10000000", "method": "cashless", "on": "2006-12-29", "channel": "fax",
             "deliver_to": "GSSF Master Fund, L.P."}
     assert c.post("/options/ATG-3/exercise-notice", data={**data, "csrf_token": "x"}).status_code == 403
-    r = c.post("/options/ATG-3/exercise-notice", data=data, follow_redirects=False)
+    r = post_confirmed(c, "/options/ATG-3/exercise-notice", data)  # a notice is irrevocable: confirmed first
     assert r.status_code == 303
     filed = re.search(r"filed=([^&]+)", r.headers["location"]).group(1)  # type: ignore[union-attr]
     page = c.get(r.headers["location"])
@@ -210,12 +211,12 @@ def test_each_form_records_its_command(env: Env, who: str, path: str, kind: str,
     c = client_of(env)
     csrf = login(c, who)
     if kind == "dissolution":  # §3.2: a dissolution follows the transfer of the assets
-        r = c.post("/companies/atg/act/reorganization", data={"transaction": "asset-transfer", "successor": "NewCo, Inc.", "cash": "0.05",
-                                                             "on": "2006-12-28", "csrf_token": csrf}, follow_redirects=False)
+        r = post_confirmed(c, "/companies/atg/act/reorganization", {"transaction": "asset-transfer", "successor": "NewCo, Inc.", "cash": "0.05",
+                                                                    "on": "2006-12-28", "csrf_token": csrf})
         assert r.status_code == 303, r.text[:3000]
     before = env.count()
     assert c.post(path, data={**values, "on": "2006-12-29"}).status_code == 403  # no CSRF token
-    r = c.post(path, data={**values, "on": "2006-12-29", "csrf_token": csrf}, follow_redirects=False)
+    r = post_confirmed(c, path, {**values, "on": "2006-12-29", "csrf_token": csrf})
     assert r.status_code == 303, r.text[:3000]
     assert "done=" in r.headers["location"]
     new = env.app.state.book.events()[before:]
@@ -252,8 +253,8 @@ _SAME_LANE = {("gssf", "amendment"): ("atg",), ("gssf", "ownership"): ("atg",),
 def test_company_steps_after_a_notice_and_the_agent_after_appointment(env: Env) -> None:
     holder = client_of(env)
     hcsrf = login(holder, "gssf")
-    holder.post("/options/ATG-3/act/exercise-notice", data={"shares": "1000000", "method": "cash", "csrf_token": hcsrf, "on": "2006-12-29",
-                                                             "channel": "original"})
+    post_confirmed(holder, "/options/ATG-3/act/exercise-notice", {"shares": "1000000", "method": "cash", "csrf_token": hcsrf, "on": "2006-12-29",
+                                                                   "channel": "original"})
     company = client_of(env)
     csrf = login(company, "atg")
     form = company.get("/options/ATG-3/act/surrender").text
@@ -273,8 +274,7 @@ def test_company_steps_after_a_notice_and_the_agent_after_appointment(env: Env) 
     appoint_agent(env, ("exercise",))
     page = agent.get("/options/ATG-3")
     assert page.status_code == 200 and "/act/delivery" in page.text and "/act/transfer-registration" in page.text
-    delivered = agent.post("/options/ATG-3/act/delivery", data={"notice": nid, "book_entry": "1", "csrf_token": acsrf, "on": "2006-12-29"},
-                           follow_redirects=False)
+    delivered = post_confirmed(agent, "/options/ATG-3/act/delivery", {"notice": nid, "book_entry": "1", "csrf_token": acsrf, "on": "2006-12-29"})
     assert delivered.status_code == 303
     assert agent.get("/companies/atg/act/outstanding").status_code == 403
 
@@ -286,6 +286,9 @@ def test_htmx_requests_carry_the_token_as_a_header(env: Env) -> None:
     headers = {"HX-Request": "true"}
     assert c.post("/options/ATG-2/act/waiver-notice", data={"on": "2006-12-29"}, headers=headers).status_code == 403
     r = c.post("/options/ATG-2/act/waiver-notice", data={"on": "2006-12-29"}, headers={**headers, "X-CSRF-Token": csrf},
+               follow_redirects=False)
+    assert r.status_code == 200 and confirm_token(r.text)  # a waiver is irrevocable: the confirmation first, nothing recorded
+    r = c.post("/options/ATG-2/act/waiver-notice", data={"confirm_token": confirm_token(r.text)}, headers={**headers, "X-CSRF-Token": csrf},
                follow_redirects=False)
     assert r.status_code == 303
 

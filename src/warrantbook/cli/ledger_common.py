@@ -6,8 +6,7 @@ decides it against the agreement (core.decide) and appends it, so a command here
 
 from __future__ import annotations
 
-import re
-import secrets
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,11 +16,13 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from warrantbook.cli.common import console, emit, parse_day, pick_option, source
+from warrantbook.app import commands, parsers
+from warrantbook.app.commands import Recorded, actor_of, new_id, pick_company, pick_holder
+from warrantbook.app.parsers import FileErrors
+from warrantbook.cli.common import console, emit, handle_errors, parse_day, pick_option, source
 from warrantbook.core.codec import event_to_data
 from warrantbook.core.errors import BadInput, BookErrors, WarrantbookError
 from warrantbook.core.events import Event
-from warrantbook.core.numbers import exact
 from warrantbook.core.state import BookState
 from warrantbook.core.terms import Address
 from warrantbook.describe import describe
@@ -40,62 +41,14 @@ HolderOpt = Annotated[str | None, typer.Option("--holder", help="Holder id; may 
                                                show_default=False)]
 LinesOpt = Annotated[list[str] | None, typer.Option("--address", help="One address line; repeat for each line.", show_default=False)]
 
-ROLES = ("holder", "company", "agent", "trustee", "arbitrator", "system")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,199}$")
-
-
-def actor_of(given: str | None, default: str) -> str:
-    """`--actor` if given (checked: role:id with a known role), else the party the agreement expects."""
-    actor = given if given is not None else default
-    role, _, ident = actor.partition(":")
-    if role not in ROLES or (role != "system" and not ident.strip()):
-        raise BadInput(f"actor: {actor!r} is not role:id with a role of {', '.join(ROLES)} (e.g. holder:gssf)", field="actor")
-    return actor
-
-
-def new_id(prefix: str, day: date, given: str | None = None) -> str:
-    if given is not None:
-        if not _ID.match(given):
-            raise BadInput(f"id: {given!r} is not a usable id (letters, digits, . _ : -)", field="id")
-        return given
-    return f"{prefix}-{day:%Y%m%d}-{secrets.token_hex(3)}"
 
 
 def number(value: str | None, field: str) -> Any:
-    return None if value is None else exact(value, field)
+    return parsers.number(value, field)
 
 
 def address_of(lines: list[str] | None, field: str = "address", *, required: bool = False) -> Address | None:
-    cleaned = tuple(x.strip() for x in (lines or []) if x.strip())
-    if not cleaned:
-        if required:
-            raise BadInput(f"{field}: give at least one line (repeat --{field.replace('_', '-')} for each line)", field=field)
-        return None
-    return Address(cleaned)
-
-
-def pick_company(state: BookState, company: str | None) -> str:
-    if company:
-        if company not in state.companies:
-            known = ", ".join(sorted(state.companies)) or "none"
-            raise BadInput(f"company: no company {company!r} (known: {known}); add one with 'warrantbook company add'", field="company")
-        return company
-    if len(state.companies) == 1:
-        return next(iter(state.companies))
-    raise BadInput(f"--company: required, the source holds {len(state.companies)} companies "
-                   f"({', '.join(sorted(state.companies)) or 'none'})", field="company")
-
-
-def pick_holder(state: BookState, holder: str | None) -> str:
-    if holder:
-        if holder not in state.holders:
-            known = ", ".join(sorted(state.holders)) or "none"
-            raise BadInput(f"holder: no holder {holder!r} (known: {known}); add one with 'warrantbook holder add'", field="holder")
-        return holder
-    if len(state.holders) == 1:
-        return next(iter(state.holders))
-    raise BadInput(f"--holder: required, the source holds {len(state.holders)} holders ({', '.join(sorted(state.holders)) or 'none'})",
-                   field="holder")
+    return parsers.address(lines, field, required=required)
 
 
 @dataclass
@@ -146,9 +99,87 @@ def record(c: Ctx, event: Event, *, idem: str | None, as_json: bool, extra: dict
     return decided
 
 
-def show_recorded(src: Source, decided: list[Event], as_json: bool, extra: dict[str, Any] | None = None) -> None:
-    replayed = bool(getattr(src, "replayed", False))
-    head = src.head()
+COMMON_OPTIONS = ("book", "db", "as_json", "on", "actor", "event_id", "idempotency_key")
+
+
+def acts(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """A Typer command over the declared app command `name`: the function gives the options (its signature, help and
+    example); the options are handed, as fields, to app.commands.record, and what was recorded is printed."""
+    commands.command(name)  # declared, or this module does not import
+
+    def wrap(fn: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(fn)
+        def run(**given: Any) -> None:
+            as_json = bool(given.get("as_json"))
+            src = source(given.get("book"), given.get("db"))
+            day = parse_day(given.get("on"), "on")
+            fields = {k: v for k, v in given.items() if k not in COMMON_OPTIONS}
+            if given.get("event_id") is not None:
+                fields["id"] = given["event_id"]
+            done = commands.record(src, name, fields, on=day, actor=given.get("actor"), idempotency_key=given.get("idempotency_key"),
+                                   acted_by=cli_actor())
+            show_recorded(src, done, as_json)
+
+        return handle_errors(run)
+
+    return wrap
+
+
+def _option_of(arg: commands.Arg) -> Any:
+    kind = arg.type if arg.type is not None else str | None
+    flag = "--" + arg.name.rstrip("_").replace("_", "-")
+    shown = arg.default not in (None, "", False)
+    return Annotated[kind, typer.Option(flag, help=arg.help or arg.name.replace("_", " "), show_default=shown)]
+
+
+def declared(name: str) -> Callable[..., None]:
+    """A Typer command generated from the declaration of app command `name`: its fields become options (with the
+    declared help, type and default), the scope adds --option/--company/--holder, then the options every command has."""
+    import inspect
+
+    from warrantbook.cli.common import BookOpt, DbOpt, JsonOpt, OnOpt, OptionOpt
+
+    cmd = commands.command(name)
+    kw = inspect.Parameter.KEYWORD_ONLY
+    params = [inspect.Parameter(a.name, kw, annotation=_option_of(a), default=a.default) for a in cmd.args]
+    scope = {"option": [("option", OptionOpt)], "company": [("company", CompanyOpt)], "holder": [("holder", HolderOpt)],
+             "holder+company": [("holder", HolderOpt), ("company", CompanyOpt)]}.get(cmd.scope, [])
+    params += [inspect.Parameter(n, kw, annotation=t, default=None) for n, t in scope]
+    params += [inspect.Parameter("on", kw, annotation=OnOpt, default=None), inspect.Parameter("actor", kw, annotation=ActorOpt, default=None),
+               inspect.Parameter("event_id", kw, annotation=IdOpt, default=None), inspect.Parameter("note", kw, annotation=NoteOpt, default=""),
+               inspect.Parameter("idempotency_key", kw, annotation=IdemOpt, default=None),
+               inspect.Parameter("book", kw, annotation=BookOpt, default=None), inspect.Parameter("db", kw, annotation=DbOpt, default=None),
+               inspect.Parameter("as_json", kw, annotation=JsonOpt, default=False)]
+
+    def options(**given: Any) -> None:
+        """(generated)"""
+
+    options.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    options.__doc__ = cmd.help
+    options.__name__ = options.__qualname__ = name.replace("-", "_")
+    return acts(name)(options)
+
+
+def register_declared(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
+    """Every declared command with a command line (Command.cli) gets it: `NAME` on the app, or `GROUP NAME` in a group."""
+    for cmd in commands.COMMANDS.values():
+        if not cmd.cli:
+            continue
+        if len(cmd.cli) == 1:
+            app.command(cmd.cli[0])(declared(cmd.name))
+            continue
+        group, leaf = cmd.cli
+        if group not in groups:
+            groups[group] = typer.Typer(help=f"{group} commands.", no_args_is_help=True, rich_markup_mode=None)
+            app.add_typer(groups[group], name=group)
+        groups[group].command(leaf)(declared(cmd.name))
+
+
+def show_recorded(src: Source, decided: list[Event] | Recorded, as_json: bool, extra: dict[str, Any] | None = None) -> None:
+    if isinstance(decided, Recorded):
+        replayed, head, decided = decided.replayed, decided.head, decided.events
+    else:
+        replayed, head = bool(getattr(src, "replayed", False)), src.head()
     if as_json:
         emit({"recorded": [event_json(e) for e in decided], "replayed": replayed, "head": head.as_json(), "source": src.label,
               **(extra or {})})
@@ -185,19 +216,6 @@ def record_batch(src: Source, events: list[Event], *, idem: str | None = None,
     return result
 
 
-class FileErrors(BookErrors):
-    """Every problem of an input file, each with its line."""
-
-    def __init__(self, errors: list[WarrantbookError], what: str):
-        super().__init__(errors)
-        self.what = what
-
-    def as_json(self) -> dict[str, object]:
-        data = super().as_json()
-        data["error"] = f"{len(self.errors)} problem(s) in {self.what}; nothing was imported"
-        return data
-
-
 @contextmanager
 def progress_bar(label: str, total: int, quiet: bool) -> Iterator[Callable[[int], None]]:
     """A Rich progress bar on a terminal; silent under --json or when output is not a terminal."""
@@ -208,3 +226,7 @@ def progress_bar(label: str, total: int, quiet: bool) -> Iterator[Callable[[int]
                   console=console, transient=True) as bar:
         task = bar.add_task(label, total=total)
         yield lambda done: bar.update(task, completed=done)
+
+
+__all__ = ["FileErrors", "Recorded", "acts", "actor_of", "address_of", "ctx", "new_id", "number", "pick_company", "pick_holder", "record",
+           "record_batch", "show_recorded"]

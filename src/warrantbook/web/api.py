@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from warrantbook.app import parsers
 from warrantbook.core import events as ev
 from warrantbook.core.errors import BadInput, BookErrors, WarrantbookError
 from warrantbook.core.numbers import exact
@@ -426,21 +427,32 @@ for _path, _kind, _summary in BOOK_ROUTES:
     _book_route(_path, _kind, _summary)
 
 
-def import_prices(b: service.Book, p: Principal, company: str, text: str, source: str, idem: str | None) -> service.Recorded:
-    """A prices CSV (date,venue,close,bid,ask): every row checked by the ledger's reader, all rows or none."""
-    from warrantbook.cli.ledger_facts import parse_prices
-
+def import_prices(b: service.Book, p: Principal, company: str, text: str, source: str, idem: str | None, *,
+                  skip_identical: bool = False) -> tuple[service.Recorded | None, list[parsers.Overlap]]:
+    """A prices CSV (date,venue,close,bid,ask): every row checked by app.parsers, all rows or none. A row for a day already
+    recorded is an error showing the recorded and the file's figures; with skip_identical an identical one is left out
+    (returned) and the rest imported. Nothing left to import: (None, skipped)."""
     roles.require_company(b.state(), p, company)
-    quotes, lines = parse_prices(text, company, source or "uploaded CSV", "the uploaded CSV")
+    quotes, lines = parsers.parse_prices(text, company, source or "uploaded CSV", "the uploaded CSV")
     actor = roles.require_writer(p)
     quotes = [replace(q, actor=actor) for q in quotes]
     if not quotes:
         raise BadInput("file: no rows", field="file", line=2)
+    found = parsers.overlaps(b.state(), company, quotes, lines)
+    skipped = [o for o in found if o.identical] if skip_identical else []
+    problems = parsers.overlap_errors([o for o in found if o not in skipped])
+    if problems:
+        raise parsers.FileErrors(problems, "the uploaded CSV")
+    left = {o.line for o in skipped}
+    pairs = [(q, line) for q, line in zip(quotes, lines, strict=True) if line not in left]
+    if not pairs:
+        return None, skipped
+    kept = [line for _, line in pairs]
 
     def on_error(i: int, exc: WarrantbookError) -> WarrantbookError:
-        return exc.at_line(lines[i])
+        return exc.at_line(kept[i])
 
-    return b.record_batch(p, list(quotes), idempotency_key=idem, on_error=on_error)
+    return b.record_batch(p, [q for q, _ in pairs], idempotency_key=idem, on_error=on_error), skipped
 
 
 @router.post("/companies/{company}/prices", status_code=201, responses=CREATED,
@@ -448,14 +460,18 @@ def import_prices(b: service.Book, p: Principal, company: str, text: str, source
              openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string", "maxLength": 100000},
                                                                                        "example": "date,venue,close,bid,ask\n2007-01-03,otcbb,,0.03,0.031\n"}}}})
 async def post_prices(request: Request, p: User, company: CompanyId, idempotency_key: IdemKey = None,
-                      source: Annotated[str, Query(max_length=200, description="Where the prices come from.")] = "") -> JSONResponse:
-    raw = await request.body()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInput("file: not UTF-8 text", field="file") from None
-    recorded = await run_in_threadpool(import_prices, book(request), p, company, text, source, idempotency_key)
-    return ok({**recorded.as_json(), "imported": len(recorded.events)}, 200 if recorded.replayed else 201)
+                      source: Annotated[str, Query(max_length=200, description="Where the prices come from.")] = "",
+                      skip_identical: Annotated[bool, Query(description="Leave out rows for days already recorded with the same "
+                                                                        "figures (a differing one stays an error).")] = False,
+                      ) -> JSONResponse:
+    text = parsers.decode_upload(await request.body())
+    recorded, skipped = await run_in_threadpool(import_prices, book(request), p, company, text, source, idempotency_key,
+                                                skip_identical=skip_identical)
+    extra = {"skipped": [o.as_json() for o in skipped]}
+    if recorded is None:
+        head = book(request).head()
+        return ok({"recorded": [], "replayed": False, "head": head.as_json(), "imported": 0, **extra}, 200)
+    return ok({**recorded.as_json(), "imported": len(recorded.events), **extra}, 200 if recorded.replayed else 201)
 
 
 __all__ = ["BookErrors", "router", "principal", "import_prices"]

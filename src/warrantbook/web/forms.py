@@ -1,9 +1,8 @@
 """A form for every command a role may give: its fields, and how the typed text becomes the event's data.
 
 A form only gathers text; the data it builds goes through the same codec and the same decide as the API
-and the CLI, so a form holds no rule. Where the CLI already reads a compact notation (transfer pieces
-HOLDER=20%, basket items ISSUER=QUANTITY, tranches SHARES@PRICE) the form reads the same notation with the
-CLI's own parsers.
+and the CLI, so a form holds no rule. The compact notations (transfer pieces HOLDER=20%, basket items
+ISSUER=QUANTITY, tranches SHARES@PRICE, the cap) are read by app.parsers, the readers the CLI uses too.
 """
 
 from __future__ import annotations
@@ -11,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
+from warrantbook.app import commands, parsers
 from warrantbook.core import events as ev
-from warrantbook.core.codec import encode
+from warrantbook.core.codec import encode, event_to_data
 from warrantbook.core.errors import BadInput
-from warrantbook.core.numbers import exact
 from warrantbook.core.state import BookState, OptionState
 from warrantbook.core.terms import Expiration, PaymentMethod, Terms, Venue
 
@@ -131,9 +131,7 @@ def _delivery(v: dict[str, Any], c: Ctx) -> dict[str, Any]:
 
 
 def _transfer_request(v: dict[str, Any], c: Ctx) -> dict[str, Any]:
-    from warrantbook.cli.ledger_acts import _pieces
-
-    pieces = _pieces(_lines(v.get("pieces")))
+    pieces = parsers.pieces(v.get("pieces"))
     if not pieces:
         raise BadInput("pieces: one line per transferee, HOLDER=PERCENT% or HOLDER=SHARES", field="pieces", clause="§7")
     return {"pieces": encode(pieces), **_opt(v, "witnessed_by"),
@@ -142,11 +140,6 @@ def _transfer_request(v: dict[str, Any], c: Ctx) -> dict[str, Any]:
 
 def _transfer_registration(v: dict[str, Any], c: Ctx) -> dict[str, Any]:
     return {**_opt(v, "request"), "new_options": _list(v.get("new_options"))}
-
-
-def _pending_transfer(c: Ctx) -> dict[str, str]:
-    o = c.option
-    return {"request": o.pending_transfer.id} if o and o.pending_transfer else {}
 
 
 def _pending_replacement(c: Ctx) -> dict[str, str]:
@@ -180,24 +173,20 @@ def _notice_prefill(c: Ctx) -> dict[str, str]:
 
 
 def _amendment(v: dict[str, Any], c: Ctx) -> dict[str, Any]:
-    from warrantbook.cli.ledger_acts import _cap
-
     o = c.option
     assert o is not None
     terms: Terms = o.terms
     if v.get("expiration"):
-        try:
-            day = date.fromisoformat(str(v["expiration"]))
-        except ValueError:
-            raise BadInput(f"expiration: {v['expiration']!r} is not a date", field="expiration") from None
+        day = parsers.day(v["expiration"], "expiration")
         terms = replace(terms, expiration=Expiration(day, f"amendment of {v.get('on') or c.today}"))
     if v.get("no_cap") or v.get("cap") or v.get("waiver_days"):
         base = terms.cap
-        waiver = int(exact(v["waiver_days"], "waiver_days")) if v.get("waiver_days") else None
-        terms = replace(terms, cap=_cap(bool(v.get("no_cap")), v.get("cap") or None, waiver, False, None,
-                                        base.void_on_default if base else True, base))
-    if v.get("delivery_days"):
-        terms = replace(terms, delivery_days=int(exact(v["delivery_days"], "delivery_days")))
+        waiver = parsers.whole(v.get("waiver_days"), "waiver_days")
+        terms = replace(terms, cap=parsers.cap(bool(v.get("no_cap")), v.get("cap") or None, waiver, False, None,
+                                               base.void_on_default if base else True, base))
+    delivery_days = parsers.whole(v.get("delivery_days"), "delivery_days")
+    if delivery_days is not None:
+        terms = replace(terms, delivery_days=delivery_days)
     if terms == o.terms:
         raise BadInput("terms: no change given (expiration, cap, waiver days or delivery days)", field="expiration", clause="§14")
     signed = list(v.get("signed_by") or [])
@@ -224,13 +213,11 @@ def _correction(v: dict[str, Any], c: Ctx) -> dict[str, Any]:
 
 
 def _issue(v: dict[str, Any], c: Ctx) -> dict[str, Any]:
-    from warrantbook.cli.ledger_acts import _cap
-
     on = str(v.get("on") or c.today.isoformat())
     for name in ("option_no", "holder", "shares", "exercise_price"):
         if not v.get(name):
             raise BadInput(f"{name}: required", field=name, clause="§1.1")
-    cap = None if v.get("no_cap") else encode(_cap(False, v.get("cap") or None, None, False, None, True, None), keep_defaults=True)
+    cap = None if v.get("no_cap") else encode(parsers.cap(False, v.get("cap") or None, None, False, None, True, None), keep_defaults=True)
     terms: dict[str, Any] = {"company": c.company, "issue_date": on, "option_no": v["option_no"],
                              "tranches": [{"shares": v["shares"], "exercise_price": v["exercise_price"]}], "cap": cap}
     if v.get("expiration"):
@@ -249,9 +236,7 @@ def _companies(c: Ctx) -> tuple[tuple[str, str], ...]:
 
 
 def _reorganization(v: dict[str, Any], c: Ctx) -> dict[str, Any]:
-    from warrantbook.cli.ledger_acts import _basket
-
-    basket = _basket(_lines(v.get("securities")), v.get("cash") or None, _lines(v.get("properties")))
+    basket = parsers.basket(v.get("securities"), v.get("cash") or None, v.get("properties"))
     return {**_opt(v, "transaction", "successor"), "basket": encode(basket), "continues": not v.get("ends")}
 
 
@@ -299,6 +284,93 @@ def _simple(*names: str, flags: tuple[str, ...] = (), lists: tuple[str, ...] = (
     return build
 
 
+# ---------------------------------------------------------------- prefill: what the ledger already knows
+
+
+def _figure(value: Fraction | None) -> str:
+    from warrantbook.core.numbers import to_text
+
+    return "" if value is None else to_text(value)
+
+
+def _payment_prefill(c: Ctx) -> dict[str, str]:
+    """The open notice, and the cash it leaves due (its quote less what was paid; §2.2(a))."""
+    from warrantbook.core.engine import determination_date, exercise_quote, request_of
+    from warrantbook.core.errors import WarrantbookError
+
+    o = c.option
+    if o is None or not o.pending:
+        return {}
+    p = o.pending[0]
+    out = {"notice": p.notice.id}
+    try:
+        q = exercise_quote(c.state, o.option_no, request_of(p.notice, p.ratio), p.notice.on, check_status=False,
+                           determination=determination_date(o, p.notice, p.notice.on))
+    except WarrantbookError:
+        return out
+    due = q.cash_due - p.cash_paid
+    if due > 0:
+        out["cash"] = _figure(due)
+    return out
+
+
+def _company_fact(name: str) -> Callable[[Ctx], dict[str, str]]:
+    """The company's latest count as the starting value (shares outstanding, authorized)."""
+    def prefill(c: Ctx) -> dict[str, str]:
+        cs = c.state.companies.get(c.company)
+        if cs is None:
+            return {}
+        value = cs.outstanding_on(c.today) if name == "outstanding" else cs.authorized_on(c.today)
+        return {"shares": _figure(value)} if value is not None else {}
+    return prefill
+
+
+def _stock_event_prefill(c: Ctx) -> dict[str, str]:
+    """§4: shares outstanding before the event, as the ledger counts them today (the check decide makes)."""
+    from warrantbook.core.engine import outstanding_on
+
+    return {"outstanding_before": _figure(outstanding_on(c.state, c.company, c.today))} if c.company else {}
+
+
+def _issue_prefill(c: Ctx) -> dict[str, str]:
+    """The holder when the ledger has one, and the next free option number of the company's series."""
+    out: dict[str, str] = {}
+    if len(c.state.holders) == 1:
+        out["holder"] = next(iter(c.state.holders))
+    numbers = [no for no, o in c.state.options.items() if o.company == c.company]
+    prefix = c.company.upper()
+    n = len(numbers) + 1
+    while f"{prefix}-{n}" in c.state.options:
+        n += 1
+    out["option_no"] = f"{prefix}-{n}"
+    return out
+
+
+def _transfer_registration_prefill(c: Ctx) -> dict[str, str]:
+    """The pending request, and new option numbers (one per transferee, then the balance) not yet taken."""
+    from warrantbook.core.errors import WarrantbookError
+    from warrantbook.core.rules.transfer import split_remaining
+
+    o = c.option
+    if o is None or o.pending_transfer is None:
+        return {}
+    out = {"request": o.pending_transfer.id}
+    try:
+        split = split_remaining(o.remaining, [(p.holder, p.percent, p.shares) for p in o.pending_transfer.pieces])
+    except WarrantbookError:
+        return out
+    count = len(split.pieces) + (1 if split.balance else 0)
+    numbers: list[str] = []
+    n = 1
+    while len(numbers) < count:
+        candidate = f"{o.option_no}-T{n}"
+        if candidate not in c.state.options:
+            numbers.append(candidate)
+        n += 1
+    out["new_options"] = ", ".join(numbers)
+    return out
+
+
 NOTICE_FIELD = Field("notice", "Exercise notice", "select", True, help="The open exercise notice this concerns.")
 FORMS: dict[str, Form] = {f.kind: f for f in [
     Form("exercise-notice", "option", "Exercise notice (Exhibit A)", "§1.1, §2, Exhibit A", (
@@ -317,7 +389,7 @@ FORMS: dict[str, Form] = {f.kind: f for f in [
     Form("payment", "option", "Payment of the exercise price", "§2.2(a)", (
         NOTICE_FIELD, Field("cash", "Cash", "number"), Field("stock_shares", "Common stock delivered (shares)", "number"),
         Field("instrument", "Instrument", "select", True, tuple((x, x) for x in ("cash", "certified check", "official bank check", "wire")),
-              default="wire")), _simple("notice", "cash", "stock_shares", "instrument"), _notice_pick),
+              default="wire")), _simple("notice", "cash", "stock_shares", "instrument"), _payment_prefill),
     Form("delivery", "option", "Delivery of shares", "§2.1", (
         Field("notice", "Exercise", "select", True, help="The exercise whose shares are delivered."),
         Field("certificates", "Certificate numbers", help="Comma-separated; or tick book entry."),
@@ -332,7 +404,7 @@ FORMS: dict[str, Form] = {f.kind: f for f in [
     Form("transfer-registration", "option", "Register the transfer", "§7, §12", (
         Field("request", "Transfer request", required=True), Field("new_options", "New option numbers", required=True,
                                                                    help="Comma-separated: one per transferee, then the transferor's balance.")),
-        _transfer_registration, _pending_transfer),
+        _transfer_registration, _transfer_registration_prefill),
     Form("replacement-request", "option", "Replacement request", "§8", (
         Field("cause", "Cause", "select", True, _choices(ev.ReplacementCause)), Field("evidence", "Evidence", required=True),
         Field("indemnity", "Indemnity amount", "number"), Field("indemnity_form", "Indemnity form"),
@@ -369,16 +441,16 @@ FORMS: dict[str, Form] = {f.kind: f for f in [
         Field("option_no", "Option number", required=True), Field("holder", "Holder", "select", True),
         Field("shares", "Shares", "number", True), Field("exercise_price", "Exercise price per share", "number", True, default="0.00001"),
         Field("expiration", "Expiration Date (if the terms state one)", "date"), Field("cap", "Cap (§10)", "number", default="4.99%"),
-        Field("no_cap", "No cap", "checkbox"), Field("delivery_days", "Delivery business days", "number", default="3")), _issue),
+        Field("no_cap", "No cap", "checkbox"), Field("delivery_days", "Delivery business days", "number", default="3")), _issue, _issue_prefill),
     Form("stock-event", "company", "Stock dividend, split or combination", "§4", (
         Field("event", "Event", "select", True, _choices(ev.StockEventKind)),
         Field("outstanding_before", "Outstanding before", "number", True), Field("outstanding_after", "Outstanding after", "number", True),
         Field("consideration", "Consideration received (§5(a))", default="none")),
-        _simple("event", "outstanding_before", "outstanding_after", "consideration")),
+        _simple("event", "outstanding_before", "outstanding_after", "consideration"), _stock_event_prefill),
     Form("outstanding", "company", "Shares outstanding", "§4, §10", (
-        Field("shares", "Shares", "number", True), Field("source", "Source")), _simple("shares", "source")),
+        Field("shares", "Shares", "number", True), Field("source", "Source")), _simple("shares", "source"), _company_fact("outstanding")),
     Form("authorized", "company", "Authorized shares", "§6", (
-        Field("shares", "Shares", "number", True), Field("source", "Source")), _simple("shares", "source")),
+        Field("shares", "Shares", "number", True), Field("source", "Source")), _simple("shares", "source"), _company_fact("authorized")),
     Form("listing", "company", "Where the stock trades", "§1.2", (
         Field("venue", "Venue", "select", True, _choices(Venue)),), _simple("venue")),
     Form("quote", "company", "One day's market data", "§1.2", (
@@ -434,15 +506,51 @@ def _holder_prefill(c: Ctx) -> dict[str, str]:
     return {"name": h.name, "address": "\n".join(h.address.lines) if h.address else "", "group": h.group}
 
 
+# ---------------------------------------------------------------- forms made from the declarations (app.commands)
+
+
+def _declared_field(arg: commands.Arg) -> Field:
+    kind = "checkbox" if arg.type is bool or arg.read is commands.flag else "text"
+    label = arg.help or arg.name.rstrip("_").replace("_", " ").capitalize()
+    return Field(arg.name, label, kind, default="" if arg.default in (None, False) else str(arg.default))
+
+
+def declared_form(cmd: commands.Command) -> Form:
+    """A form for a declared command that has no hand-written one: its fields as typed, read by the declaration itself
+    (app.commands.propose), so the event is the one the CLI would record; the route then adds the user's actor."""
+    scope = cmd.scope if cmd.scope in ("option", "company", "holder") else "company"
+
+    def build(v: dict[str, Any], c: Ctx) -> dict[str, Any]:
+        typed: dict[str, Any] = {a.name: v.get(a.name) for a in cmd.args}
+        typed["option" if scope == "option" else scope] = (c.option.option_no if c.option else "") if scope == "option" else (
+            c.company if scope == "company" else c.holder)
+        on = parsers.day(v.get("on"), "on") or c.today
+        data = event_to_data(commands.propose(c.state, cmd.name, typed, on=on))
+        return {k: x for k, x in data.items() if k not in ("id", "actor", "type", "on", "note")}
+
+    return Form(cmd.event_kind, scope, cmd.summary or cmd.name, cmd.kind.clause, tuple(_declared_field(a) for a in cmd.args), build,
+                intro="Recorded as the command line records it (app.commands).")
+
+
+def _declared_forms() -> dict[str, Form]:
+    written = {*FORMS, *HOLDER_FORMS}
+    return {c.event_kind: declared_form(c) for c in commands.COMMANDS.values() if c.event_kind not in written}
+
+
+DECLARED_FORMS: dict[str, Form] = _declared_forms()
+
+
 def form_for(kind: str, scope: str) -> Form | None:
     if scope == "holder":
-        return HOLDER_FORMS.get(kind)
-    f = FORMS.get(kind)
+        f = HOLDER_FORMS.get(kind) or DECLARED_FORMS.get(kind)
+        return f if f is not None and f.scope == "holder" else None
+    f = FORMS.get(kind) or DECLARED_FORMS.get(kind)
     return f if f is not None and f.scope == scope else None
 
 
 def forms_in(scope: str) -> list[Form]:
-    return list(HOLDER_FORMS.values()) if scope == "holder" else [f for f in FORMS.values() if f.scope == scope]
+    written = list(HOLDER_FORMS.values()) if scope == "holder" else [f for f in FORMS.values() if f.scope == scope]
+    return written + [f for f in DECLARED_FORMS.values() if f.scope == scope]
 
 
 def choices(form: Form, f: Field, c: Ctx) -> tuple[tuple[str, str], ...]:

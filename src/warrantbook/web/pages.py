@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 from datetime import date
 from typing import Any
 from urllib.parse import quote as urlquote
@@ -27,7 +28,7 @@ from warrantbook.core import events as ev
 from warrantbook.core.errors import BadInput, BookErrors, Refusal, WarrantbookError
 from warrantbook.core.numbers import exact
 from warrantbook.core.terms import PaymentMethod
-from warrantbook.web import forms, roles, service, svg
+from warrantbook.web import commands, forms, roles, service, svg
 from warrantbook.web.auth import (
     ACCOUNT_FREE,
     ADDRESS_FREE,
@@ -330,14 +331,9 @@ async def file_notice(request: Request, option_no: str) -> Response:
 
 
 def _file_notice(request: Request, p: Principal, values: dict[str, Any], option_no: str) -> Response:
-    b = book(request)
-    roles.option_for(b.state(), p, option_no)
-    form = _form_or_404(p, "option", "exercise-notice")
-    v = forms.values_of(form, {**values, "cancel_shares": values.get("cancel", values.get("cancel_shares", ""))})
-    data = forms.data_of(form, v, forms.Ctx(b.state(), b.today(), b.state().options.get(option_no)))
-    event = build(p, data, today=b.today(), kind="exercise-notice", fixed={"option_no": option_no})
-    recorded = b.record(p, event, idempotency_key=str(values.get("idempotency_key") or "") or None)
-    return RedirectResponse(f"/options/{urlquote(option_no)}?filed={urlquote(recorded.events[0].id)}", status_code=303)
+    """The calculator's filing: the same act as the exercise-notice form, so it asks for the same confirmation first."""
+    raw = {**values, "cancel_shares": values.get("cancel", values.get("cancel_shares", "")), "then": "filed"}
+    return _act_record(request, p, raw, "option", option_no, "exercise-notice")
 
 
 # ---------------------------------------------------------------- forms for every command
@@ -401,18 +397,54 @@ async def _act_post(request: Request, scope: str, key: str, kind: str) -> Respon
     return await run_in_threadpool(_act_record, request, p, raw, scope, key, kind)  # deciding and writing: off the event loop
 
 
+def _confirm_secret(request: Request) -> Any:
+    return request.app.state.sessions.serializer.secret_key
+
+
+def _confirm_page(request: Request, p: Principal, scope: str, key: str, form: forms.Form, values: dict[str, Any], event: ev.Event,
+                  stale: bool, then: str) -> HTMLResponse:
+    """What an irrevocable act will record and what follows, with a signed token of the exact values: nothing is recorded yet."""
+    from warrantbook.app.consequences import preview
+
+    b = book(request)
+    roles.check_command(b.state(), p, event)
+    shown = preview(b.state(), event)  # decided, not recorded: a refusal shows on the form before any confirmation
+    _, csrf = page_user(request)
+    token = commands.seal(_confirm_secret(request), p, csrf, f"{scope}/{key}", form.kind, b.head(), values)
+    back = {"option": f"/options/{urlquote(key)}", "company": f"/companies/{urlquote(key)}", "holder": f"/holders/{urlquote(key)}"}[scope]
+    return render(request, "confirm.html.j2", form=form, key=key, back=back, action=f"{back}/act/{form.kind}", token=token,
+                  lines=shown.lines(), consequences=shown.consequences, stale=stale, then=then, on=event.on.isoformat())
+
+
 def _act_record(request: Request, p: Principal, raw: dict[str, Any], scope: str, key: str, kind: str) -> Response:
     c = _scope_ctx(request, p, scope, key)
     form = _form_or_404(p, scope, kind)
-    values = forms.values_of(form, raw)
     b = book(request)
+    confirm = commands.irrevocable(form.kind)
+    token = str(raw.get("confirm_token") or "")
+    idempotency_key = str(raw.get("idempotency_key") or "") or None
+    then = "filed" if raw.get("then") == "filed" else "done"
+    stale = False
+    if confirm and token:
+        _, csrf = page_user(request)
+        try:
+            values = commands.unseal(_confirm_secret(request), p, csrf, f"{scope}/{key}", form.kind, b.head(), token)
+        except commands.Stale as exc:
+            values, stale = exc.values, True
+        if raw.get("edit"):
+            return _form_page(request, p, scope, key, form, c, values)
+        idempotency_key = idempotency_key or "confirm-" + hashlib.sha256(token.encode()).hexdigest()[:40]
+    else:
+        values = forms.values_of(form, raw)
     names = {f.name for f in dataclasses.fields(ev.REGISTRY[form.kind])}
     name = "issuer" if form.kind == "stock-event" else FIXED[scope]
     fixed = {name: key} if name in names and form.kind not in ("holder", "company") else {}
     try:
         data = forms.data_of(form, values, c)
         event = build(p, data, today=b.today(), kind=form.kind, fixed=fixed)
-        recorded = b.record(p, event, idempotency_key=str(raw.get("idempotency_key") or "") or None)
+        if confirm and (not token or stale):
+            return _confirm_page(request, p, scope, key, form, values, event, stale, then)
+        recorded = b.record(p, event, idempotency_key=idempotency_key)
     except (WarrantbookError, roles.Denied) as exc:
         from warrantbook.web.app import status_of
 
@@ -423,7 +455,7 @@ def _act_record(request: Request, p: Principal, raw: dict[str, Any], scope: str,
     back = {"option": f"/options/{urlquote(key)}", "company": f"/companies/{urlquote(key)}", "holder": f"/holders/{urlquote(key)}"}[scope]
     if scope == "company" and form.kind == "issue":
         back = f"/options/{urlquote(recorded.events[0].option_no)}"  # type: ignore[attr-defined]
-    return RedirectResponse(f"{back}?done={urlquote(recorded.events[0].id)}", status_code=303)
+    return RedirectResponse(f"{back}?{then}={urlquote(recorded.events[0].id)}", status_code=303)
 
 
 @router.get("/options/{option_no}/act/{kind}", response_class=HTMLResponse)
@@ -512,22 +544,37 @@ def _import_prices(request: Request, p: Principal, values: dict[str, Any], compa
     roles.require_company(b.state(), p, company)
     if p.role != "company":
         raise roles.Denied("prices are recorded by the company", field="type")
+    from warrantbook.app import parsers
     from warrantbook.web.api import import_prices
 
     problems: list[dict[str, Any]] = []
+    differences: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
     imported = 0
+    skip = values.get("skip_identical") not in (None, "", "off")
     try:
-        text = raw.decode("utf-8-sig")
-        recorded = import_prices(b, p, company, text, str(values.get("source") or filename or ""), None)
-        imported = len(recorded.events)
-    except UnicodeDecodeError:
-        problems = [{"line": None, "field": "file", "error": "the file is not UTF-8 text", "clause": None}]
+        text = parsers.decode_upload(raw)
+        recorded, left_out = import_prices(b, p, company, text, str(values.get("source") or filename or ""), None, skip_identical=skip)
+        imported = len(recorded.events) if recorded is not None else 0
+        skipped = [o.as_json() for o in left_out]
     except BookErrors as exc:
         problems = [{"line": e.line, "field": e.field, "error": e.message, "clause": e.clause} for e in exc.errors]
+        differences = _recorded_days(b, company, raw)
     except (BadInput, Refusal) as exc:
         problems = [{"line": exc.line, "field": exc.field, "error": exc.message, "clause": exc.clause}]
     return render(request, "prices.html.j2", 400 if problems else 200, company=company, problems=problems, imported=imported,
-                  filename=filename)
+                  filename=filename, differences=differences, skipped=skipped, skip=skip)
+
+
+def _recorded_days(b: service.Book, company: str, raw: bytes) -> list[dict[str, Any]]:
+    """The file's rows for days already recorded, recorded figures beside the file's (rows that parse; none if the file does not)."""
+    from warrantbook.app import parsers
+
+    try:
+        quotes, lines = parsers.parse_prices(parsers.decode_upload(raw), company, "", "the uploaded CSV")
+    except (BookErrors, BadInput):
+        return []
+    return [o.as_json() for o in parsers.overlaps(b.state(), company, quotes, lines)]
 
 
 # ---------------------------------------------------------------- documents
