@@ -165,7 +165,11 @@ class HeldWriter:
 
     def _connection(self) -> Any:
         if self._raw is None or self._pid != os.getpid():
-            self._raw = None  # a connection of the process it was forked from is that process's: never used here
+            if self._pid and self._pid != os.getpid():
+                # forked: the connection, and those the pool holds, are the parent's; never used here (SQLAlchemy's
+                # advice for a forked child: a fresh pool, the parent's connections left open for the parent)
+                self._raw = None
+                self.engine.dispose(close=False)
             with _lost_race_is_conflict():
                 self._raw = self.engine.raw_connection()
             self._pid = os.getpid()
