@@ -2,6 +2,8 @@
 
     python bench/bench_scale.py --sizes 10000,100000            # modest sizes first
     python bench/bench_scale.py --sizes 10000,100000,1000000    # the 1M ledger is built once into --dir and reused
+    python bench/bench_scale.py --pg URL --sizes 10000,100000   # PostgreSQL: one database a size on that server
+    python bench/bench_scale.py --audit                         # also `audit verify` (time and peak memory) at every size
 
 Each ledger is 100 options (10 holders, one company, OTCBB quotes every trading day) whose lives grow with the
 ledger: cash exercises (notice, surrender, payment, the exercise the engine derives, delivery), so the state has
@@ -17,6 +19,11 @@ alone (`python -c 'import warrantbook.cli.main'`):
   snapshots (the default) and, for reference, with WARRANTBOOK_SNAPSHOTS=off (a full replay, the code before);
 - CPU per recorded exercise: a fresh process opens the ledger and records --exercises cash exercises (notice,
   surrender, payment: three records each, the exercise derived), CPU seconds per exercise.
+- with --audit: `audit verify` as a fresh process (it streams: its peak memory should not grow with the ledger).
+With --pg (a URL such as $WARRANTBOOK_TEST_PG from scripts/pg.sh's wb_pg_start) the same figures are taken on
+PostgreSQL: each size's ledger is a database `wb_scale_<size>` on that server, a copy of the SQLite ledger of that
+size (built first when missing): the same rows (events with their hashes, the chain's head, the lock rows), so
+the same chain; then folded once there so that it saves its own snapshot.
 The load average is printed before and after. Not a test: no assertion on time.
 """
 
@@ -82,6 +89,8 @@ def build(path: Path, size: int) -> int:
         n = src.head().count
         if abs(n - size) <= size // 10 + 50:
             src.state()  # without a snapshot of this code's version, this folds from scratch and saves one
+            if not any(i.current for i in src.snapshots()):  # a ledger shorter than the automatic interval: saved here,
+                src.save_snapshot()  # so that every size starts from a snapshot (the same path at every size)
             src.close()
             return n
         src.close()
@@ -94,11 +103,74 @@ def build(path: Path, size: int) -> int:
     src.close()
     src = DbSource(url)
     src.state()  # the first fold from scratch saves the snapshot (the ledger does so once it holds enough events)
-    if not src.snapshots():
+    if not any(i.current for i in src.snapshots()):
         src.save_snapshot()
     n = src.head().count
     src.close()
     print(f"  built {path.name}: {n} events in {time.perf_counter() - began:.1f}s", flush=True)
+    return n
+
+
+COPY_COLUMNS = ("seq", "event_id", "option_no", "version", "kind", "on_date", "actor", "recorded_at", "corrects",
+                "idempotency_key", "payload", "prev_hash", "hash", "acted_by")
+
+
+def pg_url_for(server: str, size: int) -> str:
+    """The URL of the database holding the `size` ledger on the PostgreSQL server of `server` (created when missing)."""
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    name = f"wb_scale_{size}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    admin.dispose()
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def build_pg(url: str, path: Path, size: int) -> int:
+    """The PostgreSQL ledger at `url`: a row-for-row copy of the SQLite ledger at `path` (reused when it holds as many)."""
+    import sqlite3
+
+    from warrantbook.store.ledger import DbSource
+
+    if path.exists():  # only its rows are read (no fold of it here)
+        with sqlite3.connect(path) as lite:
+            n_sqlite = int(lite.execute("SELECT count FROM chain WHERE id = 1").fetchone()[0])
+        if abs(n_sqlite - size) > size // 10 + 50:
+            n_sqlite = build(path, size)
+    else:
+        n_sqlite = build(path, size)
+    src = DbSource(url, create=True)
+    n = src.head().count
+    if n and abs(n - size) > size // 10 + 50:
+        src.close()
+        raise SystemExit(f"{url}: holds {n} events, not about {size}: drop the database wb_scale_{size} first")
+    if not n:  # (a ledger already there is reused as it is: the benchmarks record on it, as on the SQLite ones)
+        began = time.perf_counter()
+        raw = src.engine.raw_connection()
+        cur = raw.cursor()
+        with sqlite3.connect(path) as lite:
+            with cur.copy(f"COPY events ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
+                for row in lite.execute(f"SELECT {', '.join(COPY_COLUMNS)} FROM events ORDER BY seq"):
+                    copy.write_row(row)
+            with cur.copy('COPY locks ("key", last_seq, prev_seq) FROM STDIN') as copy:
+                for row in lite.execute('SELECT "key", last_seq, prev_seq FROM locks'):
+                    copy.write_row(row)
+            count, head = lite.execute("SELECT count, hash FROM chain WHERE id = 1").fetchone()
+        cur.execute("UPDATE chain SET count = %s, hash = %s WHERE id = 1", (count, head))
+        raw.commit()
+        raw.close()
+        n = src.head().count
+        print(f"  copied {path.name} into {url.split('?')[0].rsplit('/', 1)[-1]}: {n} events in {time.perf_counter() - began:.1f}s",
+              flush=True)
+    src.close()
+    src = DbSource(url)
+    src.state()  # without a snapshot of this code's version, this folds from scratch and saves one
+    if not any(i.current for i in src.snapshots()):
+        src.save_snapshot()
+    src.close()
     return n
 
 
@@ -114,11 +186,14 @@ def fresh(args: list[str], env: dict[str, str] | None = None) -> tuple[float, fl
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
 
 
-def last_day(path: Path) -> date:
-    import sqlite3
+def last_day(url: str) -> date:
+    import sqlalchemy as sa
 
-    with sqlite3.connect(path) as conn:
-        return date.fromisoformat(conn.execute("SELECT max(on_date) FROM events").fetchone()[0])
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        value = conn.exec_driver_sql("SELECT max(on_date) FROM events").scalar()
+    engine.dispose()
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def median_of(runs: list[tuple[float, float, int]]) -> dict[str, float]:
@@ -157,10 +232,10 @@ print(f"{opened} {times[len(times) // 2]} {sum(times) / len(times)}")
 """
 
 
-def record_cpu(path: Path, n: int, tag: str) -> tuple[float, float, float]:
+def record_cpu(url: str, n: int, tag: str) -> tuple[float, float, float]:
     """A fresh process opens the ledger and records `n` cash exercises: (CPU s to open, median and mean CPU s an exercise)."""
-    start = last_day(path)
-    out = subprocess.run([sys.executable, "-c", RECORD, f"sqlite:///{path}", str(n), start.isoformat(), tag], check=True,
+    start = last_day(url)
+    out = subprocess.run([sys.executable, "-c", RECORD, url, str(n), start.isoformat(), tag], check=True,
                          capture_output=True, text=True).stdout.split()
     return float(out[0]), float(out[1]), float(out[2])
 
@@ -173,13 +248,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def web_first_answer(path: Path, timeout: float) -> dict[str, float]:  # float-ok: seconds
+def web_first_answer(url: str, timeout: float) -> dict[str, float]:  # float-ok: seconds
     """Start the web app on the ledger (one worker, loopback only) and ask for one option's summary with a token:
     seconds until the first answer, the worker's memory then (VmRSS, MB) and after a second, different request."""
     import secrets
     import urllib.request
 
-    url = f"sqlite:///{path}"
     wb = [sys.executable, "-m", "warrantbook.cli.main"]
     name = "bench" + secrets.token_hex(3)
     subprocess.run([*wb, "user", "add", name, "--role", "company", "--party", "c0", "--password", secrets.token_hex(12), "--db", url],
@@ -187,7 +261,7 @@ def web_first_answer(path: Path, timeout: float) -> dict[str, float]:  # float-o
     token = json.loads(subprocess.run([*wb, "token", "new", name, "--json", "--db", url], check=True, capture_output=True,
                                       text=True).stdout)["token"]
     port = _free_port()
-    day = last_day(path).isoformat()
+    day = last_day(url).isoformat()
     began = time.perf_counter()
     server = subprocess.Popen([*wb, "serve", "--db", url, "--port", str(port), "--today", day], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
@@ -229,16 +303,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-replay", action="store_true", help="skip the reference runs without snapshots (a full replay each)")
     parser.add_argument("--web", action="store_true", help="also the web app's first answer and worker memory (one round per size)")
     parser.add_argument("--web-timeout", type=float, default=300.0, help="seconds to wait for the web app's first answer")
+    parser.add_argument("--pg", nargs="?", const=os.environ.get("WARRANTBOOK_TEST_PG", ""), default=None,
+                        help="PostgreSQL: the server's URL (default $WARRANTBOOK_TEST_PG); one database wb_scale_<size> a size")
+    parser.add_argument("--audit", action="store_true", help="also `audit verify` as a fresh process at every size (time, peak memory)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    if args.pg == "":
+        parser.error("--pg: no URL given and $WARRANTBOOK_TEST_PG is not set (source scripts/pg.sh; wb_pg_start)")
     sizes = [int(s) for s in args.sizes.split(",")]
     folder = Path(args.dir)
     folder.mkdir(parents=True, exist_ok=True)
     print(f"load average at start: {_load()} ({os.cpu_count()} cores)", flush=True)
-    ledgers = {size: folder / f"ledger-{size}.db" for size in sizes}
+    paths = {size: folder / f"ledger-{size}.db" for size in sizes}
+    ledgers = {size: pg_url_for(args.pg, size) if args.pg else f"sqlite:///{path}" for size, path in paths.items()}
+    print(f"backend: {'postgresql' if args.pg else 'sqlite'}", flush=True)
     counts = {}
-    for size, path in ledgers.items():  # built by a child process: this one stays small, so its children's peak memory is their own
-        out = subprocess.run([sys.executable, __file__, "--build", str(path), str(size)], check=True, capture_output=True, text=True)
+    for size, path in paths.items():  # built by a child process: this one stays small, so its children's peak memory is their own
+        build_args = ["--build-pg", ledgers[size]] if args.pg else ["--build"]
+        out = subprocess.run([sys.executable, __file__, *build_args, str(path), str(size)], check=True, capture_output=True, text=True)
         print(out.stdout, end="", flush=True)
         counts[size] = int(out.stdout.split()[-1])
     wb = [sys.executable, "-m", "warrantbook.cli.main"]
@@ -252,26 +334,30 @@ def main(argv: list[str] | None = None) -> int:
     }
     results: dict[int, dict[str, object]] = {}
     for rnd in range(args.rounds):  # rounds interleave the sizes, so machine noise hits every size alike
-        for size, path in ledgers.items():
-            day = last_day(path).isoformat()
+        for size, url in ledgers.items():
+            day = last_day(url).isoformat()
             r = results.setdefault(size, {"events": counts[size]})
             for name, cmd in commands.items():
                 extra = ["--on", day] if name == "quote" else ["--as-of", day]
                 runs = r.setdefault(name, [])
                 assert isinstance(runs, list)
-                runs.append(fresh([*wb, *cmd, *extra, "--db", f"sqlite:///{path}"]))
+                runs.append(fresh([*wb, *cmd, *extra, "--db", url]))
             runs = r.setdefault("record", [])
             assert isinstance(runs, list)
-            runs.append(record_cpu(path, args.exercises, f"b{int(time.time())}{rnd}"))
+            runs.append(record_cpu(url, args.exercises, f"b{int(time.time())}{rnd}"))
+            if args.audit:
+                runs = r.setdefault("audit_verify", [])
+                assert isinstance(runs, list)
+                runs.append(fresh([*wb, "audit", "verify", "--json", "--db", url]))
             if not args.no_replay and rnd == 0:
-                r["show_without_snapshots"] = [fresh([*wb, *commands["show"], "--as-of", day, "--db", f"sqlite:///{path}"],
+                r["show_without_snapshots"] = [fresh([*wb, *commands["show"], "--as-of", day, "--db", url],
                                                      {"WARRANTBOOK_SNAPSHOTS": "off"})]
     base = sizes[0]
     table: dict[str, object] = {}
     for size in sizes:
         r = results[size]
         row: dict[str, object] = {"events": r["events"]}
-        for name in (*commands, "show_without_snapshots"):
+        for name in (*commands, "audit_verify", "show_without_snapshots"):
             if name in r:
                 row[name] = median_of(r[name])  # type: ignore[arg-type]
         rec = r["record"]
@@ -281,13 +367,13 @@ def main(argv: list[str] | None = None) -> int:
                          "mean_cpu_ms_per_exercise": round(1000 * statistics.median(x[2] for x in rec), 3)}
         table[str(size)] = row
     if args.web:
-        for size, path in ledgers.items():
-            table[str(size)]["web"] = web_first_answer(path, args.web_timeout)  # type: ignore[index]
+        for size, url in ledgers.items():
+            table[str(size)]["web"] = web_first_answer(url, args.web_timeout)  # type: ignore[index]
             print(f"web {size:>9,} events: {table[str(size)]['web']}", flush=True)  # type: ignore[index]
     figures["sizes"] = table
     figures["load_end"] = _load()
     print(f"\n{'':14}" + "".join(f"{s:>22}" for s in sizes))
-    for name in (*commands, "show_without_snapshots"):
+    for name in (*commands, "audit_verify", "show_without_snapshots"):
         line = f"{name:14}"
         for size in sizes:
             v = table[str(size)].get(name)  # type: ignore[union-attr]
@@ -314,5 +400,8 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--build"]:
         print(f"  ledger {sys.argv[2]}: {build(Path(sys.argv[2]), int(sys.argv[3]))}")
+        raise SystemExit(0)
+    if sys.argv[1:2] == ["--build-pg"]:
+        print(f"  ledger {sys.argv[2].split('?')[0]}: {build_pg(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]))}")
         raise SystemExit(0)
     raise SystemExit(main())

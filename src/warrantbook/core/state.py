@@ -271,6 +271,9 @@ class BookState:
     # -- look-ups the rules and views need
 
     def option(self, option_no: str) -> OptionState:
+        found = self.options.get(option_no)
+        if found is not None:
+            return found
         from warrantbook.core.errors import BadInput
 
         try:

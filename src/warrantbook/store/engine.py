@@ -150,6 +150,82 @@ def writing_raw(engine: Engine) -> Iterator[Any]:
         raw.close()
 
 
+class HeldWriter:
+    """`writing_raw` on one driver connection kept for the source's writes, instead of a pool checkout (and the
+    pool's reset) per transaction. The same transaction, the same commit and durability, the same errors.
+
+    The source lets one thread at a time write (its guard), so one connection is enough. A connection that saw an
+    error other than a lost race is let go (closed), and the next write takes a fresh one from the pool; a
+    process forked after it was taken never uses it (it takes its own)."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._raw: Any = None
+        self._pid = 0
+
+    def _connection(self) -> Any:
+        if self._raw is None or self._pid != os.getpid():
+            if self._pid and self._pid != os.getpid():
+                # forked: the connection, and those the pool holds, are the parent's; never used here (SQLAlchemy's
+                # advice for a forked child: a fresh pool, the parent's connections left open for the parent)
+                self._raw = None
+                self.engine.dispose(close=False)
+            with _lost_race_is_conflict():
+                self._raw = self.engine.raw_connection()
+            self._pid = os.getpid()
+        return self._raw
+
+    def _drop(self) -> None:
+        raw, self._raw = self._raw, None
+        if raw is not None and self._pid == os.getpid():
+            try:
+                raw.invalidate()
+            except Exception:  # noqa: BLE001 - already broken: nothing more to release
+                pass
+
+    def close(self) -> None:
+        raw, self._raw = self._raw, None
+        if raw is not None and self._pid == os.getpid():
+            try:
+                raw.close()
+            except Exception:  # noqa: BLE001 - closing a broken connection
+                pass
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """A DBAPI cursor inside one write transaction, committed when the block ends, rolled back on any error."""
+        dbapi_error = self.engine.dialect.loaded_dbapi.Error
+        raw = self._connection()
+        keep = False
+        try:
+            cur = raw.cursor()
+            try:
+                if self.engine.dialect.name == "sqlite":
+                    cur.execute("BEGIN IMMEDIATE")
+                yield cur
+                raw.commit()
+                keep = True
+            except BaseException:
+                try:
+                    raw.rollback()
+                    keep = True  # rolled back cleanly: the connection is as good as new
+                except Exception:  # noqa: BLE001 - the connection itself failed: let it go
+                    keep = False
+                raise
+            finally:
+                cur.close()
+        except dbapi_error as exc:
+            wrapped = sa.exc.DBAPIError.instance(None, None, exc, dbapi_error)
+            conflict = conflict_of(wrapped) if isinstance(wrapped, sa.exc.DBAPIError) else None
+            if conflict is None:
+                keep = False
+                raise wrapped from exc
+            raise conflict from None
+        finally:
+            if not keep:
+                self._drop()
+
+
 _PG_CONFLICTS = {
     "40001": "a concurrent transaction changed the same rows (serialization failure)",
     "40P01": "two writers waited on each other (deadlock)",

@@ -48,7 +48,7 @@ from warrantbook.core.errors import BadInput, BookErrors, Conflict, Refusal, War
 from warrantbook.core.state import BookState, _expire, apply, fold, ordered
 from warrantbook.store import schema as t
 from warrantbook.store import snapshot as snap
-from warrantbook.store.engine import make_engine, parse_url, reading, redact, sqlite_path, writing_raw
+from warrantbook.store.engine import HeldWriter, make_engine, parse_url, reading, redact, sqlite_path, writing_raw
 from warrantbook.store.keys import lock_keys, primary_option
 from warrantbook.store.migrate import current_revision, has_ledger, head_revision, upgrade
 from warrantbook.store.projection import Projection
@@ -291,6 +291,7 @@ class DbSource:
         self._cache: _Cache | None = None
         self._guard = threading.RLock()  # one thread at a time reads or moves this process's cached state
         self._sql = _Sql(self.backend)
+        self._writer = HeldWriter(self.engine)  # the records' write transactions, on one kept connection
         self.migrated: tuple[str | None, str] | None = None
         self.replayed = False  # whether the last record returned an earlier result under its idempotency key
         try:
@@ -305,6 +306,7 @@ class DbSource:
             raise BadInput(f"db: cannot open {redact(url)}: {str(exc.orig).strip().splitlines()[0]}", field="db") from None
 
     def close(self) -> None:
+        self._writer.close()
         self.engine.dispose()
 
     # ------------------------------------------------------------------ reading
@@ -687,7 +689,7 @@ class DbSource:
             # an event that does not simply follow is placed before anything is written: the ledger never keeps
             # an event the fold cannot apply where its date puts it
             built = None if batch else checked(functools.partial(cache.proj.preview, decided))
-            with writing_raw(self.engine) as cur:
+            with self._writer.transaction() as cur:
                 written = self._append(cur, decided, n_read, keys, key, digest, progress, acted_by)
         except _Replayed as replayed:
             self.replayed = True

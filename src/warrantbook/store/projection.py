@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections import ChainMap
+from collections.abc import Iterator
 from datetime import date
+from itertools import islice
 from typing import Any, cast
 
 from warrantbook.core import events as ev
@@ -51,6 +53,77 @@ def _mutable_holder(value: Any) -> bool:
     return known
 
 
+class SharedEvents:
+    """A fork's list of events (`BookState.events`): the first `n` events of another state's list, then its own.
+
+    A state's list of events only ever grows at its end (`apply` appends), so the first `n` of them stay what they
+    were when the fork was made: the fork shares them instead of copying a list as long as the ledger (the copy
+    made every record cost more as the ledger grew). A fork of a fork shares the same list and copies only its own
+    tail. Iterating, `len` and indexing give what the copied list gave."""
+
+    __slots__ = ("base", "n", "tail")
+
+    def __init__(self, base: list[ev.Event], n: int, tail: list[ev.Event] | None = None):
+        self.base = base
+        self.n = n
+        self.tail: list[ev.Event] = tail if tail is not None else []
+
+    def append(self, e: ev.Event) -> None:
+        self.tail.append(e)
+
+    def copy(self) -> SharedEvents:
+        return SharedEvents(self.base, self.n, list(self.tail))
+
+    def __len__(self) -> int:
+        return self.n + len(self.tail)
+
+    def __bool__(self) -> bool:
+        return self.n > 0 or bool(self.tail)
+
+    def __iter__(self) -> Iterator[ev.Event]:
+        yield from islice(self.base, self.n)
+        yield from self.tail
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, int):
+            size = len(self)
+            j = i + size if i < 0 else i
+            if not 0 <= j < size:
+                raise IndexError("event index out of range")
+            return self.base[j] if j < self.n else self.tail[j - self.n]
+        return list(self)[i]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, SharedEvents)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _shared_events(value: Any) -> Any:
+    return SharedEvents(value, len(value)) if type(value) is list else value.copy()
+
+
+_LAYER_FROM = 64  # a per-company mapping this big is layered in a fork (read through, written on top), not copied
+
+
+def _layered(value: Any) -> Any:
+    """A fork's copy of a mapping that only ever gains entries (a company's quotes): a new top layer over the original's,
+    so a fork costs nothing per entry; the small upper layers merge once there are more than three."""
+    if isinstance(value, ChainMap):
+        maps = list(value.maps)
+        if len(maps) > 3:
+            maps = [dict(ChainMap(*maps[:-1])), maps[-1]]
+        return ChainMap({}, *maps)
+    if type(value) is dict and len(value) >= _LAYER_FROM:
+        return ChainMap({}, value)
+    return type(value)(value)
+
+
+_LAYERED_SLOTS = frozenset({"quotes"})  # CompanyState: every quote is added once (§1.2), never changed or removed
+
+
 def _copy_value(value: Any) -> Any:
     if isinstance(value, (list, dict, set)):
         return value if isinstance(value, ChainMap) else type(value)(value)
@@ -62,7 +135,11 @@ def _copy_value(value: Any) -> Any:
                 inner = getattr(value, name)
             except AttributeError:
                 continue
-            object.__setattr__(clone, name, type(inner)(inner) if isinstance(inner, (list, dict, set)) else inner)
+            if name in _LAYERED_SLOTS and isinstance(inner, (dict, ChainMap)):
+                inner = _layered(inner)
+            elif isinstance(inner, (list, dict, set)):
+                inner = type(inner)(inner)
+            object.__setattr__(clone, name, inner)
         return clone
     return value
 
@@ -78,9 +155,10 @@ def fork(state: BookState) -> BookState:
     """A copy of a state that `apply` can change without changing the original.
 
     Values in the state are immutable (events, option states, terms) except its containers and the
-    per-company objects: those are copied, the rest shared. The index of events by id is layered over the
-    original's (read through, written on top), so a fork costs the state's size in options and companies,
-    not in events (the list of events is copied, which is a single fast copy).
+    per-company objects: those are copied, the rest shared. The index of events by id and each company's
+    quotes are layered over the original's (read through, written on top), and the list of events shares
+    the original's (`SharedEvents`), so a fork costs the state's size in options and companies, not the
+    ledger's length or its price history.
     """
     if not _FIELDS:
         _FIELDS.extend(f.name for f in dataclasses.fields(BookState))
@@ -89,6 +167,8 @@ def fork(state: BookState) -> BookState:
         value = getattr(state, name)
         if isinstance(value, StoredEvents):  # a restored state's events: the stored part shared, the rest copied
             fresh[name] = value.copy()
+        elif name == "events":
+            fresh[name] = _shared_events(value)
         elif name == "by_id":
             maps = list(value.maps) if isinstance(value, ChainMap) else [value]
             if len(maps) > 3:  # the small upper layers merge; the big bottom one (the checkpoint's) is never copied
