@@ -16,9 +16,9 @@ def client_of(env: Env) -> TestClient:
 
 
 def test_which_acts_ask_for_a_confirmation() -> None:
-    asked = sorted(f.kind for f in [*forms.FORMS.values(), *forms.HOLDER_FORMS.values()] if commands.irrevocable(f.kind))
-    assert asked == ["amendment", "delivery", "dissolution", "exercise-notice", "reorganization", "replacement", "transfer-registration",
-                     "transfer-request", "waiver-notice"]
+    asked = sorted(f.kind for scope in ("option", "company", "holder") for f in forms.forms_in(scope) if commands.irrevocable(f.kind))
+    assert asked == ["amendment", "delivery", "dissolution", "dissolution-delivery", "exercise-notice", "reorganization", "replacement",
+                     "transfer-registration", "transfer-request", "waiver-notice"]
 
 
 def test_a_confirmation_is_bound_to_its_user_page_and_ledger(env: Env) -> None:

@@ -596,9 +596,14 @@ def propose(state: BookState, name: str, fields: Mapping[str, Any], *, on: date,
 def record(source: Recorder, command_name: str, fields: Mapping[str, Any], *, on: date, actor: str | None = None,
            idempotency_key: str | None = None, acted_by: str | None = None) -> Recorded:
     """Propose the command's event from the fields and record it through the source (decided there, all or nothing)."""
+    event = propose(source.state(), command_name, fields, on=on, actor=actor)
+    return record_event(source, event, idempotency_key=idempotency_key, acted_by=acted_by)
+
+
+def record_event(source: Recorder, event: ev.Event, *, idempotency_key: str | None = None, acted_by: str | None = None) -> Recorded:
+    """Record an event already proposed (shown to its author first, say) through the source, which decides it."""
     from warrantbook.book.io import check_names
 
-    event = propose(source.state(), command_name, fields, on=on, actor=actor)
     check_names(event)
     decided = source.record(event, idempotency_key=idempotency_key, acted_by=acted_by)
     return Recorded(decided, bool(getattr(source, "replayed", False)), source.head())

@@ -102,6 +102,27 @@ def record(c: Ctx, event: Event, *, idem: str | None, as_json: bool, extra: dict
 COMMON_OPTIONS = ("book", "db", "as_json", "on", "actor", "event_id", "idempotency_key")
 
 
+def interactive() -> bool:
+    """A person at a terminal (cli.md: --json and a non-terminal skip the prompt before an irrevocable act)."""
+    import sys
+
+    return sys.stdin.isatty() and console.is_terminal
+
+
+def confirmed(src: Source, event: Event) -> bool:
+    """Say what an irrevocable act will record and what follows (app.consequences), and ask."""
+    from warrantbook.app.consequences import preview
+
+    shown = preview(src.state(), event)
+    console.print("This will record:", markup=False, highlight=False)
+    for line in shown.lines():
+        console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+    console.print("What follows:", markup=False, highlight=False)
+    for c in shown.consequences:
+        console.print(f"  [{c.clause}] {c.text}", markup=False, highlight=False, soft_wrap=True)
+    return bool(typer.confirm("Record it?", default=False))
+
+
 def acts(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """A Typer command over the declared app command `name`: the function gives the options (its signature, help and
     example); the options are handed, as fields, to app.commands.record, and what was recorded is printed."""
@@ -116,8 +137,11 @@ def acts(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
             fields = {k: v for k, v in given.items() if k not in COMMON_OPTIONS}
             if given.get("event_id") is not None:
                 fields["id"] = given["event_id"]
-            done = commands.record(src, name, fields, on=day, actor=given.get("actor"), idempotency_key=given.get("idempotency_key"),
-                                   acted_by=cli_actor())
+            event = commands.propose(src.state(), name, fields, on=day, actor=given.get("actor"))
+            if commands.command(name).irrevocable and not as_json and interactive() and not confirmed(src, event):
+                console.print("nothing recorded", markup=False, highlight=False)
+                return
+            done = commands.record_event(src, event, idempotency_key=given.get("idempotency_key"), acted_by=cli_actor())
             show_recorded(src, done, as_json)
 
         return handle_errors(run)

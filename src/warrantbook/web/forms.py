@@ -413,10 +413,6 @@ FORMS: dict[str, Form] = {f.kind: f for f in [
     Form("replacement", "option", "Issue the replacement", "§8", (
         Field("request", "Replacement request", required=True), Field("new_option", "New option number", required=True)),
         _simple("request", "new_option"), _pending_replacement),
-    Form("waiver-notice", "option", "Waiver notice of the cap", "§10", (), _simple(),
-         intro="The cap falls away at the end of the notice period the terms give."),
-    Form("default-notice", "option", "Notice of an Event of Default", "§10", (Field("default", "Which default"),), _simple("default")),
-    Form("default-cure", "option", "Event of Default cured", "§10", (), _simple()),
     Form("trustee", "option", "Designate a trustee", "§3.2, §1.4", (
         Field("name", "Bank or trust company", required=True), Field("principal_office", "Principal office", "lines", True),
         Field("bank_or_trust_company", "It is a bank or trust company", "checkbox")), _trustee),
@@ -431,7 +427,6 @@ FORMS: dict[str, Form] = {f.kind: f for f in [
         Field("no_cap", "Remove the cap", "checkbox"), Field("waiver_days", "Waiver notice days", "number"),
         Field("delivery_days", "Delivery business days", "number"),
         Field("signed_by", "Signed by", "checkboxes", True, help="Every party the change binds must sign.")), _amendment),
-    Form("acknowledgment-request", "option", "Ask for the acknowledgment", "§1.3", (), _simple()),
     Form("acknowledgment", "option", "Give the acknowledgment", "§1.3", (Field("request", "Request"),), _simple("request"), _acks),
     Form("correction", "option", "Correct an earlier event", "record", (
         Field("corrects", "Event id", required=True), Field("reason", "Why it is wrong", required=True)), _correction,
@@ -472,7 +467,6 @@ FORMS: dict[str, Form] = {f.kind: f for f in [
         Field("successor", "Successor", required=True), Field("securities", "Securities per share", "lines", help="ISSUER=QUANTITY per line"),
         Field("cash", "Cash per share", "number"), Field("properties", "Property per share", "lines", help="DESCRIPTION=QUANTITY@UNIT_VALUE"),
         Field("ends", "The option does not continue (§3.2)", "checkbox")), _reorganization),
-    Form("dissolution", "company", "Dissolution", "§3.2", (), _simple()),
     Form("agent", "company", "Appoint an option agent", "§11", (
         Field("name", "Agent", required=True), Field("office", "Office", "lines", True),
         Field("functions", "Functions", "checkboxes", True, _choices(ev.AgentFunction))), _agent),
@@ -516,7 +510,8 @@ def _declared_field(arg: commands.Arg) -> Field:
 
 
 def declared_form(cmd: commands.Command) -> Form:
-    """A form for a declared command that has no hand-written one: its fields as typed, read by the declaration itself
+    """A form made from a command's declaration (every declared command without a hand-written form: the waiver, default and
+    cure notices, the acknowledgment request, the dissolution, the §3.2 delivery): its fields as typed, read by the declaration itself
     (app.commands.propose), so the event is the one the CLI would record; the route then adds the user's actor."""
     scope = cmd.scope if cmd.scope in ("option", "company", "holder") else "company"
 
@@ -528,8 +523,9 @@ def declared_form(cmd: commands.Command) -> Form:
         data = event_to_data(commands.propose(c.state, cmd.name, typed, on=on))
         return {k: x for k, x in data.items() if k not in ("id", "actor", "type", "on", "note")}
 
-    return Form(cmd.event_kind, scope, cmd.summary or cmd.name, cmd.kind.clause, tuple(_declared_field(a) for a in cmd.args), build,
-                intro="Recorded as the command line records it (app.commands).")
+    title = (cmd.summary or cmd.name).split(" (§")[0]
+    intro = cmd.help.split("\n\n")[0] if cmd.help else "Recorded as the command line records it (app.commands)."
+    return Form(cmd.event_kind, scope, title, cmd.kind.clause, tuple(_declared_field(a) for a in cmd.args), build, intro=intro)
 
 
 def _declared_forms() -> dict[str, Form]:

@@ -1,12 +1,14 @@
-"""`prices import` over days already recorded: each such row is reported with the recorded and the file's figures; with
+"""The recording commands on the command line (app.commands under cli/): the prompt before an irrevocable act at a
+terminal, and `prices import` over days already recorded: each such row is reported with the recorded and the file's figures; with
 --skip-identical an identical row is left out (and listed) and the rest imported; a differing row stays an error and
 nothing is imported (docs/interpretations.md, section "commands")."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from tests.cli.test_ledger_cli import _setup, js, wb
+from tests.cli.test_ledger_cli import _setup, app, js, runner, wb
 
 HEADER = "date,venue,close,bid,ask\n"
 
@@ -40,3 +42,26 @@ def test_a_recorded_day_is_reported_with_both_figures_and_identical_rows_can_be_
     assert out["imported"] == 0 and len(out["skipped"]) == 2
     text = wb("prices", "import", str(same), "--skip-identical", *src).output
     assert "skipped 2 row(s)" in text
+
+
+def test_an_irrevocable_act_at_a_terminal_says_what_follows_and_asks(tmp_path: Path, monkeypatch: Any) -> None:
+    """cli.md: before an irrevocable act a person at a terminal sees what it records and its consequences, and is
+    asked; --json (and a non-terminal, as every other test here runs) skips the prompt."""
+    from warrantbook.cli import ledger_common
+
+    src = ["--db", f"sqlite:///{tmp_path / 'l.db'}"]
+    wb("init", *src)
+    _setup(src, tmp_path)
+    monkeypatch.setattr(ledger_common, "interactive", lambda: True)
+    before = js("audit", "head", *src)["count"]
+    args = ["exercise", "notice", "--option", "ATG-1", "--shares", "1000", "--method", "cash", "--on", "2006-03-15", *src]
+    out = runner.invoke(app, args, input="n\n")
+    assert out.exit_code == 0 and "nothing recorded" in out.output
+    assert "irrevocable" in out.output and "cash due from the holder" in out.output and "Record it?" in out.output
+    assert js("audit", "head", *src)["count"] == before
+    out = runner.invoke(app, args, input="y\n")
+    assert out.exit_code == 0 and "recorded notice-" in out.output
+    assert js("audit", "head", *src)["count"] == before + 1
+    assert js(*args)["recorded"][0]["kind"] == "exercise-notice"  # --json: no prompt
+    out = runner.invoke(app, ["outstanding", "--shares", "1300000000", "--on", "2006-03-16", *src])  # a fact: never asked
+    assert out.exit_code == 0 and "Record it?" not in out.output
