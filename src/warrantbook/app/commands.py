@@ -22,9 +22,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
 from fractions import Fraction
-from typing import Any, Protocol
+from typing import Any
 
 from warrantbook.app import parsers
+from warrantbook.app.source import Source
 from warrantbook.core import events as ev
 from warrantbook.core.audit import Head
 from warrantbook.core.errors import BadInput
@@ -34,14 +35,6 @@ from warrantbook.core.terms import Company, Expiration, Holder, PaymentMethod, T
 ROLES = ("holder", "company", "agent", "trustee", "arbitrator", "system")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,199}$")
 COMMON = ("option", "company", "holder", "id", "note")  # fields every command may take (its scope, its id, a note)
-
-
-class Recorder(Protocol):
-    """What `record` needs of a source: its state, a way to record (decided there), its head."""
-
-    def state(self, as_of: date | None = None) -> BookState: ...
-    def record(self, proposed: ev.Event, *, idempotency_key: str | None = None, acted_by: str | None = None) -> list[ev.Event]: ...
-    def head(self) -> Head: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -593,17 +586,17 @@ def propose(state: BookState, name: str, fields: Mapping[str, Any], *, on: date,
                     note=str(fields.get("note") or ""), **data)
 
 
-def record(source: Recorder, command_name: str, fields: Mapping[str, Any], *, on: date, actor: str | None = None,
+def record(source: Source, command_name: str, fields: Mapping[str, Any], *, on: date, actor: str | None = None,
            idempotency_key: str | None = None, acted_by: str | None = None) -> Recorded:
     """Propose the command's event from the fields and record it through the source (decided there, all or nothing)."""
     event = propose(source.state(), command_name, fields, on=on, actor=actor)
     return record_event(source, event, idempotency_key=idempotency_key, acted_by=acted_by)
 
 
-def record_event(source: Recorder, event: ev.Event, *, idempotency_key: str | None = None, acted_by: str | None = None) -> Recorded:
+def record_event(source: Source, event: ev.Event, *, idempotency_key: str | None = None, acted_by: str | None = None) -> Recorded:
     """Record an event already proposed (shown to its author first, say) through the source, which decides it."""
     from warrantbook.book.io import check_names
 
     check_names(event)
     decided = source.record(event, idempotency_key=idempotency_key, acted_by=acted_by)
-    return Recorded(decided, bool(getattr(source, "replayed", False)), source.head())
+    return Recorded(decided, source.replayed, source.head())

@@ -113,15 +113,3 @@ def _crash_text(exc: Exception) -> str:
     if isinstance(exc, OSError):
         return f"the system refused: {exc}"
     return f"internal error ({type(exc).__name__}: {str(exc)[:300]}): a bug in warrantbook, please report it"
-
-
-def pick_option(state: Any, option: str | None) -> str:
-    from warrantbook.core.errors import BadInput
-
-    if option:
-        state.option(option)
-        return option
-    active = [o.option_no for o in state.options.values() if o.active]
-    if len(active) == 1:
-        return active[0]
-    raise BadInput(f"--option: required, the source holds {len(active)} active options ({', '.join(active) or 'none'})", field="option")

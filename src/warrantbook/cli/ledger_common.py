@@ -17,9 +17,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from warrantbook.app import commands, parsers
-from warrantbook.app.commands import Recorded, actor_of, new_id, pick_company, pick_holder
+from warrantbook.app.commands import Recorded, actor_of, new_id, pick_company, pick_holder, pick_option
 from warrantbook.app.parsers import FileErrors
-from warrantbook.cli.common import console, emit, handle_errors, parse_day, pick_option, source
+from warrantbook.cli.common import console, emit, handle_errors, parse_day, source
 from warrantbook.core.codec import event_to_data
 from warrantbook.core.errors import BadInput, BookErrors, WarrantbookError
 from warrantbook.core.events import Event
@@ -203,7 +203,7 @@ def show_recorded(src: Source, decided: list[Event] | Recorded, as_json: bool, e
     if isinstance(decided, Recorded):
         replayed, head, decided = decided.replayed, decided.head, decided.events
     else:
-        replayed, head = bool(getattr(src, "replayed", False)), src.head()
+        replayed, head = src.replayed, src.head()
     if as_json:
         emit({"recorded": [event_json(e) for e in decided], "replayed": replayed, "head": head.as_json(), "source": src.label,
               **(extra or {})})
@@ -221,9 +221,6 @@ def record_batch(src: Source, events: list[Event], *, idem: str | None = None,
                  on_error: Callable[[int, WarrantbookError], WarrantbookError] | None = None,
                  progress: Callable[[int], None] | None = None) -> list[Event]:
     """Record a batch, all or nothing (every source that records supports `record_all`)."""
-    record_all = getattr(src, "record_all", None)
-    if record_all is None:  # pragma: no cover - every source in the project has it
-        raise BadInput("this source cannot record a batch", field="book")
     from warrantbook.book.io import check_names
 
     problems: list[WarrantbookError] = []
@@ -236,7 +233,7 @@ def record_batch(src: Source, events: list[Event], *, idem: str | None = None,
             problems.append(on_error(i, exc))
     if problems:
         raise BookErrors(problems)
-    result: list[Event] = record_all(events, idempotency_key=idem, on_error=on_error, progress=progress, acted_by=cli_actor())
+    result: list[Event] = src.record_all(events, idempotency_key=idem, on_error=on_error, progress=progress, acted_by=cli_actor())
     return result
 
 

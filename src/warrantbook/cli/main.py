@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from warrantbook.app import present, views
+from warrantbook.app.commands import pick_option
 from warrantbook.app.views import Visibility
 from warrantbook.cli.common import (
     AsOfOpt,
@@ -22,7 +23,6 @@ from warrantbook.cli.common import (
     emit,
     handle_errors,
     parse_day,
-    pick_option,
     source,
 )
 from warrantbook.cli.tables import FitTable
