@@ -147,3 +147,20 @@ def test_view_downloads_hold_the_api_rows_for_each_user(env: Env, view: str, api
     assert x.status_code == 200 and x.content[:2] == b"PK"
     assert openpyxl.load_workbook(io.BytesIO(x.content)).active.max_row == len(rows) + 1
     assert env.client.get(f"/exports/{view}.pdf").status_code == 404
+
+
+def test_a_rounded_figure_on_any_page_carries_its_exact_value_and_the_option_page_links_its_json(env: Env) -> None:
+    """The pages' figure filters (web.pages) follow app.present; a figure rounded for display (…) has its exact value in
+    its title, an exact one is plain text; the option page links its exact figures (the API's JSON, with the session)."""
+    from warrantbook.web.pages import templates
+
+    shares, price = templates.env.filters["shares"], templates.env.filters["price"]
+    assert shares("7000000/3") == "2,333,333 + 1/3"  # exact as shown: no title needed
+    rounded = str(price("3/700"))
+    assert rounded.startswith('<span class="rounded" title="exact: 3/700">$0.00428571') and "…" in rounded
+    assert str(shares("1/3")) == "1/3"
+    r = page(env, "gssf", "/options/ATG-3?as_of=2006-12-29")
+    assert r.status_code == 200
+    assert 'href="/api/options/ATG-3?as_of=2006-12-29"' in r.text
+    j = env.client.get("/api/options/ATG-3?as_of=2006-12-29")
+    assert j.status_code == 200 and j.json()["option"] == "ATG-3"

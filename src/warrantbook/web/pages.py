@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import quote as urlquote
@@ -20,6 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -50,23 +52,18 @@ templates = Jinja2Templates(env=ENV)
 
 
 # Figures for reading: the one presentation rule of app.present (exact values stay in the API; `exact` gives them
-# for a title attribute or an exact view).
-def _shares(value: Any) -> str:
-    return present.show("shares", value)
+# for a title attribute or an exact view). A figure rounded for display (marked …) carries its exact value in its title.
+def _figure(kind: str) -> Callable[[Any], str]:
+    def shown(value: Any) -> str:
+        text = present.show(kind, value)
+        if present.MARK not in text:
+            return text
+        return Markup('<span class="rounded" title="exact: {}">{}</span>').format(present.exact_text(value), text)
+    return shown
 
 
-def _money(value: Any) -> str:
-    return present.show("money", value)
-
-
-def _percent(value: Any) -> str:
-    return present.show("percent", value)
-
-
-templates.env.filters["shares"] = _shares
-templates.env.filters["money"] = _money
-templates.env.filters["percent"] = _percent
-templates.env.filters["price"] = lambda value: present.show("price", value)
+for _kind in ("shares", "money", "percent", "price"):
+    templates.env.filters[_kind] = _figure(_kind)
 templates.env.filters["exact"] = present.exact_text
 
 
