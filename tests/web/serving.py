@@ -62,3 +62,25 @@ def chromium(args: list[str]) -> Iterator[Any]:
             yield b
         finally:
             b.close()
+
+
+# ---------------------------------------------------------------- pages in the browser, at a desktop's and a phone's width
+
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def signed_in(browser: Any, server: str, who: str, width: str = "desktop") -> Any:
+    """A new page signed in as `who` (password NAME-password, tests/web/conftest.py) at one of WIDTHS."""
+    page = browser.new_context(viewport=WIDTHS[width], accept_downloads=True).new_page()
+    page.goto(f"{server}/login")
+    page.fill("input[name=username]", who)
+    page.fill("input[name=password]", f"{who}-password")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/")
+    return page
+
+
+def no_sideways_scroll(page: Any) -> None:
+    """The page itself never scrolls sideways (wide tables scroll inside their own labelled region)."""
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth, document.documentElement.clientWidth]")
+    assert max(widths[0], widths[1]) <= widths[2], widths

@@ -14,15 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.web.conftest import ARGS, TODAY, copy_ledger, password
-from tests.web.serving import CHROMIUM, chromium, uvicorn_on
+from tests.web.conftest import ARGS, TODAY, copy_ledger
+from tests.web.serving import CHROMIUM, WIDTHS, chromium, no_sideways_scroll, signed_in, uvicorn_on
 
 from warrantbook.app import audit
 from warrantbook.store.ledger import DbSource
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
                                 reason="Debian's chromium is not installed (scripts/test.sh installs it)")
-WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 @pytest.fixture(scope="module")
@@ -38,20 +37,8 @@ def browser() -> Iterator[Any]:
         yield b
 
 
-def signed_in(browser: Any, server: str, who: str, width: str) -> Any:
-    context = browser.new_context(viewport=WIDTHS[width], accept_downloads=True)
-    page = context.new_page()
-    page.goto(f"{server}/login")
-    page.fill("input[name=username]", who)
-    page.fill("input[name=password]", password(who))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
-    return page
 
 
-def no_horizontal_overflow(page: Any) -> None:
-    widths = page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]")
-    assert max(widths[0], widths[1]) <= widths[2], widths
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
@@ -69,7 +56,7 @@ def test_the_auditor_verifies_compares_a_kept_head_and_downloads_the_pack(browse
     assert page.locator("#head-hash").inner_text() == head.hash
     assert page.locator("#head-count").inner_text() == str(head.count)
     assert page.locator("#first-bad").inner_text() == "none"
-    no_horizontal_overflow(page)
+    no_sideways_scroll(page)
     page.screenshot(path=str(tmp_path / f"{width}-audit.png"), full_page=True)
     # the kept-head form: the head and count kept earlier are in the chain; one count too many is not
     page.fill("#kept-head", head.hash)
@@ -78,14 +65,14 @@ def test_the_auditor_verifies_compares_a_kept_head_and_downloads_the_pack(browse
     page.wait_for_url("**/audit?head=*")
     assert page.locator("#kept-result").inner_text() == "in the chain"
     assert f"covers the first {head.count:,}" in page.locator("#verdict").inner_text()
-    no_horizontal_overflow(page)
+    no_sideways_scroll(page)
     page.fill("#kept-count", str(head.count + 1))
     page.click("#compare")
     page.wait_for_url(f"**count={head.count + 1}")
     assert page.locator("#kept-result").inner_text() == "NOT in the chain"
     assert f"#{head.count + 1}" in page.locator("#verdict").inner_text()
     assert page.locator("#first-bad").inner_text() == f"#{head.count + 1}"
-    no_horizontal_overflow(page)
+    no_sideways_scroll(page)
     page.screenshot(path=str(tmp_path / f"{width}-audit-kept.png"), full_page=True)
     # the pack: the same bytes the application makes, its manifest hashing its files
     with page.expect_download() as info:
@@ -115,7 +102,7 @@ def test_a_holder_sees_the_verification_and_no_pack(browser: Any, served: tuple[
     page.click("#compare")
     page.wait_for_url("**/audit?head=*")
     assert page.locator("#kept-result").inner_text() == "NOT in the chain"
-    no_horizontal_overflow(page)
+    no_sideways_scroll(page)
     response = page.goto(f"{server}/api/audit/pack")
     assert response is not None and response.status == 403
     page.context.close()

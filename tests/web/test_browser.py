@@ -16,11 +16,10 @@ from typing import Any
 
 import pytest
 from tests.web.conftest import ARGS, TODAY, USERS, copy_ledger, password
-from tests.web.serving import CHROMIUM, chromium, uvicorn_on
+from tests.web.serving import CHROMIUM, WIDTHS, chromium, signed_in, uvicorn_on
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
                                 reason="Debian's chromium is not installed (scripts/test.sh installs it)")
-WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 
@@ -45,15 +44,6 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def signed_in(browser: Any, server: str, who: str, width: str = "desktop") -> Any:
-    context = browser.new_context(viewport=WIDTHS[width], accept_downloads=True)
-    page = context.new_page()
-    page.goto(f"{server}/login")
-    page.fill("input[name=username]", who)
-    page.fill("input[name=password]", password(who))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
-    return page
 
 
 def test_each_role_signs_in_and_sees_its_lane(browser: Any, server: str, shots: Path) -> None:

@@ -11,12 +11,11 @@ from typing import Any
 
 import openpyxl
 import pytest
-from tests.web.conftest import ARGS, TODAY, copy_ledger, password
-from tests.web.serving import CHROMIUM, chromium, uvicorn_on
+from tests.web.conftest import ARGS, TODAY, copy_ledger
+from tests.web.serving import CHROMIUM, WIDTHS, chromium, signed_in, uvicorn_on
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
                                 reason="Debian's chromium is not installed (scripts/test.sh installs it)")
-WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 PAGES = [("atg", "/companies/atg/captable"), ("gssf", "/holders/gssf/captable"), ("auditor", "/captable")]
 
 
@@ -33,14 +32,6 @@ def browser() -> Iterator[Any]:
         yield b
 
 
-def signed_in(browser: Any, server: str, who: str, width: str) -> Any:
-    page = browser.new_context(viewport=WIDTHS[width], accept_downloads=True).new_page()
-    page.goto(f"{server}/login")
-    page.fill("input[name=username]", who)
-    page.fill("input[name=password]", password(who))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
-    return page
 
 
 REACH = """() => {

@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.web.conftest import ARGS, TODAY, copy_ledger, password
-from tests.web.serving import CHROMIUM, chromium, uvicorn_on
+from tests.web.conftest import ARGS, TODAY, copy_ledger
+from tests.web.serving import CHROMIUM, WIDTHS, chromium, no_sideways_scroll, signed_in, uvicorn_on
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
                                 reason="Debian's chromium is not installed (scripts/test.sh installs it)")
-WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 @pytest.fixture
@@ -46,18 +45,8 @@ def kinds_since(path: Path, n: int) -> list[str]:
         return [r[0] for r in db.execute("SELECT kind FROM events ORDER BY seq").fetchall()[n:]]
 
 
-def signed_in(browser: Any, server: str, who: str, width: str) -> Any:
-    page = browser.new_context(viewport=WIDTHS[width]).new_page()
-    page.goto(f"{server}/login")
-    page.fill("input[name=username]", who)
-    page.fill("input[name=password]", password(who))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
-    return page
 
 
-def no_sideways_scroll(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))

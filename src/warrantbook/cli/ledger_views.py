@@ -159,9 +159,7 @@ def list_options(
 ) -> None:
     """Every option as of a date: holder, status, remaining shares, price, open items.
 
-    Examples:
-      warrantbook list --as-of 2006-12-31
-      warrantbook list --as-of 2006-12-31 --out options.xlsx
+    Example: warrantbook list --as-of 2006-12-31 (add --out options.xlsx or .csv for a spreadsheet)
     """
     kind = export_kind(out, export_format)
     day = parse_day(as_of, "as_of")
@@ -193,9 +191,7 @@ def history(
     """The timeline, in the agreement's order, with who recorded what and when, corrections and lineage.
 
     With --option: that option's events, the options it came from and the ones that came from it.
-    Examples:
-      warrantbook history --option ATG-3 --as-of 2006-12-31
-      warrantbook history --as-of 2006-12-31 --out history.csv
+    Example: warrantbook history --option ATG-3 --as-of 2006-12-31 (add --out history.csv or .xlsx for a spreadsheet)
     """
     kind = export_kind(out, export_format)
     day = parse_day(as_of, "as_of")
@@ -228,9 +224,7 @@ def due(as_of: AsOfOpt = None, book: BookOpt = None, db: DbOpt = None, as_json: 
         export_format: FormatOpt = None) -> None:
     """Open items as of a date: deliveries due, certificates to mail, pending transfers, reserve shortfalls.
 
-    Examples:
-      warrantbook due --as-of 2006-03-20
-      warrantbook due --as-of 2006-03-20 --out due.xlsx
+    Example: warrantbook due --as-of 2006-03-20 (add --out due.xlsx or .csv for a spreadsheet)
     """
     kind = export_kind(out, export_format)
     day = parse_day(as_of, "as_of")

@@ -64,6 +64,7 @@ def _figure(kind: str) -> Callable[[Any], str]:
 
 for _kind in ("shares", "money", "percent", "price"):
     templates.env.filters[_kind] = _figure(_kind)
+templates.env.filters["figure"] = lambda value, kind: present.show(kind, value)  # the text alone, where a title is given
 templates.env.filters["exact"] = present.exact_text
 
 
