@@ -108,6 +108,7 @@ FILE_PROBLEMS: list[tuple[str, str, str, int | None]] = [
     ("missing columns", "date,venue,close\n2006-04-03,otcbb,0.02\n", "header", 1),
     ("a cell too long", "date,venue,close,bid,ask\n" + "x" * 101 + ",otcbb,,,\n", "file", 2),
     ("the same day twice", "date,venue,close,bid,ask\n2006-04-03,otcbb,0.02,,\n2006-04-03,otcbb,0.03,,\n", "date", 3),
+    ("more rows than the bound", "date,venue,close,bid,ask\n" + "x\n" * (parsers.MAX_ROWS + 1), "file", parsers.MAX_ROWS + 2),
 ]
 
 
