@@ -63,6 +63,19 @@ def test_a_number_column_refuses_text() -> None:
     assert exc.value.field == "shares" and "row 1" in exc.value.message
 
 
+def test_a_number_column_refuses_a_flag_and_an_export_is_bounded() -> None:
+    """True is an int to Python: a number column must not write it as 1. More rows than one sheet holds: refused."""
+    sheet = export.Sheet("t", (export.Column("shares", "Shares", export.SHARES),), [{"shares": True}])
+    with pytest.raises(BadInput) as exc:
+        export.to_csv(sheet)
+    assert exc.value.field == "shares" and "True" in exc.value.message
+    row = {"shares": "1"}
+    big = export.Sheet("t", (export.Column("shares", "Shares", export.SHARES),), [row] * (export.MAX_ROWS + 1))
+    with pytest.raises(BadInput) as exc:
+        export.to_csv(big)
+    assert exc.value.field == "rows"
+
+
 def test_csv_holds_one_table_and_names_are_checked(tmp_path: Path) -> None:
     with pytest.raises(BadInput):
         export.render([_sheet(), _sheet()], "csv")
