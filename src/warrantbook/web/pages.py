@@ -371,9 +371,22 @@ def _form_or_404(p: Principal, scope: str, kind: str) -> forms.Form:
     return form
 
 
+def _seen_choices(p: Principal, f: forms.Field, choices: tuple[tuple[str, str], ...], c: forms.Ctx) -> tuple[tuple[str, str], ...]:
+    """A form's choice of holder or company, cut to what this user may see (web.roles): a select never names a party the
+    user's pages would answer 404 for."""
+    if f.name == "holder" and not f.choices:
+        seen = roles.holders_seen(c.state, p)
+        return tuple(x for x in choices if x[0] in seen)
+    if f.name == "company" and not f.choices and p.role != "auditor":
+        companies = roles.companies_seen(c.state, p)
+        return tuple(x for x in choices if x[0] in companies)
+    return choices
+
+
 def _form_page(request: Request, p: Principal, scope: str, key: str, form: forms.Form, c: forms.Ctx, values: dict[str, Any],
                error: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
-    fields = [{"f": f, "choices": forms.choices(form, f, c), "value": values.get(f.name, f.default)} for f in form.all_fields()]
+    fields = [{"f": f, "choices": _seen_choices(p, f, forms.choices(form, f, c), c), "value": values.get(f.name, f.default)}
+              for f in form.all_fields()]
     back = {"option": f"/options/{urlquote(key)}", "company": f"/companies/{urlquote(key)}", "holder": f"/holders/{urlquote(key)}"}[scope]
     return render(request, "form.html.j2", status, form=form, fields=fields, error=error, scope=scope, key=key, back=back,
                   action=f"{back}/act/{form.kind}")
