@@ -131,3 +131,70 @@ def test_a_token_from_another_secret_is_refused(env: Env) -> None:
     before = env.count()
     r = c.post("/options/ATG-3/act/exercise-notice", data={"csrf_token": csrf, "confirm_token": forged}, follow_redirects=False)
     assert r.status_code == 403 and env.count() == before
+
+
+def test_a_write_while_the_confirmation_is_made_makes_it_stale(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The token must be bound to the ledger the consequences were computed on: a record slipping in between the preview and
+    the token's head would let the user confirm figures of a ledger that no longer is, without seeing them again."""
+    from datetime import date
+
+    from warrantbook.app import consequences
+    from warrantbook.web.auth import Principal
+
+    real = consequences.preview
+    slipped: list[bool] = []
+
+    def preview_then_another_writer(state: Any, event: Any) -> Any:
+        shown = real(state, event)
+        if not slipped:
+            slipped.append(True)
+            env.app.state.book.record(Principal("atg", "company", "atg"), ev.SharesOutstanding(
+                id="slipped-in", on=date(2006, 12, 29), actor="company:atg", company="atg", shares=F(2_500_000_000), source="t"))
+        return shown
+
+    monkeypatch.setattr(consequences, "preview", preview_then_another_writer)
+    c, csrf = _client(env, "gssf")
+    token = _preview(env, c, csrf)
+    assert slipped
+    moved = env.count()
+    r = c.post("/options/ATG-3/act/exercise-notice", data={"csrf_token": csrf, "confirm_token": token}, follow_redirects=False)
+    assert r.status_code == 200 and 'id="confirm-stale"' in r.text and env.count() == moved, r.status_code
+
+
+def test_a_write_between_the_check_and_the_record_makes_it_stale(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another writer of this server records between the token's check against the head and the record: the act must not
+    be recorded on a ledger the user did not see (the confirmation is shown again)."""
+    import threading
+    from datetime import date
+
+    from warrantbook.web.auth import Principal
+
+    real = commands.unseal
+    slipped: list[bool] = []
+
+    def unseal_then_another_writer(*args: Any, **kw: Any) -> Any:
+        values = real(*args, **kw)
+        if not slipped:
+            slipped.append(True)
+            other = threading.Thread(target=lambda: _try_record(env, Principal("atg", "company", "atg"), ev.SharesOutstanding(
+                id="slipped-in-2", on=date(2006, 12, 29), actor="company:atg", company="atg", shares=F(2_500_000_000), source="t")))
+            other.start()
+            other.join(timeout=2)  # a writer of another request: it waits for the book's lock if the confirmation holds it
+        return values
+
+    c, csrf = _client(env, "gssf")
+    token = _preview(env, c, csrf)
+    monkeypatch.setattr(commands, "unseal", unseal_then_another_writer)
+    before = len(_notices(env))
+    r = c.post("/options/ATG-3/act/exercise-notice", data={"csrf_token": csrf, "confirm_token": token}, follow_redirects=False)
+    assert slipped
+    if r.status_code == 303:  # recorded: then the other writer must have waited until after it
+        events = [e.id for e in env.app.state.book.events()]
+        notice = [e.id for e in _notices(env)][before:]
+        assert notice and ("slipped-in-2" not in events or events.index("slipped-in-2") > events.index(notice[0]))
+    else:
+        assert r.status_code == 200 and 'id="confirm-stale"' in r.text and len(_notices(env)) == before
+
+
+def _try_record(env: Env, p: Any, e: Any) -> None:
+    env.app.state.book.record(p, e)
