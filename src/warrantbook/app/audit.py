@@ -22,9 +22,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -235,6 +236,16 @@ def _format_of(record: ev.DocumentIssued) -> str:
     return "html" if record.note.lower().startswith("html") else "pdf"
 
 
+def member_part(text: str) -> str:
+    """A piece of a file name in the pack made from recorded text (an event id, a document kind): letters, digits, `.`,
+    `_` and `-` only, no `..`, no leading dot, so no name can climb out of `documents/` when the zip is unpacked (a
+    book file's ids are whatever was written in it)."""
+    clean = re.sub(r"[^A-Za-z0-9._-]", "_", text)[:120]
+    while ".." in clean:
+        clean = clean.replace("..", "_.")
+    return clean.lstrip(".") or "_"
+
+
 def reproduce(chain: Chain, record: ev.DocumentIssued, position: int) -> PackedDocument:
     """Render the document again from the events recorded before it, as `doc KIND` made it (unsigned, not a draft),
     and keep it only when its SHA-256 is the recorded one: a document signed by name (`--signer`) or made while
@@ -244,7 +255,7 @@ def reproduce(chain: Chain, record: ev.DocumentIssued, position: int) -> PackedD
     from warrantbook.documents.render import Record, render
 
     fmt = _format_of(record)
-    name = f"documents/{record.id}-{record.document}.{fmt}"
+    name = f"documents/{member_part(record.id)}-{member_part(record.document)}.{fmt}"
     failure = ""
     for events, head in _made_from(chain, record, position):
         try:
@@ -320,6 +331,8 @@ def pack(source: Source, made_on: date, *, progress: Callable[[int], None] | Non
     docs: list[PackedDocument] = []
     for done, (i, record) in enumerate(issued, start=1):
         d = reproduce(chain, record, i)
+        if d.file and d.file in files:  # two ids made safe alike: the later one is named by its position in the chain too
+            d = replace(d, file=d.file.replace("documents/", f"documents/{i + 1}-", 1))
         docs.append(d)
         if d.file:
             files[d.file] = d.content

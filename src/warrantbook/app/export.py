@@ -8,7 +8,8 @@ numbers keep their exact value (the canonical text of core.numbers.to_text), nev
 app.present.
 
 Formula injection (OWASP, "CSV Injection"): a text cell whose first character (after any leading spaces) is `=`, `+`,
-`-`, `@`, a tab or a carriage return (or the full-width `＝ ＋ － ＠`, which some spreadsheets fold to them) is
+`-`, `@`, a tab or a carriage return (or the full-width `＝ ＋ － ＠`, which some spreadsheets fold to them) after any
+leading whitespace (spaces, line breaks, no-break and other Unicode spaces, which a spreadsheet or a reader may drop) is
 written with a `'` in front, so no spreadsheet reads it as a formula. Number columns are not text: a value that is
 not an exact number is refused (BadInput), so a number column can never carry a formula either.
 
@@ -61,7 +62,7 @@ class Sheet:
 
 def neutralise(text: str) -> str:
     """A text cell no spreadsheet will read as a formula (OWASP): a `'` before a leading trigger character."""
-    return "'" + text if text.lstrip(" ").startswith(TRIGGERS) or text.startswith(TRIGGERS) else text
+    return "'" + text if text.lstrip().startswith(TRIGGERS) or text.startswith(TRIGGERS) else text
 
 
 def _get(row: Mapping[str, Any], key: str) -> Any:
@@ -122,11 +123,12 @@ SPREADSHEET_DIGITS = 15  # significant digits a spreadsheet keeps of a number ty
 
 
 def _as_double(value: Fraction) -> tuple[int | float, bool]:
-    """The spreadsheet number for `value` and whether the spreadsheet holds it as written: an integer below 2**53, or a
+    """The spreadsheet number for `value` and whether the spreadsheet holds it as written: an integer of at most
+    SPREADSHEET_DIGITS digits (a 16-digit one below 2**53 is a double, but shown and re-typed to 15 digits), or a
     finite decimal of at most SPREADSHEET_DIGITS significant digits (0.425 is stored as the double nearest to it and
     shown, and re-read, as 0.425; 1/3 is not)."""
     if value.denominator == 1 and abs(value.numerator) < 2**53:
-        return int(value.numerator), True
+        return int(value.numerator), len(str(abs(value.numerator))) <= SPREADSHEET_DIGITS
     double = value.numerator / value.denominator  # float-ok: a spreadsheet cell is a double; the exact text goes beside it
     text = finite_decimal(value)
     return double, text is not None and len(text.lstrip("-").replace(".", "").strip("0")) <= SPREADSHEET_DIGITS

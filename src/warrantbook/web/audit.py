@@ -39,10 +39,22 @@ KeptHash = Annotated[str | None, Query(max_length=64, pattern="^[0-9a-fA-F]{1,64
 KeptCount = Annotated[int | None, Query(ge=1, le=audit.MAX_COUNT, description="The event count printed with it.")]
 
 
-def sees_everything(state: BookState, p: Principal) -> bool:
-    """May this user see every event of the ledger? The auditor; an agent or a company whose lane covers every company."""
+def state_or_none(b: service.Book) -> BookState | None:
+    """The ledger's state, or None when it cannot be folded (an unreadable or altered event): the verification must still
+    be shown, since it is what names the event at fault."""
+    try:
+        return b.state()
+    except WarrantbookError:
+        return None
+
+
+def sees_everything(state: BookState | None, p: Principal) -> bool:
+    """May this user see every event of the ledger? The auditor; an agent or a company whose lane covers every company
+    (not known, and so not assumed, when the ledger cannot be read)."""
     if p.role == "auditor":
         return True
+    if state is None:
+        return False
     companies = set(state.companies)
     if not companies:
         return False
@@ -53,7 +65,7 @@ def sees_everything(state: BookState, p: Principal) -> bool:
     return False
 
 
-def may_pack(state: BookState, p: Principal) -> bool:
+def may_pack(state: BookState | None, p: Principal) -> bool:
     """The auditor; an agent appointed by every company in the ledger."""
     return p.role == "auditor" or (p.role == "agent" and sees_everything(state, p))
 
@@ -66,7 +78,7 @@ def _reading(b: service.Book) -> AbstractContextManager[Any]:
 def verification(b: service.Book, p: Principal, head: str | None, count: int | None) -> audit.Verification:
     with _reading(b):
         v = audit.verify(b.source, head, count)
-    return v if sees_everything(b.state(), p) else v.redacted()
+    return v if sees_everything(None if p.role == "auditor" else state_or_none(b), p) else v.redacted()
 
 
 def make_pack(b: service.Book, p: Principal, on: date | None) -> audit.Pack:
@@ -130,5 +142,5 @@ def audit_page(request: Request, head: str | None = None, count: str | None = No
     if v is None:
         v = verification(b, p, None, None)  # the chain itself, beside the form's error
     return templates.TemplateResponse(request, "audit.html.j2", {
-        **base, "v": v, "error": error, "form": {"head": kept, "count": count or ""}, "may_pack": may_pack(b.state(), p),
-        "whole": sees_everything(b.state(), p)}, status_code=400 if error else 200)
+        **base, "v": v, "error": error, "form": {"head": kept, "count": count or ""}, "may_pack": may_pack(state_or_none(b), p),
+        "whole": sees_everything(state_or_none(b), p)}, status_code=400 if error else 200)

@@ -369,9 +369,22 @@ def _form_or_404(p: Principal, scope: str, kind: str) -> forms.Form:
     return form
 
 
+def _seen_choices(p: Principal, f: forms.Field, choices: tuple[tuple[str, str], ...], c: forms.Ctx) -> tuple[tuple[str, str], ...]:
+    """A form's choice of holder or company, cut to what this user may see (web.roles): a select never names a party the
+    user's pages would answer 404 for."""
+    if f.name == "holder" and not f.choices:
+        seen = roles.holders_seen(c.state, p)
+        return tuple(x for x in choices if x[0] in seen)
+    if f.name == "company" and not f.choices and p.role != "auditor":
+        companies = roles.companies_seen(c.state, p)
+        return tuple(x for x in choices if x[0] in companies)
+    return choices
+
+
 def _form_page(request: Request, p: Principal, scope: str, key: str, form: forms.Form, c: forms.Ctx, values: dict[str, Any],
                error: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
-    fields = [{"f": f, "choices": forms.choices(form, f, c), "value": values.get(f.name, f.default)} for f in form.all_fields()]
+    fields = [{"f": f, "choices": _seen_choices(p, f, forms.choices(form, f, c), c), "value": values.get(f.name, f.default)}
+              for f in form.all_fields()]
     back = {"option": f"/options/{urlquote(key)}", "company": f"/companies/{urlquote(key)}", "holder": f"/holders/{urlquote(key)}"}[scope]
     return render(request, "form.html.j2", status, form=form, fields=fields, error=error, scope=scope, key=key, back=back,
                   action=f"{back}/act/{form.kind}")
@@ -405,16 +418,27 @@ def _confirm_page(request: Request, p: Principal, scope: str, key: str, form: fo
     from warrantbook.app.consequences import preview
 
     b = book(request)
-    roles.check_command(b.state(), p, event)
-    shown = preview(b.state(), event)  # decided, not recorded: a refusal shows on the form before any confirmation
+    head = b.head()  # read first: a record slipping in before the state is read makes the token stale, never the figures
+    state = b.state()
+    roles.check_command(state, p, event)
+    shown = preview(state, event)  # decided, not recorded: a refusal shows on the form before any confirmation
     _, csrf = page_user(request)
-    token = commands.seal(_confirm_secret(request), p, csrf, f"{scope}/{key}", form.kind, b.head(), values)
+    token = commands.seal(_confirm_secret(request), p, csrf, f"{scope}/{key}", form.kind, head, values)
     back = {"option": f"/options/{urlquote(key)}", "company": f"/companies/{urlquote(key)}", "holder": f"/holders/{urlquote(key)}"}[scope]
     return render(request, "confirm.html.j2", form=form, key=key, back=back, action=f"{back}/act/{form.kind}", token=token,
                   lines=shown.lines(), consequences=shown.consequences, stale=stale, then=then, on=event.on.isoformat())
 
 
 def _act_record(request: Request, p: Principal, raw: dict[str, Any], scope: str, key: str, kind: str) -> Response:
+    """Record a form's act; a confirmed one under the book's lock from the token's check against the head to the record,
+    so no other writer of this server slips in between (what was confirmed is what the ledger was)."""
+    if raw.get("confirm_token"):
+        with book(request).lock:
+            return _act_record_now(request, p, raw, scope, key, kind)
+    return _act_record_now(request, p, raw, scope, key, kind)
+
+
+def _act_record_now(request: Request, p: Principal, raw: dict[str, Any], scope: str, key: str, kind: str) -> Response:
     c = _scope_ctx(request, p, scope, key)
     form = _form_or_404(p, scope, kind)
     b = book(request)

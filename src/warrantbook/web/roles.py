@@ -93,6 +93,22 @@ def companies_seen(state: BookState, p: Principal) -> set[str]:
     return {o.company for o in visible(state, p)}
 
 
+def holders_seen(state: BookState, p: Principal) -> set[str]:
+    """Holders this user may see named (a form's choice of holder, say): the auditor every one; a holder its own §10 group;
+    a company or an agent the holders of the options it sees, and the holders that hold no option yet (registered to be
+    issued one). Never a holder known only through another company's options."""
+    if p.role == "auditor":
+        return set(state.holders)
+    if p.role == "holder":
+        group = state.holder_group(p.party)
+        return {h for h in state.holders if state.holder_group(h) == group}
+    if p.role in ("company", "agent"):
+        holding = {o.holder for o in state.options.values()}
+        mine = {o.holder for o in visible(state, p)}
+        return {h for h in state.holders if h in mine or h not in holding}
+    return set()
+
+
 def visibility(state: BookState, p: Principal) -> Visibility:
     """What this user may see, as the filter the app's views take (app.views.Visibility), from the latest state."""
     if p.role == "auditor":

@@ -18,9 +18,22 @@ from warrantbook.core.state import (
     _put,
     _update,
 )
-from warrantbook.core.terms import Tranche
+from warrantbook.core.terms import Terms, Tranche
 
 _HOLDER_ONLY = frozenset({"holder"})
+
+
+MAX_DAYS = 100_000  # a period of days in the terms: more is no period the agreement could mean (and overflows a date)
+
+
+def _check_days(terms: Terms) -> None:
+    """§2.1's delivery period and §10's waiver notice period: whole numbers of days, not negative, bounded."""
+    periods = (("delivery_days", terms.delivery_days, "§2.1"),
+               ("cap.waiver_notice_days", terms.cap.waiver_notice_days if terms.cap is not None else None, "§10"))
+    for name, value, clause in periods:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DAYS):
+            raise BadInput(f"terms.{name}: {value!r} is not a whole number of days from 0 to {MAX_DAYS:,} ({clause})", field=f"terms.{name}",
+                           clause=clause)
 
 
 def _check_issue(state: BookState, e: ev.OptionIssued) -> None:
@@ -41,6 +54,7 @@ def _check_issue(state: BookState, e: ev.OptionIssued) -> None:
         for name, value in (("percent", e.terms.cap.percent), ("hard_ceiling", e.terms.cap.hard_ceiling)):
             if value is not None and not 0 < value < 1:
                 raise BadInput(f"terms.cap.{name}: between 0% and 100%", field=f"terms.cap.{name}", clause="§10")
+    _check_days(e.terms)
     if e.on != e.terms.issue_date:
         raise BadInput(f"on: the issue event's date ({e.on}) must be the terms' issue date ({e.terms.issue_date})", field="on", clause="§1.1")
     # §6 is the company's covenant, not a condition of the option: a shortfall of authorized shares is recorded as an
@@ -116,6 +130,7 @@ def _check_amended(state: BookState, e: ev.Amended) -> None:
     check_active(option, e.on, "§14")
     if e.terms.company != option.terms.company:
         raise BadInput("terms.company: an amendment does not change the issuer (§3 does)", field="terms.company", clause="§14")
+    _check_days(e.terms)
     parties = {HOLDER: f"holder:{option.holder}", COMPANY: f"company:{option.company}"}
     burdened = burdens(option.terms, e.terms)
     if e.restores_exercised:
