@@ -45,7 +45,7 @@ class Tally:
     slow: list[float] = field(default_factory=list)  # float-ok: timings
     writes: list[float] = field(default_factory=list)  # float-ok: timings
     server_errors: int = 0
-    other: dict[int, int] = field(default_factory=dict)
+    other: dict[int | str, int] = field(default_factory=dict)
     acknowledged: list[str] = field(default_factory=list)  # ids of writes answered 201
     conflicts: int = 0
 
@@ -92,12 +92,14 @@ async def connection(client: httpx.AsyncClient, tokens: dict[str, str], tally: T
         t0 = time.perf_counter()
         try:
             r = await client.send(req)
-        except httpx.HTTPError:
+        except httpx.HTTPError as exc:
             tally.server_errors += 1
+            tally.other[type(exc).__name__] = tally.other.get(type(exc).__name__, 0) + 1
             continue
         took = time.perf_counter() - t0
         if r.status_code >= 500:
             tally.server_errors += 1
+            tally.other[f"{r.status_code} {req.method} {req.url.path}"] = tally.other.get(f"{r.status_code} {req.method} {req.url.path}", 0) + 1
         elif kind == "write" and r.status_code == 201:
             tally.acknowledged.append(r.json()["recorded"][0]["id"])
         elif kind == "write" and r.status_code == 409:
@@ -171,7 +173,7 @@ def main() -> None:
               f"{med([p(t.writes, 0.99) for t in ts]) * ms:>8.1f}ms "
               + (f"{med([p(t.slow, 0.5) for t in ts]) * ms:>7.0f}ms {med([len(t.slow) / a.seconds for t in ts]):>7.1f}" if idx else
                  f"{'-':>9} {'-':>7}"))
-    others = {}
+    others: dict[int | str, int] = {}
     for q, s in rounds:
         for t in (q, s):
             for k, v in t.other.items():
