@@ -136,3 +136,12 @@ def login(client: TestClient, who: str, secret: str | None = None) -> str:
     found = re.search(r'"X-CSRF-Token": "([^"]+)"', home.text)
     assert found, home.text
     return found.group(1)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium for one test module's pages (tests/web/serving.py)."""
+    from tests.web.serving import chromium
+
+    with chromium(ARGS) as b:
+        yield b

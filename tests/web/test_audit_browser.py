@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.web.conftest import ARGS, TODAY, copy_ledger
-from tests.web.serving import CHROMIUM, WIDTHS, chromium, no_sideways_scroll, signed_in, uvicorn_on
+from tests.web.conftest import TODAY, copy_ledger
+from tests.web.serving import CHROMIUM, WIDTHS, no_sideways_scroll, signed_in, uvicorn_on
 
 from warrantbook.app import audit
 from warrantbook.store.ledger import DbSource
@@ -31,10 +31,6 @@ def served(template: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempP
         yield url, path
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium(ARGS) as b:
-        yield b
 
 
 

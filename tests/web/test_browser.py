@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.web.conftest import ARGS, TODAY, USERS, copy_ledger, password
-from tests.web.serving import CHROMIUM, WIDTHS, chromium, signed_in, uvicorn_on
+from tests.web.conftest import TODAY, USERS, copy_ledger, password
+from tests.web.serving import CHROMIUM, WIDTHS, signed_in, uvicorn_on
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
                                 reason="Debian's chromium is not installed (scripts/test.sh installs it)")
@@ -30,10 +30,6 @@ def server(template: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempP
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium(ARGS) as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

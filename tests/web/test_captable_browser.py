@@ -11,8 +11,8 @@ from typing import Any
 
 import openpyxl
 import pytest
-from tests.web.conftest import ARGS, TODAY, copy_ledger
-from tests.web.serving import CHROMIUM, WIDTHS, chromium, signed_in, uvicorn_on
+from tests.web.conftest import TODAY, copy_ledger
+from tests.web.serving import CHROMIUM, WIDTHS, signed_in, uvicorn_on
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
                                 reason="Debian's chromium is not installed (scripts/test.sh installs it)")
@@ -26,10 +26,6 @@ def server(template: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempP
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium(ARGS) as b:
-        yield b
 
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.web.conftest import ARGS, TODAY, copy_ledger
-from tests.web.serving import CHROMIUM, WIDTHS, chromium, no_sideways_scroll, signed_in, uvicorn_on
+from tests.web.conftest import TODAY, copy_ledger
+from tests.web.serving import CHROMIUM, WIDTHS, no_sideways_scroll, signed_in, uvicorn_on
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
                                 reason="Debian's chromium is not installed (scripts/test.sh installs it)")
@@ -25,10 +25,6 @@ def served(template: tuple[Path, dict[str, str]], tmp_path: Path) -> Iterator[tu
         yield url, path
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium(ARGS) as b:
-        yield b
 
 
 def count(path: Path) -> int:
