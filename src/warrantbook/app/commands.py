@@ -29,7 +29,7 @@ from warrantbook.app.source import Source
 from warrantbook.core import events as ev
 from warrantbook.core.audit import Head
 from warrantbook.core.errors import BadInput
-from warrantbook.core.state import BookState
+from warrantbook.core.state import BookState, OptionState
 from warrantbook.core.terms import Company, Expiration, Holder, PaymentMethod, Terms, Venue
 
 ROLES = ("holder", "company", "agent", "trustee", "arbitrator", "system")
@@ -205,22 +205,20 @@ def _due_notice(value: Any, name: str, c: Ctx) -> str:
     return due[0].notice
 
 
-def _pending_transfer(value: Any, name: str, c: Ctx) -> str:
-    if value:
-        return str(value)
-    pending = c.state.option(c.option_no).pending_transfer
-    if pending is None:
-        raise BadInput(f"--request: option {c.option_no} has no pending transfer", field="request", clause="§7")
-    return pending.id
+def _pending(of: Callable[[OptionState], Any], what: str, clause: str) -> Callable[[Any, str, Ctx], str]:
+    """The request named, else the option's one pending request of this kind (a §7 transfer, a §8 replacement)."""
+    def pick(value: Any, name: str, c: Ctx) -> str:
+        if value:
+            return str(value)
+        pending = of(c.state.option(c.option_no))
+        if pending is None:
+            raise BadInput(f"--request: option {c.option_no} has no pending {what}", field="request", clause=clause)
+        return str(pending.id)
+    return pick
 
 
-def _pending_replacement(value: Any, name: str, c: Ctx) -> str:
-    if value:
-        return str(value)
-    pending = c.state.option(c.option_no).pending_replacement
-    if pending is None:
-        raise BadInput(f"--request: option {c.option_no} has no pending replacement request", field="request", clause="§8")
-    return pending.id
+_pending_transfer = _pending(lambda o: o.pending_transfer, "transfer", "§7")
+_pending_replacement = _pending(lambda o: o.pending_replacement, "replacement request", "§8")
 
 
 def _outstanding_before(value: Any, name: str, c: Ctx) -> Fraction:
