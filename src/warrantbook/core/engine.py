@@ -7,6 +7,7 @@ and `decide` all call it, so a what-if and a real exercise cannot differ.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -236,11 +237,17 @@ def cap_limit(state: BookState, option: OptionState, on: date, *, outstanding: F
     limits: list[Limit] = []
     if status.in_force:
         limits.append(Limit(cap_rule.allowance(cap.percent, O, H, terms.readings.cap_measure, trace),
-                            terms.readings.over_cap, f"{fmt(cap.percent * 100)}% cap: {status.reason}"))
+                            terms.readings.over_cap, f"{_percent(cap.percent)}% cap: {status.reason}"))
     if cap.hard_ceiling is not None:
         limits.append(Limit(cap_rule.allowance(cap.hard_ceiling, O, H, terms.readings.cap_measure, trace, label="hard ceiling"),
-                            terms.readings.over_cap, f"{fmt(cap.hard_ceiling * 100)}% ceiling that no waiver lifts"))
+                            terms.readings.over_cap, f"{_percent(cap.hard_ceiling)}% ceiling that no waiver lifts"))
     return min(limits, key=lambda lim: lim.shares)
+
+
+@functools.lru_cache(maxsize=64)
+def _percent(share: Fraction) -> str:
+    """A §10 percentage as text, written once per cap (every exercise quotes its cap's reason)."""
+    return fmt(share * 100)
 
 
 def _basket_cap_limit(state: BookState, option: OptionState, on: date, *, outstanding: Fraction | None,

@@ -309,8 +309,12 @@ class BookState:
     def uncertified_members(self, holder_id: str, company: str, day: date) -> list[str]:
         """Members of the group that hold (or held) an option of `company` but have certified no holdings by `day`:
         their holdings are unknown, so the group's H is too (§10)."""
-        with_options = {o.holder for o in self.options.values() if o.company == company}
-        return [m for m in self.group_members(holder_id) if m in with_options and self.certified_on(m, company, day) is None]
+        missing = [m for m in self.group_members(holder_id) if self.certified_on(m, company, day) is None]
+        if not missing:
+            return missing
+        # the company's own options (by_company), not every option in the book: recording costs the same at any size
+        with_options = {self.options[no].holder for no in self.by_company.get(company, ())}
+        return [m for m in missing if m in with_options]
 
     def last_address(self, holder_id: str, option_no: str | None = None) -> tuple[str, Address] | None:
         """§13: the holder's last furnished address; until it furnishes one, the last holder *of this option*

@@ -10,26 +10,29 @@ keeps:
 - the window: every event dated `since` or later, in recording order;
 - the state: a copy of the checkpoint with the window applied in the one order.
 
-An event that sorts after everything is applied to the state directly. One that lands inside the window
-(the usual case of same-day phases and future-dated events) rebuilds the state from a copy of the
-checkpoint and the window: the cost is the window, not the ledger. When the window has grown and a later
+An event that sorts after everything is applied to the state directly. So is one that sorts before some of
+the window's events when its effect commutes with each of theirs (core.commute: a surrender landing before the
+day's earlier exercises of other options, effected at the close): it is applied last and put in its place in
+the list of events. Any other that lands inside the window (same-day phases, future-dated events) rebuilds the
+state from a copy of the checkpoint and the window: the cost is the window, not the ledger. When the window has grown and a later
 day begins, its older events move into the checkpoint. Only an event dated before `since`, or a
 correction of such an event, refolds everything (`fold` itself).
 
-Nothing here knows a rule: it only preserves `fold`'s order; a storage test checks the projection against a
-fresh fold after every kind of step.
+Nothing here knows a rule: it only preserves `fold`'s order, and asks core.commute which effects commute; a
+storage test checks the projection against a fresh fold after every kind of step.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections import ChainMap
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, cast
 
 from warrantbook.core import events as ev
+from warrantbook.core.commute import commutes
 from warrantbook.core.state import BookState, apply, fold, ordered
 from warrantbook.store.stored import RecordedEvents, StoredEvents
 
@@ -99,6 +102,15 @@ class SharedEvents:
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _movable(events: Any) -> list[ev.Event] | None:
+    """The plain list at the end of a state's list of events, where an event can be moved back."""
+    if type(events) is list:
+        return events  # type: ignore[no-any-return]
+    if isinstance(events, (SharedEvents, StoredEvents)):
+        return events.tail
+    return None
 
 
 def _shared_events(value: Any) -> Any:
@@ -286,12 +298,39 @@ class Projection:
     def _follows(self, e: ev.Event) -> bool:
         return not isinstance(e, ev.Correction) and (self.last_key is None or _key(e) >= self.last_key)
 
+    def _commuting(self, e: ev.Event, placed: Iterable[ev.Event]) -> int | None:
+        """How many of the events applied so far (`placed`: the window in recording order, with any events of the same
+        append before `e`) sort after `e`, when its effect commutes with each of theirs (core.commute); else None."""
+        key = _key(e)
+        later = 0
+        for w in placed:
+            if _key(w) > key:
+                if not commutes(e, w):
+                    return None
+                later += 1
+        return later
+
+    def _apply_before(self, e: ev.Event, later: int) -> bool:
+        """Apply `e` to the state as though before its last `later` events (they commute with it); False when the list
+        of events cannot take it there (nothing is changed then)."""
+        if self.shared:
+            self.state, self.shared = fork(self.state), False
+        events = _movable(self.state.events)
+        if events is None or later > len(events):
+            return False
+        apply(self.state, e)
+        if later:
+            events.insert(len(events) - 1 - later, events.pop())
+        return True
+
     def preview(self, new: list[ev.Event]) -> BookState | None:
         """The state with `new` appended, built aside (None when they simply follow: applying them is the fold)."""
         last = self.last_key
         simple = True
-        for e in new:
+        for i, e in enumerate(new):
             if isinstance(e, ev.Correction) or (last is not None and _key(e) < last):
+                if not isinstance(e, ev.Correction) and self._inside(e) and self._commuting(e, chain(self.window, new[:i])) is not None:
+                    continue  # applied last and moved to its place by `advance`: the same as the fold
                 simple = False
                 break
             last = _key(e)
@@ -318,6 +357,9 @@ class Projection:
                 if self.shared:
                     self.state, self.shared = fork(self.state), False
                 apply(self.state, e)
+            elif not (rebuild or full or isinstance(e, ev.Correction)) \
+                    and (later := self._commuting(e, islice(self.window, len(self.window) - 1))) is not None and self._apply_before(e, later):
+                pass
             else:
                 rebuild = True
             key = _key(e)
