@@ -130,6 +130,9 @@ def test_migrations_init_and_auto_upgrade(url: str) -> None:
     reopened = DbSource(url)
     assert reopened.migrated == ("0001", head_revision())
     assert current_revision(reopened.engine) == head_revision()
+    indexes = {i["name"] for i in sa.inspect(reopened.engine).get_indexes("events")}
+    assert not {"ix_events_kind", "ix_events_corrects"} & indexes  # 0006: nothing reads them
+    downgrade(reopened.engine, "0005")  # and a downgrade puts them back
     assert {"ix_events_kind", "ix_events_corrects"} <= {i["name"] for i in sa.inspect(reopened.engine).get_indexes("events")}
     for s in (src, again, reopened):
         s.close()

@@ -42,8 +42,7 @@ events = sa.Table(
     sa.Column("acted_by", sa.String(300), nullable=True),  # who recorded it (user, token); hashed with the payload when set
     sa.UniqueConstraint("event_id", name="uq_events_event_id"),
     sa.UniqueConstraint("option_no", "version", name="uq_events_option_version"),
-    sa.Index("ix_events_kind", "kind"),
-    sa.Index("ix_events_corrects", "corrects"),
+    # no index by kind or by corrected event: nothing queries them, and each would cost every commit a page (0006)
 )
 
 locks = sa.Table(
