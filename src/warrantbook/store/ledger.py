@@ -700,7 +700,8 @@ class DbSource:
             raise
         self._after_commit(cache, decided, n_read, written, batch, built)
         self._autosave()
-        log.info("recorded in %s: %s", self.label, ", ".join(e.id for e in decided[:20]) + (" ..." if len(decided) > 20 else ""))
+        if log.isEnabledFor(logging.INFO):  # the ids are joined only when someone reads them
+            log.info("recorded in %s: %s", self.label, ", ".join(e.id for e in decided[:20]) + (" ..." if len(decided) > 20 else ""))
         return decided
 
     @_guarded

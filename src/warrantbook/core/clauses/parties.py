@@ -109,6 +109,17 @@ def _acts_as(state: BookState, e: ev.Event, party: ev.Party, subject: Subject, a
     return f"no rule for {party.value}"  # pragma: no cover - every Party is handled above
 
 
+_ORDER: dict[ev.Authority, tuple[ev.Party, ...]] = {}
+
+
+def _in_order(auth: ev.Authority) -> tuple[ev.Party, ...]:
+    """The parties that may give a kind, in one fixed order (their names'), sorted once per kind."""
+    order = _ORDER.get(auth)
+    if order is None:
+        order = _ORDER[auth] = tuple(sorted(auth.parties, key=lambda p: p.value))
+    return order
+
+
 def check_authority(state: BookState, e: ev.Event) -> None:
     """Refuse `e` unless its actor is one of the parties that may give its kind."""
     auth = ev.GIVEN_BY.get(type(e))
@@ -130,7 +141,7 @@ def check_authority(state: BookState, e: ev.Event) -> None:
             raise error
     subject = subject_of(state, e)
     reasons = []
-    for party in sorted(auth.parties, key=lambda p: p.value):
+    for party in _in_order(auth):
         why = _acts_as(state, e, party, subject, auth)
         if why is None:
             return
