@@ -360,18 +360,9 @@ def ordered(events: Iterable[ev.Event]) -> list[ev.Event]:
     keys = [e.on.toordinal() * _PHASES + e.phase for e in items]
     if all(map(operator.le, keys, keys[1:])):
         return items  # already in order: the usual case for a store read in recording order
-    # a stable sort by key, as buckets: few distinct (day, phase) keys, each bucket in the order of recording
-    buckets: dict[int, list[ev.Event]] = {}
-    for k, e in zip(keys, items):
-        bucket = buckets.get(k)
-        if bucket is None:
-            buckets[k] = [e]
-        else:
-            bucket.append(e)
-    out: list[ev.Event] = []
-    for k in sorted(buckets):
-        out += buckets[k]
-    return out
+    # sorted() is stable: events with the same key keep their order of recording; sorting the positions by their
+    # key keeps the comparisons between plain integers
+    return list(map(items.__getitem__, sorted(range(len(items)), key=keys.__getitem__)))
 
 
 _PHASES = max(ev.Phase) + 1
@@ -391,20 +382,21 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None) -> BookState:
     gc.disable()
     state.folding = True
     try:
-        # `apply`, inlined: the same steps in the same order, with the look-ups hoisted out of the loop
+        # `apply`, inlined: the same steps in the same order, with the look-ups hoisted out of the loop. No effect
+        # reads the list of events, so it is filled at once; the index by id is filled as `apply` fills it.
+        todo = ordered(all_events)
+        if as_of is not None:
+            todo = [e for e in todo if e.on <= as_of]
+        state.events.extend(todo)
         by_id = state.by_id
-        append = state.events.append
         corrections = state.corrections
-        handlers = _effects()
-        for e in ordered(all_events):
-            if as_of is not None and e.on > as_of:
-                continue
+        handler_of = _effects().get
+        for e in todo:
             eid = e.id
             by_id[eid] = e
-            append(e)
-            if eid in corrections:
+            if corrections and eid in corrections:
                 continue
-            handler = handlers.get(type(e))
+            handler = handler_of(type(e))
             if handler is not None:
                 handler(state, e)
     finally:

@@ -72,14 +72,15 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
             if company_id == issuer and history:
                 _push(history, e.on, history[-1][1] * e.outstanding_after / e.outstanding_before)
     options = state.options
-    affected = [options[no] for no in state.by_company.get(issuer, ())]
+    affected = state.by_company.get(issuer, ())  # option numbers; each iteration below changes only its own option
     if state.reorganizations:  # after a §3 transaction, an issuer's events may reach other options' baskets (§3.3)
-        affected = affected + [o for o in basket_options(state, issuer) if o.company != issuer]
+        affected = [*affected, *(o.option_no for o in basket_options(state, issuer) if o.company != issuer)]
     # the ratio, worked out once: the shares still owed, the tranches and the open notices all scale by it
     r = e.outstanding_after / e.outstanding_before
     recipients = _WITH_AGENT if company is not None and company.agent else _HOLDER_ONLY
     folding = state.folding
-    for o in affected:
+    for no in affected:
+        o = options[no]
         own = o.basket is None and o.company == issuer  # the company's own option, not a §3.3 basket holding its stock
         if own and o.owed:
             # §2.1: the holder is the record owner from the deemed issue, so what is still to deliver follows the event
