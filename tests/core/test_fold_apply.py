@@ -116,6 +116,8 @@ def test_fold_gives_the_state_apply_gives_and_apply_never_changes_a_value_in_pla
         apply(state, e)
         assert {no: typed(o) for no, o in held.items()} == seen, e.id
     assert picture(folded) == picture(state)
+    # the index a §4 event walks names exactly the holders with their own certificates of each company, in order
+    assert folded.owners == {c: [h for h, c2 in folded.owned if c2 == c] for c in dict.fromkeys(c for _, c in folded.owned)}
 
 
 def test_the_mix_reaches_the_paths_it_is_for() -> None:

@@ -259,6 +259,7 @@ class BookState:
     companies: dict[str, CompanyState] = field(default_factory=dict)
     holders: dict[str, Holder] = field(default_factory=dict)
     owned: dict[tuple[str, str], list[tuple[date, Fraction]]] = field(default_factory=dict)  # (holder, company): its own certificates
+    owners: dict[str, list[str]] = field(default_factory=dict)  # company -> the holders in `owned` for it, in order: §4 scales only these
     ownership_reports: list[ev.BeneficialOwnership] = field(default_factory=list)  # a company's or agent's figures: compared, never used
     addresses: list[tuple[date, str, Address]] = field(default_factory=list)  # furnished, in order
     events: list[ev.Event] = field(default_factory=list)  # applied, in order

@@ -68,8 +68,9 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
     if company is not None:
         company.stock_events.append(e)
         _push(company.outstanding, e.on, e.outstanding_after)
-        for (_group, company_id), history in state.owned.items():
-            if company_id == issuer and history:
+        for holder in state.owners.get(issuer, ()):  # each holder's own certificate of the issuer's stock follows it
+            history = state.owned[(holder, issuer)]
+            if history:
                 _push(history, e.on, history[-1][1] * e.outstanding_after / e.outstanding_before)
     options = state.options
     affected = state.by_company.get(issuer, ())  # option numbers; each iteration below changes only its own option
