@@ -374,8 +374,9 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None) -> BookState:
     """The state of every option as of `as_of` (inclusive; None: everything)."""
     all_events = list(events)
     state = BookState(as_of=as_of)
+    correction = ev.Correction
     for e in all_events:
-        if isinstance(e, ev.Correction) and (as_of is None or e.on <= as_of):
+        if isinstance(e, correction) and (as_of is None or e.on <= as_of):
             state.corrections[e.corrects] = e
     # The fold allocates millions of small immutable values and no cycles: the cyclic collector would only
     # rescan them again and again, so it is paused for the duration (and restored as it was).

@@ -347,7 +347,7 @@ def _on_delivery(state: BookState, e: ev.SharesDelivered) -> None:
     o = state.options[e.option_no]
     notice = e.notice
     owed = o.owed_on(notice)
-    if owed is not None and owed.held > 0:
+    if owed is not None and owed.held and owed.held > 0:  # (truth first: the usual zero is told without a comparison)
         after = replace(owed, delivered=owed.delivered + owed.deliverable, cash_paid=True)
         _update(state, o, owed=tuple(after if d.notice == notice else d for d in o.owed))
         return
@@ -356,7 +356,11 @@ def _on_delivery(state: BookState, e: ev.SharesDelivered) -> None:
         due = () if due[0].notice == notice else due
     else:
         due = tuple(d for d in due if d.notice != notice)
-    rest = tuple(d for d in o.owed if d.notice != notice) if o.owed else o.owed
+    rest = o.owed
+    if len(rest) == 1:
+        rest = () if rest[0].notice == notice else rest
+    elif rest:
+        rest = tuple(d for d in rest if d.notice != notice)
     if state.folding:
         _set(o, "deliveries_due", due)
         _set(o, "owed", rest)
