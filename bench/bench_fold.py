@@ -2,6 +2,7 @@
 
     python bench/bench_fold.py            # 10,000 x 100 (1,000,000 events), 3 rounds
     python bench/bench_fold.py --quick    # 1,000 x 100
+    python bench/bench_fold.py --quick --option-major   # and the detail line of each option on days of its own
 
 Each option has its own company (so a §4 event touches one option, as most do) and a life of 100 events:
 its company, the issue, then 98 events cycling through a 2-for-1 split or 1-for-2 combination, an exercise
@@ -18,6 +19,8 @@ wall clock and by the process's CPU time (on a shared machine the wall clock als
 held the cores; CPU time counts only the work). A line of detail follows (it sets no target): the same Fraction-ops
 baseline over the events in date order, the order the fold must apply them (the events as built are recorded option by
 option, which gives the baseline, walking them as recorded, a locality the fold cannot have), and what ordering alone costs.
+With --option-major, another: the fold of the same lives moved so that no two options share a day (date order is then
+option by option), which shows what walking every option day by day costs the fold.
 """
 
 from __future__ import annotations
