@@ -2,6 +2,7 @@
 
     python bench/bench_fold.py            # 10,000 x 100 (1,000,000 events), 3 rounds
     python bench/bench_fold.py --quick    # 1,000 x 100
+    python bench/bench_fold.py --quick --option-major   # and the detail line of each option on days of its own
 
 Each option has its own company (so a §4 event touches one option, as most do) and a life of 100 events:
 its company, the issue, then 98 events cycling through a 2-for-1 split or 1-for-2 combination, an exercise
@@ -15,7 +16,11 @@ on demand, when someone asks for a figure). The baselines run with the cyclic ga
 events made the first baseline slower than the second, which does more, and the ratio look better than it
 was). Prints the median events/s of each and their ratio (target: the fold at least half the baseline's rate), by the
 wall clock and by the process's CPU time (on a shared machine the wall clock also counts the time other processes
-held the cores; CPU time counts only the work).
+held the cores; CPU time counts only the work). A line of detail follows (it sets no target): the same Fraction-ops
+baseline over the events in date order, the order the fold must apply them (the events as built are recorded option by
+option, which gives the baseline, walking them as recorded, a locality the fold cannot have), and what ordering alone costs.
+With --option-major, another: the fold of the same lives moved so that no two options share a day (date order is then
+option by option), which shows what walking every option day by day costs the fold.
 """
 
 from __future__ import annotations
@@ -25,11 +30,12 @@ import gc
 import os
 import statistics
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from fractions import Fraction as F
 
 from warrantbook.core import events as ev
-from warrantbook.core.state import fold
+from warrantbook.core.state import fold, ordered
 from warrantbook.core.terms import Company, Holder, Tranche, seed_terms
 
 
@@ -60,6 +66,20 @@ def build(options: int, per_option: int) -> list[ev.Event]:
             else:
                 out.append(ev.SharesDelivered(id=f"{no}.{k}", on=day, option_no=no, notice=f"{no}.{k - 2}", book_entry=True))
     return out
+
+
+def option_major(events: list[ev.Event], per_option: int) -> list[ev.Event]:
+    """The same events, option i's life moved `per_option` x i days later: no two options share a day."""
+    moved: list[ev.Event] = []
+    for e in events:
+        owner = getattr(e, "option_no", "") or getattr(e, "issuer", "") or (e.company.id if isinstance(e, ev.CompanyRegistered) else "")
+        k = int(owner.rsplit("-", 1)[-1].lstrip("c")) if owner else 0
+        shift = timedelta(days=per_option * k)
+        changes: dict[str, date] = {"on": e.on + shift}
+        if isinstance(e, ev.ExerciseEffected):
+            changes["delivery_due"] = e.delivery_due + shift
+        moved.append(replace(e, **changes))  # type: ignore[arg-type]
+    return moved
 
 
 def baseline(events: list[ev.Event]) -> dict[str, tuple[F, F]]:
@@ -122,6 +142,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="1,000 options")
+    parser.add_argument("--option-major", action="store_true",
+                        help="detail: also fold the same lives moved so that each option has days of its own (date order is "
+                             "then option by option, as the baselines walk the events as built)")
     args = parser.parse_args()
     if args.quick:
         args.options = 1_000
@@ -130,6 +153,8 @@ def main() -> None:
     print(f"{args.options:,} options x {args.events} events = {n:,} events")
     fold_times, base_times, trans_times = [], [], []
     fold_cpu, base_cpu = [], []
+    dated_cpu, order_cpu = [], []
+    in_date_order = ordered(events)  # detail: the baseline over the order the fold must follow, and what ordering costs
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for _ in range(args.rounds):
         gc.disable()  # as fold does for itself
@@ -140,6 +165,12 @@ def main() -> None:
         t0 = time.perf_counter()
         baseline_transitions(events)
         trans_times.append(time.perf_counter() - t0)
+        c0 = time.process_time()
+        baseline(in_date_order)
+        dated_cpu.append(time.process_time() - c0)
+        c0 = time.process_time()
+        ordered(events)
+        order_cpu.append(time.process_time() - c0)
         gc.enable()
         t0, c0 = time.perf_counter(), time.process_time()
         state = fold(events)
@@ -157,6 +188,20 @@ def main() -> None:
     print(f"ratio fold / transitions baseline:  {trans / folded:.2f}")
     bc, fc = statistics.median(base_cpu), statistics.median(fold_cpu)
     print(f"by CPU time: baseline {n / bc:,.0f} events/s, fold {n / fc:,.0f} events/s, ratio {bc / fc:.2f} (target >= 0.50)")
+    dc, oc = statistics.median(dated_cpu), statistics.median(order_cpu)
+    print(f"detail (CPU time): the Fraction-ops baseline over the events in date order (the order the fold applies them, "
+          f"with less locality) {n / dc:,.0f} events/s, fold / it {dc / fc:.2f}; ordering alone {oc / n * 1e6:.2f} us an event "
+          f"of the fold's {fc / n * 1e6:.2f}")
+    if args.option_major:
+        moved = option_major(events, args.events)
+        cpu = []
+        for _ in range(args.rounds):
+            c0 = time.process_time()
+            fold(moved)
+            cpu.append(time.process_time() - c0)
+        mc = statistics.median(cpu)
+        print(f"detail (CPU time): the fold of the same lives, each option on days of its own: {n / mc:,.0f} events/s, "
+              f"ratio to the baseline {bc / mc:.2f} (what walking the options day by day costs the fold in locality)")
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

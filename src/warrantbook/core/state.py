@@ -259,6 +259,7 @@ class BookState:
     companies: dict[str, CompanyState] = field(default_factory=dict)
     holders: dict[str, Holder] = field(default_factory=dict)
     owned: dict[tuple[str, str], list[tuple[date, Fraction]]] = field(default_factory=dict)  # (holder, company): its own certificates
+    owners: dict[str, list[str]] = field(default_factory=dict)  # company -> the holders in `owned` for it, in order: §4 scales only these
     ownership_reports: list[ev.BeneficialOwnership] = field(default_factory=list)  # a company's or agent's figures: compared, never used
     addresses: list[tuple[date, str, Address]] = field(default_factory=list)  # furnished, in order
     events: list[ev.Event] = field(default_factory=list)  # applied, in order
@@ -364,18 +365,9 @@ def ordered(events: Iterable[ev.Event]) -> list[ev.Event]:
     keys = [e.on.toordinal() * _PHASES + e.phase for e in items]
     if all(map(operator.le, keys, keys[1:])):
         return items  # already in order: the usual case for a store read in recording order
-    # a stable sort by key, as buckets: few distinct (day, phase) keys, each bucket in the order of recording
-    buckets: dict[int, list[ev.Event]] = {}
-    for k, e in zip(keys, items):
-        bucket = buckets.get(k)
-        if bucket is None:
-            buckets[k] = [e]
-        else:
-            bucket.append(e)
-    out: list[ev.Event] = []
-    for k in sorted(buckets):
-        out += buckets[k]
-    return out
+    # sorted() is stable: events with the same key keep their order of recording; sorting the positions by their
+    # key keeps the comparisons between plain integers
+    return list(map(items.__getitem__, sorted(range(len(items)), key=keys.__getitem__)))
 
 
 _PHASES = max(ev.Phase) + 1
@@ -386,8 +378,9 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None) -> BookState:
     """The state of every option as of `as_of` (inclusive; None: everything)."""
     all_events = list(events)
     state = BookState(as_of=as_of)
+    correction = ev.Correction
     for e in all_events:
-        if isinstance(e, ev.Correction) and (as_of is None or e.on <= as_of):
+        if isinstance(e, correction) and (as_of is None or e.on <= as_of):
             state.corrections[e.corrects] = e
     # The fold allocates millions of small immutable values and no cycles: the cyclic collector would only
     # rescan them again and again, so it is paused for the duration (and restored as it was).
@@ -395,20 +388,21 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None) -> BookState:
     gc.disable()
     state.folding = True
     try:
-        # `apply`, inlined: the same steps in the same order, with the look-ups hoisted out of the loop
+        # `apply`, inlined: the same steps in the same order, with the look-ups hoisted out of the loop. No effect
+        # reads the list of events, so it is filled at once; the index by id is filled as `apply` fills it.
+        todo = ordered(all_events)
+        if as_of is not None:
+            todo = [e for e in todo if e.on <= as_of]
+        state.events.extend(todo)
         by_id = state.by_id
-        append = state.events.append
         corrections = state.corrections
-        handlers = _effects()
-        for e in ordered(all_events):
-            if as_of is not None and e.on > as_of:
-                continue
+        handler_of = _effects().get
+        for e in todo:
             eid = e.id
             by_id[eid] = e
-            append(e)
-            if eid in corrections:
+            if corrections and eid in corrections:
                 continue
-            handler = handlers.get(type(e))
+            handler = handler_of(type(e))
             if handler is not None:
                 handler(state, e)
     finally:

@@ -10,7 +10,7 @@ from typing import Any
 from warrantbook.core import events as ev
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.numbers import fmt
-from warrantbook.core.rules.adjustment import adjust_tranches
+from warrantbook.core.rules.adjustment import scale_tranches
 from warrantbook.core.state import (
     BookState,
     Status,
@@ -63,43 +63,46 @@ def _check_not_twice(state: BookState, e: ev.StockEvent) -> None:
 
 
 def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
-    company = state.companies.get(e.issuer)
+    issuer = e.issuer
+    company = state.companies.get(issuer)
     if company is not None:
         company.stock_events.append(e)
         _push(company.outstanding, e.on, e.outstanding_after)
-        for (_group, company_id), history in state.owned.items():
-            if company_id == e.issuer and history:
+        for holder in state.owners.get(issuer, ()):  # each holder's own certificate of the issuer's stock follows it
+            history = state.owned[(holder, issuer)]
+            if history:
                 _push(history, e.on, history[-1][1] * e.outstanding_after / e.outstanding_before)
     options = state.options
-    affected = [options[no] for no in state.by_company.get(e.issuer, ())]
+    affected = state.by_company.get(issuer, ())  # option numbers; each iteration below changes only its own option
     if state.reorganizations:  # after a §3 transaction, an issuer's events may reach other options' baskets (§3.3)
-        affected = affected + [o for o in basket_options(state, e.issuer) if o.company != e.issuer]
-    r_event = e.outstanding_after / e.outstanding_before
-    for o in affected:
-        if o.owed and o.basket is None and o.company == e.issuer:
+        affected = [*affected, *(o.option_no for o in basket_options(state, issuer) if o.company != issuer)]
+    # the ratio, worked out once: the shares still owed, the tranches and the open notices all scale by it
+    r = e.outstanding_after / e.outstanding_before
+    recipients = _WITH_AGENT if company is not None and company.agent else _HOLDER_ONLY
+    folding = state.folding
+    for no in affected:
+        o = options[no]
+        own = o.basket is None and o.company == issuer  # the company's own option, not a §3.3 basket holding its stock
+        if own and o.owed:
             # §2.1: the holder is the record owner from the deemed issue, so what is still to deliver follows the event
-            _update(state, o, owed=tuple(replace(d, ratio=d.ratio * r_event, delivered=d.delivered * r_event, held=d.held * r_event)
-                                         for d in o.owed))
+            _update(state, o, owed=tuple(replace(d, ratio=d.ratio * r, delivered=d.delivered * r, held=d.held * r) for d in o.owed))
             o = options[o.option_no]
         if o.status is not Status.ACTIVE:
             continue
-        if o.basket is None and o.company == e.issuer:
-            tranches = adjust_tranches(o.tranches, e.outstanding_before, e.outstanding_after, o.terms.readings.adjustment)
-        elif o.basket is not None and any(i.issuer == e.issuer for i in o.basket):
+        if own:
+            tranches = scale_tranches(o.tranches, r, o.terms.readings.adjustment)
+        elif o.basket is not None and any(i.issuer == issuer for i in o.basket):
             tranches = o.tranches
-            r = e.outstanding_after / e.outstanding_before
-            basket = tuple(replace(i, quantity=i.quantity * r) if i.issuer == e.issuer and i.item is ev.ItemKind.SECURITY else i
+            basket = tuple(replace(i, quantity=i.quantity * r) if i.issuer == issuer and i.item is ev.ItemKind.SECURITY else i
                            for i in o.basket)
             o = replace(o, basket=basket)  # §3.3: the successor's events adjust the basket
         else:
             continue
-        recipients = _WITH_AGENT if company is not None and company.agent else _HOLDER_ONLY
         pending = o.pending
-        if pending and o.basket is None:
-            r = e.outstanding_after / e.outstanding_before
+        if pending and own:
             pending = tuple(replace(p, ratio=p.ratio * r, stock_now=p.stock_now * r) for p in pending)
         due = o.certificates_due + (_new_certificate(e.id, e.on, recipients),)
-        if state.folding and options.get(o.option_no) is o:
+        if folding and options.get(o.option_no) is o:
             _set(o, "tranches", tranches)
             _set(o, "pending", pending)
             _set(o, "certificates_due", due)

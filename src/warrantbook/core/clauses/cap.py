@@ -32,7 +32,11 @@ def _check_ownership(state: BookState, e: ev.BeneficialOwnership) -> None:
 
 def _on_ownership(state: BookState, e: ev.BeneficialOwnership) -> None:
     if e.role == "holder":
-        _push(state.owned.setdefault((e.holder, e.company), []), e.on, e.shares)
+        history = state.owned.get((e.holder, e.company))
+        if history is None:
+            history = state.owned[(e.holder, e.company)] = []
+            state.owners.setdefault(e.company, []).append(e.holder)
+        _push(history, e.on, e.shares)
     else:
         state.ownership_reports.append(e)
 

@@ -253,14 +253,18 @@ def _on_payment(state: BookState, e: ev.PaymentReceived) -> None:
 
 
 def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
-    o = state.options[e.option_no]
+    options = state.options
+    o = options[e.option_no]
     old = o.tranches
     i = e.tranche
     t = old[i]
     changed = Tranche(t.shares - e.shares_exercised, t.exercise_price)
-    if i < 0:
-        i += len(old)  # a negative index names the same tranche, as list assignment does
-    tranches = old[:i] + (changed,) + old[i + 1:]
+    if len(old) == 1:
+        tranches: tuple[Tranche, ...] = (changed,)  # old[i] worked, so i names the one tranche
+    else:
+        if i < 0:
+            i += len(old)  # a negative index names the same tranche, as list assignment does
+        tranches = old[:i] + (changed,) + old[i + 1:]
     status = o.status if changed.shares or any(x.shares for x in tranches) else Status.EXERCISED
     pending = o.pending
     notice = e.notice
@@ -270,17 +274,20 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
         pending = tuple(p for p in pending if p.notice.id != notice)
     status_since = e.on if status is not o.status else o.status_since
     if e.refund_cash or e.refund_stock:
-        refund = RefundDue(e.notice, e.refund_cash, e.refund_stock, "overpayment")
+        refund = RefundDue(notice, e.refund_cash, e.refund_stock, "overpayment")
         _update(state, o, refunds_due=o.refunds_due + (refund,))
-        o = state.options[e.option_no]
-    held = Fraction(0)
-    company = _company(state, o.company) if o.basket is None else None
-    current = company.current_outstanding if company is not None else None
-    if company is not None and current is not None:
-        authorized = company.authorized_on(e.on)
-        if authorized is not None:  # §6: shares beyond the authorized are owed, never issued, until more are authorized
-            held = min(e.whole_shares, max(Fraction(0), current + e.whole_shares - authorized))
-    owed = DeliveryOwed(e.notice, e.whole_shares, held=held)
+        o = options[e.option_no]
+    whole = e.whole_shares
+    held = _ZERO
+    company = current = None
+    if o.basket is None:
+        company = state.companies.get(o.company) or _company(state, o.company)
+        current = company.outstanding[-1][1] if company.outstanding else None
+        if current is not None and company.authorized:
+            authorized = company.authorized_on(e.on)
+            if authorized is not None:  # §6: shares beyond the authorized are owed, never issued, until more are authorized
+                held = min(whole, max(_ZERO, current + whole - authorized))
+    owed = _new_owed(notice, whole, held)
     # after a partial exercise the company holds the surrendered paper until it issues one for the balance
     if state.folding:
         _set(o, "tranches", tranches)
@@ -293,15 +300,29 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
         _put(state, _evolve_option(o, tranches=tranches, pending=pending, deliveries_due=o.deliveries_due + (e,), status=status,
                                    status_since=status_since, owed=o.owed + (owed,)))
     if company is not None:
-        issued = e.whole_shares - held
+        # nothing held (the usual case): the whole shares are issued, the same Fraction without a subtraction
+        issued = whole if held is _ZERO and type(whole) is Fraction else whole - held
         if current is not None:
             _push(company.outstanding, e.on, current + issued)
-        key = (o.holder, o.company)  # the exercising holder's own holdings grow (§10 sums the group's members)
-        history = state.owned.get(key)
-        if history:
-            _push(history, e.on, history[-1][1] + issued)
+        if state.owned:
+            key = (o.holder, o.company)  # the exercising holder's own holdings grow (§10 sums the group's members)
+            history = state.owned.get(key)
+            if history:
+                _push(history, e.on, history[-1][1] + issued)
     if o.basket is not None:
         basket_exercised(state, o, e)  # §3.1: the successor's common stock delivered counts as its outstanding
+
+
+def _new_owed(notice: str, whole: Fraction, held: Fraction) -> DeliveryOwed:
+    """`DeliveryOwed(notice, whole, held=held)` without the __init__ round trip (one an exercise)."""
+    d = object.__new__(DeliveryOwed)
+    _set(d, "notice", notice)
+    _set(d, "whole", whole)
+    _set(d, "ratio", _ONE)
+    _set(d, "delivered", _ZERO)
+    _set(d, "held", held)
+    _set(d, "cash_paid", False)
+    return d
 
 
 def _check_delivery(state: BookState, e: ev.SharesDelivered) -> None:
@@ -326,7 +347,7 @@ def _on_delivery(state: BookState, e: ev.SharesDelivered) -> None:
     o = state.options[e.option_no]
     notice = e.notice
     owed = o.owed_on(notice)
-    if owed is not None and owed.held > 0:
+    if owed is not None and owed.held and owed.held > 0:  # (truth first: the usual zero is told without a comparison)
         after = replace(owed, delivered=owed.delivered + owed.deliverable, cash_paid=True)
         _update(state, o, owed=tuple(after if d.notice == notice else d for d in o.owed))
         return
@@ -335,7 +356,11 @@ def _on_delivery(state: BookState, e: ev.SharesDelivered) -> None:
         due = () if due[0].notice == notice else due
     else:
         due = tuple(d for d in due if d.notice != notice)
-    rest = tuple(d for d in o.owed if d.notice != notice) if o.owed else o.owed
+    rest = o.owed
+    if len(rest) == 1:
+        rest = () if rest[0].notice == notice else rest
+    elif rest:
+        rest = tuple(d for d in rest if d.notice != notice)
     if state.folding:
         _set(o, "deliveries_due", due)
         _set(o, "owed", rest)

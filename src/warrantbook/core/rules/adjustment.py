@@ -50,7 +50,14 @@ def adjust(shares: Fraction, exercise_price: Fraction, outstanding_before: Fract
 def adjust_tranches(tranches: tuple[Tranche, ...], outstanding_before: Fraction, outstanding_after: Fraction,
                     reading: AdjustmentReading) -> tuple[Tranche, ...]:
     """`adjust` (with no trace) applied to every tranche of an option: the same figures, the ratio computed once."""
-    r = outstanding_after / outstanding_before
+    return scale_tranches(tranches, outstanding_after / outstanding_before, reading)
+
+
+def scale_tranches(tranches: tuple[Tranche, ...], r: Fraction, reading: AdjustmentReading) -> tuple[Tranche, ...]:
+    """`adjust_tranches` given the ratio after/before already worked out (the fold works it out once an event)."""
     if reading is AdjustmentReading.PRICE_INVERSE:
+        if len(tranches) == 1:  # the usual option: one tranche, no list to build
+            t = tranches[0]
+            return (Tranche(t.shares * r, t.exercise_price / r),)
         return tuple([Tranche(t.shares * r, t.exercise_price / r) for t in tranches])
     return tuple([Tranche(t.shares * r, t.exercise_price) for t in tranches])
