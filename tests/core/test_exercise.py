@@ -16,6 +16,7 @@ from warrantbook.core.decide import exercise_quote
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.explain import Trace
 from warrantbook.core.rules.exercise import ExerciseRequest
+from warrantbook.core.state import fold
 from warrantbook.core.terms import PaymentMethod as M
 
 ON = date(2006, 3, 15)  # a Wednesday; +3 banking days = Monday 2006-03-20
@@ -165,3 +166,24 @@ def test_combination_cut_to_the_cap_works_w_again(req: ExerciseRequest, cancelle
     assert r.option_shares_cancelled == cancelled
     assert r.shares_exercised == 49_880_000 + cancelled
     assert r.cash_due == cash_due
+
+
+DELIVERED_THAT_DAY = (
+    "- {id: n, on: 2006-03-15, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 1000000, method: cash}\n"
+    "- {id: sr, on: 2006-03-15, type: surrender, actor: company:atg, option_no: ATG-1, notice: n}\n"
+    "- {id: p, on: 2006-03-15, type: payment, actor: company:atg, option_no: ATG-1, notice: n, cash: \"10\"}\n"
+    "- {id: d, on: 2006-03-15, type: delivery, actor: company:atg, option_no: ATG-1, notice: n, book_entry: true}\n")
+
+
+def test_a_delivery_the_day_the_exercise_is_effected_takes_effect() -> None:
+    """§2.1: the exercise is effected at the close of business, so a delivery dated that day comes after it (phase
+    after-close) and delivers: nothing stays owed and a second delivery is refused. Before, the delivery sorted intraday,
+    before the exercise: decide accepted it (its state held the exercise) but the fold gave it no effect, and the shares
+    stayed owed for ever (the book's replay, deciding in order, showed them delivered)."""
+    book = make_book(DELIVERED_THAT_DAY)
+    for state in (book.state, fold(book.events)):  # the book's replay, and the fold a ledger keeps
+        option = state.options["ATG-1"]
+        assert [e.id for e in state.events][-2:] == ["n.effected", "d"]
+        assert option.deliveries_due == () and option.owed == ()
+    with pytest.raises(BadInput, match="no delivery is due"):
+        make_book(DELIVERED_THAT_DAY + DELIVERED_THAT_DAY.splitlines(keepends=True)[-1].replace("id: d,", "id: d2,"))
