@@ -187,3 +187,15 @@ def test_a_delivery_the_day_the_exercise_is_effected_takes_effect() -> None:
         assert option.deliveries_due == () and option.owed == ()
     with pytest.raises(BadInput, match="no delivery is due"):
         make_book(DELIVERED_THAT_DAY + DELIVERED_THAT_DAY.splitlines(keepends=True)[-1].replace("id: d,", "id: d2,"))
+
+
+def test_a_refund_the_day_the_exercise_is_effected_takes_effect() -> None:
+    """§2.2(a): $15 paid for a $10 price; the $5 overpayment is owed back by the exercise effected at the close, so a
+    refund dated that day comes after it (phase after-close) and nothing stays owed. Before, it sorted before the
+    exercise: decide accepted it but the fold gave it no effect, and the $5 stayed owed."""
+    overpaid = DELIVERED_THAT_DAY.replace('cash: "10"', 'cash: "15"').splitlines(keepends=True)[:3]
+    refund = "- {id: r, on: 2006-03-15, type: refund, actor: company:atg, option_no: ATG-1, notice: n, cash: \"5\"}\n"
+    book = make_book("".join(overpaid) + refund)
+    for state in (book.state, fold(book.events)):
+        assert [e.id for e in state.events][-2:] == ["n.effected", "r"]
+        assert state.options["ATG-1"].refunds_due == ()

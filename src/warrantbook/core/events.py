@@ -13,7 +13,8 @@ by the order they were recorded:
   INTRADAY     notices, surrenders, payments, transfers, everything people do during the day
   CLOSE        shares deemed issued on exercise "as of the close of business" (§2.1)
   AFTER_CLOSE  stock dividends, which go to holders of record at the close of the record date (§4(a));
-               deliveries of shares (§2.1), which follow the day's exercises deemed issued at the close
+               deliveries of shares (§2.1) and refunds (§2.2(a)), which follow the day's exercises deemed
+               issued at the close
 """
 
 from __future__ import annotations
@@ -238,6 +239,9 @@ class RefundPaid(Event):
     stock_shares: Fraction = Fraction(0)
     kind: ClassVar[str] = "refund"
     clause: ClassVar[str] = "§2.2(a)"
+    # after the close, as a delivery: an overpayment is owed back by the exercise effected at the close (§2.1), so a refund
+    # dated that day comes after it (intraday it would sort before it and return nothing)
+    phase: ClassVar[Phase] = Phase.AFTER_CLOSE
 
 
 # ---------------------------------------------------------------- §3 reorganization, §4 stock events
