@@ -289,9 +289,10 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
         _set(o, "owed", o.owed + (owed,))
         _set(o, "status", status)
         _set(o, "status_since", status_since)
+        _set(o, "last_exercised", e.on)
     else:
         _put(state, _evolve_option(o, tranches=tranches, pending=pending, deliveries_due=o.deliveries_due + (e,), status=status,
-                                   status_since=status_since, owed=o.owed + (owed,)))
+                                   status_since=status_since, owed=o.owed + (owed,), last_exercised=e.on))
     if company is not None:
         issued = e.whole_shares - held
         if current is not None:
