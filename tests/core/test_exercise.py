@@ -6,16 +6,19 @@ taken from the code under test.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from fractions import Fraction as F
 
 import pytest
 
 from tests.conftest import PREAMBLE, make_book
-from warrantbook.core.decide import exercise_quote
+from warrantbook.core import events as ev
+from warrantbook.core.decide import decide, exercise_quote
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.explain import Trace
 from warrantbook.core.rules.exercise import ExerciseRequest
+from warrantbook.core.state import fold
 from warrantbook.core.terms import PaymentMethod as M
 
 ON = date(2006, 3, 15)  # a Wednesday; +3 banking days = Monday 2006-03-20
@@ -165,3 +168,68 @@ def test_combination_cut_to_the_cap_works_w_again(req: ExerciseRequest, cancelle
     assert r.option_shares_cancelled == cancelled
     assert r.shares_exercised == 49_880_000 + cancelled
     assert r.cash_due == cash_due
+
+
+DELIVERED_THAT_DAY = (
+    "- {id: n, on: 2006-03-15, type: exercise-notice, actor: holder:gssf, option_no: ATG-1, shares: 1000000, method: cash}\n"
+    "- {id: sr, on: 2006-03-15, type: surrender, actor: company:atg, option_no: ATG-1, notice: n}\n"
+    "- {id: p, on: 2006-03-15, type: payment, actor: company:atg, option_no: ATG-1, notice: n, cash: \"10\"}\n"
+    "- {id: d, on: 2006-03-15, type: delivery, actor: company:atg, option_no: ATG-1, notice: n, book_entry: true}\n")
+
+
+def test_a_delivery_the_day_the_exercise_is_effected_takes_effect() -> None:
+    """§2.1: the exercise is effected at the close of business, so a delivery dated that day comes after it (phase
+    after-close) and delivers: nothing stays owed and a second delivery is refused. Before, the delivery sorted intraday,
+    before the exercise: decide accepted it (its state held the exercise) but the fold gave it no effect, and the shares
+    stayed owed for ever (the book's replay, deciding in order, showed them delivered)."""
+    book = make_book(DELIVERED_THAT_DAY)
+    for state in (book.state, fold(book.events)):  # the book's replay, and the fold a ledger keeps
+        option = state.options["ATG-1"]
+        assert [e.id for e in state.events][-2:] == ["n.effected", "d"]
+        assert option.deliveries_due == () and option.owed == ()
+    with pytest.raises(BadInput, match="no delivery is due"):
+        make_book(DELIVERED_THAT_DAY + DELIVERED_THAT_DAY.splitlines(keepends=True)[-1].replace("id: d,", "id: d2,"))
+
+
+def test_a_refund_the_day_the_exercise_is_effected_takes_effect() -> None:
+    """§2.2(a): $15 paid for a $10 price; the $5 overpayment is owed back by the exercise effected at the close, so a
+    refund dated that day comes after it (phase after-close) and nothing stays owed. Before, it sorted before the
+    exercise: decide accepted it but the fold gave it no effect, and the $5 stayed owed."""
+    overpaid = DELIVERED_THAT_DAY.replace('cash: "10"', 'cash: "15"').splitlines(keepends=True)[:3]
+    refund = "- {id: r, on: 2006-03-15, type: refund, actor: company:atg, option_no: ATG-1, notice: n, cash: \"5\"}\n"
+    book = make_book("".join(overpaid) + refund)
+    for state in (book.state, fold(book.events)):
+        assert [e.id for e in state.events][-2:] == ["n.effected", "r"]
+        assert state.options["ATG-1"].refunds_due == ()
+
+
+
+_THAT_DAY = date(2006, 3, 15)
+
+
+@pytest.mark.parametrize(("kind", "clause"), [("transfer", "§7"), ("replacement", "§8")])
+def test_no_transfer_or_replacement_the_day_an_exercise_is_effected(kind: str, clause: str) -> None:
+    """§2.1, §7, §8: ATG-1's exercise of 1,000,000 shares is effected at the close of 2006-03-15. A ledger decides in
+    recording order, so a transfer (or replacement) recorded after it that day saw the exercise done; but in the ledger's
+    order it came first, and the new options carried all 140,250,000 shares, the 1,000,000 exercised too (over-issued).
+    It is refused that day; the next day it goes through with the balance."""
+    book = make_book("".join(DELIVERED_THAT_DAY.splitlines(keepends=True)[:3]))
+    event: ev.Event
+    if kind == "transfer":
+        event = ev.TransferRequested(id="tr", on=_THAT_DAY, actor="holder:gssf", option_no="ATG-1",
+                                     pieces=(ev.TransferPiece(holder="other", shares=F(1000)),), endorsement_signed=True,
+                                     original_surrendered=True, opinion_received=True, transfer_taxes_paid=True)
+    else:
+        event = ev.ReplacementRequested(id="rr", on=_THAT_DAY, actor="holder:gssf", option_no="ATG-1", cause=ev.ReplacementCause.LOST,
+                                        evidence="affidavit", indemnity=F(5000))
+    with pytest.raises(Refusal) as info:
+        decide(book.state, event)
+    assert info.value.clause == clause and info.value.field == "on"
+    later = dataclasses.replace(event, on=date(2006, 3, 16))
+    state = fold([*book.events, *decide(book.state, later)])
+    assert [e.id for e in state.events][-2:] == ["n.effected", later.id]
+    if kind == "transfer":
+        reg = ev.TransferRegistered(id="reg", on=date(2006, 3, 16), actor="company:atg", option_no="ATG-1", request="tr",
+                                    new_options=("ATG-2", "ATG-3"))
+        state = fold([*state.events, *decide(state, reg)])
+        assert sum(state.options[no].remaining for no in ("ATG-2", "ATG-3")) == 140_250_000 - 1_000_000

@@ -137,3 +137,15 @@ def test_fact_refusals(events: str, field: str, text: str) -> None:
         make_book(events)
     err = info.value.errors[0]
     assert isinstance(err, BadInput) and err.field == field and text in str(err)
+
+
+def test_a_delivery_dated_before_its_exercise_is_refused() -> None:
+    """§2.1: a ledger decides in recording order, so its state may hold an exercise effected on a later day than a delivery
+    recorded after it; that delivery would sort before the exercise and deliver nothing: refused, naming the date."""
+    state = make_book(EFFECTED).state
+    early = ev.SharesDelivered(id="d", on=date(2006, 3, 14), actor="company:atg", option_no="ATG-1", notice="n", book_entry=True)
+    with pytest.raises(Refusal) as info:
+        decide(state, early)
+    assert info.value.clause == "§2.1" and info.value.field == "on"
+    assert decide(state, ev.SharesDelivered(id="d", on=date(2006, 3, 15), actor="company:atg", option_no="ATG-1", notice="n",
+                                            book_entry=True))  # the day itself: after the close (events.Phase)

@@ -28,9 +28,9 @@ def surrendered(env: Env, nid: str) -> None:
     assert [e["kind"] for e in r.json()["recorded"]] == ["surrender", "exercise"]
 
 
-def transfer_requested(env: Env) -> None:
+def transfer_requested(env: Env, on: str = D) -> None:
     r = env.post("/api/options/ATG-3/transfer-requests", "gssf", {
-        "id": "t1", "on": D, "pieces": [{"holder": "northbridge", "percent": "10%"}], "endorsement_signed": True,
+        "id": "t1", "on": on, "pieces": [{"holder": "northbridge", "percent": "10%"}], "endorsement_signed": True,
         "original_surrendered": True, "opinion_received": True, "transfer_taxes_paid": True})
     assert r.status_code == 201, r.text
 
@@ -284,8 +284,9 @@ def test_agent_only_after_appointment_and_only_its_functions(env: Env) -> None:
     assert r.status_code == 201 and r.json()["recorded"][0]["actor"] == "agent:Illustrative Transfer Co."
     r = env.post("/api/options/ATG-3/deliveries", "agent", {"notice": "n-agent", "book_entry": True, "on": D})
     assert r.status_code == 201
-    transfer_requested(env)
-    r = env.post("/api/options/ATG-3/transfer-registrations", "agent", {"request": "t1", "new_options": ["ATG-4", "ATG-5"], "on": D})
+    later = "2007-01-02"  # the next banking day: no transfer the day an exercise is effected (§2.1, §7)
+    transfer_requested(env, later)
+    r = env.post("/api/options/ATG-3/transfer-registrations", "agent", {"request": "t1", "new_options": ["ATG-4", "ATG-5"], "on": later})
     assert r.status_code == 403 and r.json()["clause"] == "§11"  # exchange is not in this appointment
     for path, body in (("/api/companies/atg/stock-events", {"event": "subdivision", "outstanding_before": "2", "outstanding_after": "4"}),
                        ("/api/companies/atg/outstanding", {"shares": "1"}), ("/api/options/ATG-3/waiver-notices", {}),

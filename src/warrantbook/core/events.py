@@ -12,7 +12,9 @@ by the order they were recorded:
   OPENING      splits and combinations effective that day; mergers consummated that day; facts
   INTRADAY     notices, surrenders, payments, transfers, everything people do during the day
   CLOSE        shares deemed issued on exercise "as of the close of business" (§2.1)
-  AFTER_CLOSE  stock dividends, which go to holders of record at the close of the record date (§4(a))
+  AFTER_CLOSE  stock dividends, which go to holders of record at the close of the record date (§4(a));
+               deliveries of shares (§2.1) and refunds (§2.2(a)), which follow the day's exercises deemed
+               issued at the close
 """
 
 from __future__ import annotations
@@ -221,6 +223,9 @@ class SharesDelivered(Event):
     transfer_taxes_paid: bool = False  # by the holder, when issued in another name
     kind: ClassVar[str] = "delivery"
     clause: ClassVar[str] = "§2.1"
+    # after the close: the shares are deemed issued at the close of business of the exercise (§2.1), so a delivery dated
+    # that day comes after the exercise effected then (intraday it would sort before it and have no effect)
+    phase: ClassVar[Phase] = Phase.AFTER_CLOSE
 
 
 @register
@@ -234,6 +239,9 @@ class RefundPaid(Event):
     stock_shares: Fraction = Fraction(0)
     kind: ClassVar[str] = "refund"
     clause: ClassVar[str] = "§2.2(a)"
+    # after the close, as a delivery: an overpayment is owed back by the exercise effected at the close (§2.1), so a refund
+    # dated that day comes after it (intraday it would sort before it and return nothing)
+    phase: ClassVar[Phase] = Phase.AFTER_CLOSE
 
 
 # ---------------------------------------------------------------- §3 reorganization, §4 stock events

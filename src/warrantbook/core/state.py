@@ -149,6 +149,7 @@ class OptionState:
 
     successor_company: str = ""  # after §3: the company whose common stock is Common Stock (definition (b)); §10, §6 follow it
     dissolution: DissolutionDue | None = None  # §3.2: the delivery owed once the option ended as an instrument for common stock
+    last_exercised: date | None = None  # §2.1: the day of its latest exercise effected (at the close), for §7 and §8
 
     def owed_on(self, notice: str) -> DeliveryOwed | None:
         for d in self.owed:

@@ -385,6 +385,9 @@ class Projection:
         move = [e for e in self.window if e.on < newest]
         if not move:
             return
+        moving = {e.id for e in move}
+        if any(isinstance(e, ev.Correction) and e.on >= newest and e.corrects in moving for e in self.window):
+            return  # the checkpoint would apply an event whose correction stays in the window (as `_prefix` refuses)
         for e in move:
             if isinstance(e, ev.Correction):
                 self.checkpoint.corrections[e.corrects] = e

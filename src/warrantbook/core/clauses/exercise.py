@@ -296,9 +296,10 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
         _set(o, "owed", o.owed + (owed,))
         _set(o, "status", status)
         _set(o, "status_since", status_since)
+        _set(o, "last_exercised", e.on)
     else:
         _put(state, _evolve_option(o, tranches=tranches, pending=pending, deliveries_due=o.deliveries_due + (e,), status=status,
-                                   status_since=status_since, owed=o.owed + (owed,)))
+                                   status_since=status_since, owed=o.owed + (owed,), last_exercised=e.on))
     if company is not None:
         # nothing held (the usual case): the whole shares are issued, the same Fraction without a subtraction
         issued = whole if held is _ZERO and type(whole) is Fraction else whole - held
@@ -330,6 +331,9 @@ def _check_delivery(state: BookState, e: ev.SharesDelivered) -> None:
     due = [d for d in option.deliveries_due if d.notice == e.notice]
     if not due:
         raise BadInput(f"notice: no delivery is due for {e.notice!r} on option {option.option_no}", field="notice", clause="§2.1")
+    if e.on < due[0].on:  # it would sort before the exercise (a future-dated one) and deliver nothing
+        raise Refusal("§2.1", f"the exercise on {e.notice} is effected at the close of business on {due[0].on}: a delivery cannot "
+                      f"precede it ({e.on})", field="on")
     owed = option.owed_on(e.notice)
     if owed is not None and owed.deliverable <= 0 and owed.cash_paid:
         raise Refusal("§6", f"the {fmt(owed.held)} shares still owed on {e.notice} are beyond the company's authorized shares: "
