@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 from fractions import Fraction
@@ -280,6 +280,19 @@ def _tranche(option: OptionState, request: ExerciseRequest) -> int:
         if t.shares > 0:
             return i
     return 0
+
+
+def exercised_after(options: Iterable[OptionState], e: ev.Event) -> OptionState | None:
+    """The first of `options` with an exercise effected at a close that `e` sorts before (its date and phase), if any.
+
+    An exercise's figures (§2.1, §2.2) are worked out when it is effected, on the share basis and the facts of then;
+    an event recorded afterwards that sorts before it and changes that basis (a §4 split or combination, a §3
+    reorganization) would have the fold apply those figures on the new basis, mixing the two."""
+    for o in options:
+        day = o.last_exercised
+        if day is not None and (e.on < day or (e.on == day and e.phase < ev.Phase.CLOSE)):
+            return o
+    return None
 
 
 def check_exists(option: OptionState, on: date) -> None:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from warrantbook.core import events as ev
+from warrantbook.core.engine import exercised_after
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.numbers import fmt
 from warrantbook.core.rules.adjustment import scale_tranches
@@ -49,6 +50,19 @@ def _check_against_ledger(state: BookState, e: ev.StockEvent) -> None:
         raise Refusal("§4", f"outstanding_before is {fmt(e.outstanding_before)}, but the ledger counts {fmt(figure)} shares of "
                       f"{e.issuer} outstanding on {e.on}; give {fmt(figure)}, or record an 'outstanding' fact first if the ledger "
                       "is wrong", field="outstanding_before")
+
+
+def _check_after_exercises(state: BookState, e: ev.StockEvent) -> None:
+    """§4, §2.1: a split, combination or dividend sorting before an exercise already effected (its figures worked out
+    on the basis before the event) is refused: the exercise is corrected first, or the event is dated after it."""
+    options = [state.options[no] for no in state.by_company.get(e.issuer, ())]
+    if state.reorganizations:  # §3.3: the issuer's events reach the baskets of options it succeeded to
+        options += [o for o in basket_options(state, e.issuer) if o.company != e.issuer]
+    o = exercised_after(options, e)
+    if o is not None:
+        raise Refusal("§4", f"an exercise of option {o.option_no} was effected at the close of business on {o.last_exercised}, its "
+                      f"figures worked out on the share basis before this {e.event.value}; a {e.event.value} dated {e.on} comes "
+                      "before it (§2.1): correct that exercise's notice first, or date the event after it", field="on")
 
 
 def _check_not_twice(state: BookState, e: ev.StockEvent) -> None:
@@ -111,7 +125,7 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
 
 
 CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
-    ev.StockEvent: (_check_stock_event, _check_against_ledger, _check_not_twice),
+    ev.StockEvent: (_check_stock_event, _check_against_ledger, _check_not_twice, _check_after_exercises),
 }
 
 EFFECTS: dict[type[ev.Event], Any] = {

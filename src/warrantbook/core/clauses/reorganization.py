@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.engine import check_active, check_exists, fmv_source, option_of, security_fmv_source
+from warrantbook.core.engine import check_active, check_exists, exercised_after, fmv_source, option_of, security_fmv_source
 from warrantbook.core.errors import BadInput, Refusal, WarrantbookError
 from warrantbook.core.numbers import Rounding, fmt
 from warrantbook.core.rules.reorganization import basket_delivery, successor_of
@@ -65,6 +65,11 @@ def _check_reorganized(state: BookState, e: ev.Reorganized) -> None:
     company = state.companies[e.company]
     if company.dissolved is not None:
         raise Refusal("§3.2", f"{e.company} was dissolved on {company.dissolved}", field="company")
+    o = exercised_after((state.options[no] for no in state.by_company.get(e.company, ())), e)
+    if o is not None:  # its figures are in the company's common stock; the fold would apply them to the basket (§3.1)
+        raise Refusal("§3.1", f"an exercise of option {o.option_no} was effected at the close of business on {o.last_exercised} in "
+                      f"{e.company}'s common stock; a transaction consummated {e.on} comes before it (§2.1): correct that "
+                      "exercise's notice first, or date the transaction after it", field="on")
 
 
 def _on_reorganized(state: BookState, e: ev.Reorganized) -> None:

@@ -1,0 +1,110 @@
+"""§2.1, §4, §3.1: an event that changes the share basis may not land before an exercise already effected.
+
+An exercise's figures (shares exercised, shares issued, the price) are worked out when it is effected, at the close of
+business (§2.1), on that day's share basis. A §4 split or combination, or a §3 transaction, is effective at the opening
+of its day, so one recorded afterwards but dated on or before the exercise's day sorts before it: the fold would apply
+the old figures to the new basis (a 2-for-1 split after a 1,000,000-share exercise left 199,000,000 shares where
+198,000,000 are right). Such an event is refused, naming the exercise; dated after it, or recorded before it, it is
+taken, and a stock dividend (which goes to holders of record at the close, after the exercise) is taken the same day.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction as F
+
+import pytest
+
+from tests.store.backends import base_events, cash_notice, payment, surrender
+from warrantbook.core import events as ev
+from warrantbook.core.decide import decide, replay
+from warrantbook.core.errors import Refusal
+from warrantbook.core.state import BookState, fold
+from warrantbook.core.terms import Company, Venue
+
+DAY = date(2006, 3, 1)
+NEXT = date(2006, 3, 2)
+
+
+def _quotes() -> list[ev.Event]:
+    return [ev.Quote(id=f"q-{d}", on=d, actor="company:atg", company="atg", venue=Venue.OTCBB, bid=F("0.024"), ask=F("0.026"))
+            for d in (date(2006, 2, 28), DAY, NEXT)]
+
+
+def _exercised() -> tuple[BookState, list[ev.Event]]:
+    """ATG-5 (no cap) exercised for 1,000,000 shares at the close of DAY: 99,000,000 remain."""
+    state, events = replay([*base_events(), *_quotes(), cash_notice("n5", "ATG-5", "other", 1_000_000, on=DAY),
+                            surrender("s5", "ATG-5", "n5", on=DAY), payment("p5", "ATG-5", "n5", F(10), on=DAY)])
+    assert state.options["ATG-5"].remaining == 99_000_000
+    return state, events
+
+
+def _stock(state: BookState, kind: ev.StockEventKind, on: date, issuer: str = "atg", factor: int = 2) -> ev.StockEvent:
+    now = state.companies[issuer].outstanding_on(on)
+    assert now is not None
+    after = now * factor if kind is not ev.StockEventKind.COMBINATION else now / factor
+    return ev.StockEvent(id=f"{kind.value}-{on}", on=on, actor=f"company:{issuer}", issuer=issuer, event=kind,
+                         outstanding_before=now, outstanding_after=after)
+
+
+REFUSED = [
+    ("§4(b): a split dated the exercise's day, recorded after it", ev.StockEventKind.SUBDIVISION, DAY),
+    ("§4(c): a combination dated before the exercise's day", ev.StockEventKind.COMBINATION, date(2006, 2, 28)),
+]
+
+
+@pytest.mark.parametrize(("why", "kind", "on"), REFUSED, ids=[r[0] for r in REFUSED])
+def test_a_stock_event_before_an_effected_exercise_is_refused(why: str, kind: ev.StockEventKind, on: date) -> None:
+    state, _ = _exercised()
+    with pytest.raises(Refusal) as refused:
+        decide(state, _stock(state, kind, on))
+    assert refused.value.clause == "§4" and refused.value.field == "on"
+    assert "ATG-5" in str(refused.value) and str(DAY) in str(refused.value)
+
+
+TAKEN = [
+    ("§4(b): a split dated the day after", ev.StockEventKind.SUBDIVISION, NEXT, F(2 * 99_000_000)),
+    ("§4(a): a stock dividend the same day goes to holders of record at the close, after the exercise",
+     ev.StockEventKind.DIVIDEND_ON_COMMON, DAY, F(2 * 99_000_000)),
+]
+
+
+@pytest.mark.parametrize(("why", "kind", "on", "remaining"), TAKEN, ids=[r[0] for r in TAKEN])
+def test_a_stock_event_after_the_exercise_adjusts_what_remains(why: str, kind: ev.StockEventKind, on: date, remaining: F) -> None:
+    state, events = _exercised()
+    decided = decide(state, _stock(state, kind, on))
+    assert fold([*events, *decided]).options["ATG-5"].remaining == remaining
+
+
+def test_another_issuers_split_that_day_is_taken() -> None:
+    """§4 reaches only the issuer's own options: another company's split is no concern of ATG-5's exercise."""
+    other = [ev.CompanyRegistered(id="acme", on=date(2005, 9, 7), actor="company:acme", company=Company("acme", "Acme", "Nevada")),
+             ev.SharesOutstanding(id="acme-out", on=date(2005, 9, 7), actor="company:acme", company="acme", shares=F(1_000))]
+    state, events = replay([*base_events(), *other, *_quotes(), cash_notice("n5", "ATG-5", "other", 1_000_000, on=DAY),
+                            surrender("s5", "ATG-5", "n5", on=DAY), payment("p5", "ATG-5", "n5", F(10), on=DAY)])
+    decided = decide(state, _stock(state, ev.StockEventKind.SUBDIVISION, DAY, issuer="acme"))
+    assert fold([*events, *decided]).options["ATG-5"].remaining == 99_000_000
+
+
+def test_a_split_recorded_before_the_exercise_that_day_puts_it_on_the_new_basis() -> None:
+    """§4, §2.2(a): recorded first, the split is known when the exercise is effected: 1,000,000 of the 200,000,000."""
+    start, events = replay([*base_events(), *_quotes()])
+    split = decide(start, _stock(start, ev.StockEventKind.SUBDIVISION, DAY))
+    state, events = replay([*events, *split, cash_notice("n5", "ATG-5", "other", 1_000_000, on=DAY),
+                            surrender("s5", "ATG-5", "n5", on=DAY), payment("p5", "ATG-5", "n5", F(5), on=DAY)])
+    assert state.options["ATG-5"].remaining == 199_000_000
+    assert fold(events).options["ATG-5"].remaining == 199_000_000
+
+
+def test_a_merger_consummated_the_exercise_day_is_refused() -> None:
+    """§3.1: the exercise's figures are in ATG common stock; a merger that day comes before the close and would turn
+    the option into baskets before them."""
+    state, _ = _exercised()
+    merger = ev.Reorganized(id="merger", on=DAY, actor="company:atg", company="atg", transaction=ev.ReorganizationKind.MERGER,
+                            successor="Acme", basket=(ev.BasketItem(ev.ItemKind.CASH, F("0.05")),))
+    with pytest.raises(Refusal) as refused:
+        decide(state, merger)
+    assert refused.value.clause == "§3.1" and "ATG-5" in str(refused.value)
+    later = ev.Reorganized(id="merger", on=NEXT, actor="company:atg", company="atg", transaction=ev.ReorganizationKind.MERGER,
+                           successor="Acme", basket=(ev.BasketItem(ev.ItemKind.CASH, F("0.05")),))
+    assert decide(state, later)[0] is later
