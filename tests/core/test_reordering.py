@@ -108,3 +108,62 @@ def test_a_merger_consummated_the_exercise_day_is_refused() -> None:
     later = ev.Reorganized(id="merger", on=NEXT, actor="company:atg", company="atg", transaction=ev.ReorganizationKind.MERGER,
                            successor="Acme", basket=(ev.BasketItem(ev.ItemKind.CASH, F("0.05")),))
     assert decide(state, later)[0] is later
+
+
+# ---------------------------------------------------------------- exercise steps recorded after a §4 event they sort before
+
+
+def _with_dividend(*before: ev.Event) -> tuple[BookState, list[ev.Event]]:
+    """A 2-for-1 stock dividend of record DAY (after the close), recorded after `before`."""
+    state, events = replay([*base_events(), *_quotes(), *before])
+    return replay([*events, *decide(state, _stock(state, ev.StockEventKind.DIVIDEND_ON_COMMON, DAY))])
+
+
+def test_a_notice_dated_the_dividends_day_recorded_after_it_is_refused() -> None:
+    """§4(a), §1.1: on DAY ATG-5 covers 100,000,000 shares (the dividend's come after the close). A notice for 150,000,000
+    recorded after the dividend was checked against the 200,000,000 after it, while the fold puts it before the
+    dividend, which doubles it to 300,000,000 of the 200,000,000: refused, naming the dividend."""
+    state, _ = _with_dividend()
+    with pytest.raises(Refusal) as refused:
+        decide(state, cash_notice("n5", "ATG-5", "other", 150_000_000, on=DAY))
+    assert refused.value.clause == "§4, §2.2(a)" and refused.value.field == "on"
+    assert "dividend-on-common-2006-03-01" in str(refused.value)
+    taken = decide(state, cash_notice("n5", "ATG-5", "other", 150_000_000, on=NEXT))
+    assert taken[0].id == "n5"
+
+
+def test_a_notice_dated_before_a_recorded_later_split_is_refused() -> None:
+    """§4(b): a split effective NEXT already recorded; a notice dated DAY recorded after it sorts before it."""
+    start, events = replay([*base_events(), *_quotes()])
+    state, _ = replay([*events, *decide(start, _stock(start, ev.StockEventKind.SUBDIVISION, NEXT))])
+    with pytest.raises(Refusal) as refused:
+        decide(state, cash_notice("n5", "ATG-5", "other", 1_000_000, on=DAY))
+    assert refused.value.field == "on" and "subdivision-2006-03-02" in str(refused.value)
+
+
+@pytest.mark.parametrize("step", ["surrender", "payment"])
+def test_a_surrender_or_payment_dated_the_dividends_day_recorded_after_it_is_refused(step: str) -> None:
+    """§4(a), §2.1: the notice for 80,000,000 came before the dividend, which doubled it to 160,000,000 at half the price.
+    Completed by a surrender and payment dated DAY recorded after the dividend, the exercise was effected for
+    160,000,000 shares at the close of DAY, before the dividend in the fold: the fold left -120,000,000 shares where
+    the ledger said 40,000,000. The step is refused; dated the next day it completes on the new basis."""
+    state, events = _with_dividend(cash_notice("n5", "ATG-5", "other", 80_000_000, on=DAY))
+    steps = {"surrender": surrender("s5", "ATG-5", "n5", on=DAY), "payment": payment("p5", "ATG-5", "n5", F(800), on=DAY)}
+    with pytest.raises(Refusal) as refused:
+        decide(state, steps[step])
+    assert refused.value.field == "on" and "dividend-on-common-2006-03-01" in str(refused.value)
+    state, events = replay([*events, surrender("s5", "ATG-5", "n5", on=NEXT), payment("p5", "ATG-5", "n5", F(800), on=NEXT)])
+    assert [e.shares_exercised for e in events if isinstance(e, ev.ExerciseEffected)] == [160_000_000]
+    assert state.options["ATG-5"].remaining == fold(events).options["ATG-5"].remaining == 40_000_000
+
+
+def test_a_notice_dated_before_a_recorded_merger_is_refused() -> None:
+    """§3.1: a merger consummated NEXT already recorded; a notice dated DAY would be checked against the basket option
+    while the fold applies it to the option for ATG common stock before the merger."""
+    start, events = replay([*base_events(), *_quotes()])
+    merger = ev.Reorganized(id="merger", on=NEXT, actor="company:atg", company="atg", transaction=ev.ReorganizationKind.MERGER,
+                            successor="Acme", basket=(ev.BasketItem(ev.ItemKind.CASH, F("0.05")),))
+    state, _ = replay([*events, *decide(start, merger)])
+    with pytest.raises(Refusal) as refused:
+        decide(state, cash_notice("n5", "ATG-5", "other", 1_000_000, on=DAY))
+    assert refused.value.field == "on" and "merger" in str(refused.value)
