@@ -167,3 +167,25 @@ def test_a_notice_dated_before_a_recorded_merger_is_refused() -> None:
     with pytest.raises(Refusal) as refused:
         decide(state, cash_notice("n5", "ATG-5", "other", 1_000_000, on=DAY))
     assert refused.value.field == "on" and "merger" in str(refused.value)
+
+
+def _authorized(shares: int, on: date) -> ev.AuthorizedShares:
+    return ev.AuthorizedShares(id=f"auth-{on}", on=on, actor="company:atg", company="atg", shares=F(shares))
+
+
+def test_an_authorized_count_dated_the_exercise_day_recorded_after_it_is_refused() -> None:
+    """§6, §2.1: ATG-5's 1,000,000 shares were issued and delivered on the 2,000,000,000 authorized of DAY. A count of
+    1,200,500,000 dated DAY recorded after them sorts before the exercise: the fold split the shares again and left
+    500,000 of the delivered shares owed and held. Refused, naming the exercise; the same or a higher count, or the lower
+    one dated the next day, is taken and the delivery stands."""
+    delivered = ev.SharesDelivered(id="d5", on=DAY, actor="company:atg", option_no="ATG-5", notice="n5", book_entry=True)
+    state, events = replay([*base_events(), *_quotes(), cash_notice("n5", "ATG-5", "other", 1_000_000, on=DAY),
+                            surrender("s5", "ATG-5", "n5", on=DAY), payment("p5", "ATG-5", "n5", F(10), on=DAY), delivered])
+    with pytest.raises(Refusal) as refused:
+        decide(state, _authorized(1_200_500_000, DAY))
+    assert refused.value.clause == "§6" and refused.value.field == "on" and "ATG-5" in str(refused.value)
+    same = decide(state, _authorized(2_000_000_000, DAY))
+    higher = decide(state, _authorized(3_000_000_000, DAY))
+    later = decide(state, _authorized(1_200_500_000, NEXT))
+    for taken in (same, higher, later):
+        assert not [d for d in fold([*events, *taken]).options["ATG-5"].owed if d.held or d.deliverable]

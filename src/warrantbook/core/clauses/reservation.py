@@ -8,7 +8,9 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.errors import BadInput
+from warrantbook.core.engine import exercised_after
+from warrantbook.core.errors import BadInput, Refusal
+from warrantbook.core.numbers import fmt
 from warrantbook.core.state import (
     BookState,
     CompanyState,
@@ -22,6 +24,24 @@ def _check_positive_fact(state: BookState, e: ev.Event) -> None:
     shares: Fraction = getattr(e, "shares")  # noqa: B009 - facts with a share count
     if shares < 0 or shares.denominator != 1:
         raise BadInput("shares: a whole number, zero or more", field="shares")
+
+
+def _check_authorized_after_exercises(state: BookState, e: ev.AuthorizedShares) -> None:
+    """§6, §2.1: an exercise effected at a close splits its whole shares into issued and held (beyond the authorized)
+    on the authorized count of its day. A lower count recorded afterwards but sorting before it would have the fold
+    split them again (a delivery of the 1,000,000 shares already made left 500,000 owed and held): refused, naming the
+    exercise. The same or a higher count (which holds back nothing the exercise issued), or one dated after the
+    exercise, is taken."""
+    company = state.companies.get(e.company)
+    before = company.authorized_on(e.on) if company is not None else None
+    if company is None or before is None or e.shares >= before:  # more room holds back nothing the exercise issued
+        return
+    o = exercised_after((state.options[no] for no in state.by_company.get(e.company, ())), e)
+    if o is not None:
+        raise Refusal("§6", f"an exercise of option {o.option_no} was effected at the close of business on {o.last_exercised} on the "
+                      f"authorized shares of then ({fmt(before)} on {e.on}); "
+                      f"{fmt(e.shares)} authorized dated {e.on} comes before it (§2.1): correct that exercise's notice first, "
+                      "or date the count after it", field="on")
 
 
 def _on_outstanding(state: BookState, e: ev.SharesOutstanding) -> None:
@@ -65,7 +85,7 @@ def _release_held(state: BookState, company: CompanyState, e: ev.AuthorizedShare
 
 CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
     ev.SharesOutstanding: (_check_positive_fact,),
-    ev.AuthorizedShares: (_check_positive_fact,),
+    ev.AuthorizedShares: (_check_positive_fact, _check_authorized_after_exercises),
 }
 
 EFFECTS: dict[type[ev.Event], Any] = {
