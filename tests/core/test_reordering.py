@@ -189,3 +189,21 @@ def test_an_authorized_count_dated_the_exercise_day_recorded_after_it_is_refused
     later = decide(state, _authorized(1_200_500_000, NEXT))
     for taken in (same, higher, later):
         assert not [d for d in fold([*events, *taken]).options["ATG-5"].owed if d.held or d.deliverable]
+
+
+def test_an_outstanding_count_dated_the_exercise_day_recorded_after_it_is_refused_if_it_leaves_no_room() -> None:
+    """§6, §2.1: with 2,000,000,000 authorized, a count of 1,999,500,000 outstanding dated DAY recorded after ATG-5's
+    1,000,000 shares were issued and delivered sorts before the exercise: the fold held back 500,000 of the delivered
+    shares. Refused, naming the exercise; a count that leaves room (1,300,000,000), or dated after, is taken."""
+    delivered = ev.SharesDelivered(id="d5", on=DAY, actor="company:atg", option_no="ATG-5", notice="n5", book_entry=True)
+    state, events = replay([*base_events(), *_quotes(), cash_notice("n5", "ATG-5", "other", 1_000_000, on=DAY),
+                            surrender("s5", "ATG-5", "n5", on=DAY), payment("p5", "ATG-5", "n5", F(10), on=DAY), delivered])
+
+    def count(shares: int, on: date) -> ev.SharesOutstanding:
+        return ev.SharesOutstanding(id=f"out-{on}", on=on, actor="company:atg", company="atg", shares=F(shares))
+
+    with pytest.raises(Refusal) as refused:
+        decide(state, count(1_999_500_000, DAY))
+    assert refused.value.clause == "§6" and refused.value.field == "on" and "ATG-5" in str(refused.value)
+    for taken in (decide(state, count(1_300_000_000, DAY)), decide(state, count(1_999_500_000, NEXT))):
+        assert not [d for d in fold([*events, *taken]).options["ATG-5"].owed if d.held or d.deliverable]

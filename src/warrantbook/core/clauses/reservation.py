@@ -44,6 +44,26 @@ def _check_authorized_after_exercises(state: BookState, e: ev.AuthorizedShares) 
                       "or date the count after it", field="on")
 
 
+def _check_outstanding_after_exercises(state: BookState, e: ev.SharesOutstanding) -> None:
+    """§6, §2.1: the same for a count of shares outstanding recorded after an exercise effected and sorting before it:
+    if the count with the whole shares of the company's exercises from its day on passes the authorized shares of an
+    exercise's day, the fold would hold back shares that exercise issued (a delivery of 1,000,000 already made left
+    500,000 owed and held). Refused, naming the exercise; a count that leaves room for them is taken."""
+    company = state.companies.get(e.company)
+    if company is None or exercised_after((state.options[no] for no in state.by_company.get(e.company, ())), e) is None:
+        return
+    total = e.shares
+    for x in state.events:
+        if isinstance(x, ev.ExerciseEffected) and x.company == e.company and x.on >= e.on and not x.basket:
+            total += x.whole_shares
+            authorized = company.authorized_on(x.on)
+            if authorized is not None and total > authorized:
+                raise Refusal("§6", f"the exercise {x.id} of option {x.option_no} was effected at the close of business on {x.on} "
+                              f"with its shares within the authorized; {fmt(e.shares)} outstanding dated {e.on} comes before it "
+                              f"(§2.1) and would put them beyond the {fmt(authorized)} authorized: correct that exercise's "
+                              "notice first, or date the count after it", field="on")
+
+
 def _on_outstanding(state: BookState, e: ev.SharesOutstanding) -> None:
     _push(_company(state, e.company).outstanding, e.on, e.shares)
 
@@ -84,7 +104,7 @@ def _release_held(state: BookState, company: CompanyState, e: ev.AuthorizedShare
 
 
 CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
-    ev.SharesOutstanding: (_check_positive_fact,),
+    ev.SharesOutstanding: (_check_positive_fact, _check_outstanding_after_exercises),
     ev.AuthorizedShares: (_check_positive_fact, _check_authorized_after_exercises),
 }
 
