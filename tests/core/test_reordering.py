@@ -207,3 +207,20 @@ def test_an_outstanding_count_dated_the_exercise_day_recorded_after_it_is_refuse
     assert refused.value.clause == "§6" and refused.value.field == "on" and "ATG-5" in str(refused.value)
     for taken in (decide(state, count(1_300_000_000, DAY)), decide(state, count(1_999_500_000, NEXT))):
         assert not [d for d in fold([*events, *taken]).options["ATG-5"].owed if d.held or d.deliverable]
+
+
+def test_a_larger_ownership_certificate_dated_a_capped_exercise_day_recorded_after_it_is_refused() -> None:
+    """§10, §2.1: GSSF certified 10,000,000 and exercised 40,000,000 of capped ATG-1 on DAY. Its certificate of
+    59,000,000 dated DAY recorded afterwards sorts before the exercise: the fold held it at 99,000,000 (past 4.99% of
+    1,200,000,000) and a replay in the fold's order refuses the exercise. Refused; the same figure, or dated after, is taken."""
+    state, events = replay([*base_events(), *_quotes(), cash_notice("n1", "ATG-1", "gssf", 40_000_000, on=DAY),
+                            surrender("s1", "ATG-1", "n1", on=DAY), payment("p1", "ATG-1", "n1", F(400), on=DAY)])
+
+    def certified(shares: int, on: date) -> ev.BeneficialOwnership:
+        return ev.BeneficialOwnership(id=f"own-{on}", on=on, actor="holder:gssf", holder="gssf", company="atg", shares=F(shares))
+
+    with pytest.raises(Refusal) as refused:
+        decide(state, certified(59_000_000, DAY))
+    assert refused.value.clause == "§10" and refused.value.field == "on" and "ATG-1" in str(refused.value)
+    for taken in (decide(state, certified(10_000_000, DAY)), decide(state, certified(59_000_000, NEXT))):
+        replay([*events, *taken])  # the fold's order decides the same exercise
