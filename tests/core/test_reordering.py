@@ -224,3 +224,25 @@ def test_a_larger_ownership_certificate_dated_a_capped_exercise_day_recorded_aft
     assert refused.value.clause == "§10" and refused.value.field == "on" and "ATG-1" in str(refused.value)
     for taken in (decide(state, certified(10_000_000, DAY)), decide(state, certified(59_000_000, NEXT))):
         replay([*events, *taken])  # the fold's order decides the same exercise
+
+
+def test_a_stock_event_under_a_later_exercise_is_not_corrected_away() -> None:
+    """§4(a), §2.1: after a 2-for-1 dividend ATG-5 was exercised for 150,000,000 of its 200,000,000 shares. Corrected
+    away, the dividend left the fold at -50,000,000 (the exercise's figures on the basis before it). Refused while the
+    exercise stands; once the exercise itself is corrected the dividend may be, and the 100,000,000 are back."""
+    start, events = replay([*base_events(), *_quotes()])
+    dividend = decide(start, _stock(start, ev.StockEventKind.DIVIDEND_ON_COMMON, DAY))
+    state, events = replay([*events, *dividend, cash_notice("n5", "ATG-5", "other", 150_000_000, on=NEXT),
+                            surrender("s5", "ATG-5", "n5", on=NEXT), payment("p5", "ATG-5", "n5", F(750), on=NEXT)])
+    assert state.options["ATG-5"].remaining == 50_000_000
+    later = date(2006, 3, 10)
+    fix = ev.Correction(id="fix", on=later, actor="company:atg", corrects=dividend[0].id, reason="no dividend",
+                        signed_by=("holder:other",))
+    with pytest.raises(Refusal) as refused:
+        decide(state, fix)
+    assert refused.value.field == "corrects" and "ATG-5" in str(refused.value)
+    undo = ev.Correction(id="undo", on=later, actor="company:atg", corrects="n5.effected", reason="on the wrong basis",
+                         signed_by=("holder:other",))
+    events = [*events, *decide(fold(events), undo)]
+    events = [*events, *decide(fold(events), fix)]
+    assert fold(events).options["ATG-5"].remaining == 100_000_000
