@@ -50,7 +50,7 @@ def _check_ownership_after_exercises(state: BookState, e: ev.BeneficialOwnership
     if o is not None:
         raise Refusal("§10", f"an exercise of option {o.option_no} was effected at the close of business on {o.last_exercised}, its "
                       f"cap measured on the holdings of then; {fmt(e.shares)} shares certified for {e.on} come before it (§2.1): "
-                      "correct that exercise's notice first, or date the certificate after it", field="on")
+                      "correct that exercise first, or date the certificate after it", field="on")
 
 
 def _on_ownership(state: BookState, e: ev.BeneficialOwnership) -> None:

@@ -40,7 +40,7 @@ def _check_authorized_after_exercises(state: BookState, e: ev.AuthorizedShares) 
     if o is not None:
         raise Refusal("§6", f"an exercise of option {o.option_no} was effected at the close of business on {o.last_exercised} on the "
                       f"authorized shares of then ({fmt(before)} on {e.on}); "
-                      f"{fmt(e.shares)} authorized dated {e.on} comes before it (§2.1): correct that exercise's notice first, "
+                      f"{fmt(e.shares)} authorized dated {e.on} comes before it (§2.1): correct that exercise first, "
                       "or date the count after it", field="on")
 
 
@@ -60,8 +60,8 @@ def _check_outstanding_after_exercises(state: BookState, e: ev.SharesOutstanding
             if authorized is not None and total > authorized:
                 raise Refusal("§6", f"the exercise {x.id} of option {x.option_no} was effected at the close of business on {x.on} "
                               f"with its shares within the authorized; {fmt(e.shares)} outstanding dated {e.on} comes before it "
-                              f"(§2.1) and would put them beyond the {fmt(authorized)} authorized: correct that exercise's "
-                              "notice first, or date the count after it", field="on")
+                              f"(§2.1) and would put them beyond the {fmt(authorized)} authorized: correct that exercise "
+                              "first, or date the count after it", field="on")
 
 
 def _on_outstanding(state: BookState, e: ev.SharesOutstanding) -> None:
