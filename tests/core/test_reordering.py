@@ -246,3 +246,36 @@ def test_a_stock_event_under_a_later_exercise_is_not_corrected_away() -> None:
     events = [*events, *decide(fold(events), undo)]
     events = [*events, *decide(fold(events), fix)]
     assert fold(events).options["ATG-5"].remaining == 100_000_000
+
+
+def test_a_value_agreed_the_dividends_day_recorded_after_it_does_not_price_a_held_exercise_before_it() -> None:
+    """§1.2(c), §4(a), §2.1: a cashless notice for 1,000 shares held for a value; a 2-for-1 dividend of record 2007-01-15
+    scaled it to 2,000. A value agreed for 2007-01-15 recorded afterwards effected it for 2,000 at that day's close,
+    before the dividend in the fold: 1,996,000 left where 1,998,000 are right. Refused; agreed the next day it prices the
+    exercise on the new basis and the fold agrees."""
+    from tests.conftest import make_book
+    from tests.core.test_fmv_sources import NOT_TRADED
+
+    state = make_book(NOT_TRADED, """
+- {id: own-o, on: 2006-01-03, type: ownership, actor: holder:other, holder: other, company: atg, shares: 0}
+- {id: n, on: 2007-01-10, type: exercise-notice, actor: holder:other, option_no: OTH-1, shares: 1000, method: cashless}
+- {id: s, on: 2007-01-10, type: surrender, actor: company:atg, option_no: OTH-1, notice: n}
+""").state
+    events = list(state.events)
+    day = date(2007, 1, 15)
+    now = state.companies["atg"].outstanding_on(day)
+    assert now is not None
+    dividend = ev.StockEvent(id="div", on=day, actor="company:atg", issuer="atg", event=ev.StockEventKind.DIVIDEND_ON_COMMON,
+                             outstanding_before=now, outstanding_after=2 * now)
+    state, events = replay([*events, *decide(state, dividend)])
+
+    def agreed(on: date) -> ev.FmvAgreed:
+        return ev.FmvAgreed(id=f"ag-{on}", on=on, actor="company:atg", company="atg", value=F("0.004"),
+                            agreed_by=("holder:other", "company:atg"))
+
+    with pytest.raises(Refusal) as refused:
+        decide(state, agreed(day))
+    assert refused.value.field == "on" and "div" in str(refused.value)
+    taken = decide(state, agreed(date(2007, 1, 16)))
+    assert [e.shares_exercised for e in taken if isinstance(e, ev.ExerciseEffected)] == [2_000]
+    assert fold([*events, *taken]).options["OTH-1"].remaining == 1_998_000

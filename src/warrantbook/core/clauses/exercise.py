@@ -90,6 +90,8 @@ def _price_held(state: BookState, e: ev.FmvAgreed | ev.FmvAwarded) -> list[ev.Ev
                   if p.surrender is not None and fmv_pending(state, state.options[no], determination_date(state.options[no], p.notice, e.on))]
     if not candidates:
         return []
+    for no, _ in candidates:  # each is effected at the close of e's day, on the basis of now
+        _before_basis_change(state, state.options[no], e, ev.Phase.CLOSE)
     from warrantbook.core.state import apply
 
     scratch = copy.deepcopy(state)  # later exercises see the earlier ones (balance, outstanding, cap); the state is not touched
@@ -154,7 +156,7 @@ def lapsed(state: BookState, option: OptionState, p: PendingExercise, day: date)
     return not waits_for_value
 
 
-def _before_basis_change(state: BookState, option: OptionState, e: ev.Event) -> None:
+def _before_basis_change(state: BookState, option: OptionState, e: ev.Event, phase: ev.Phase | None = None) -> None:
     """§4, §3.1, §2.2(a): a step of an exercise (notice, surrender, payment) sorting before a §4 event or §3 transaction
     of the option's company already recorded is refused. Decided now, it is checked on the basis after that event
     (the notice's shares, the exercise's figures), while the fold applies it before the event, which then scales it
@@ -163,7 +165,7 @@ def _before_basis_change(state: BookState, option: OptionState, e: ev.Event) -> 
     company = state.companies.get(option.company)
     if company is None:
         return
-    key = (e.on, e.phase)
+    key = (e.on, e.phase if phase is None else phase)  # `phase`: of the exercise `e` effects (a §1.2(c) value's, at the close)
     later: list[ev.Event] = [x for x in company.stock_events if (x.on, x.phase) > key]
     if company.reorganized is not None and (company.reorganized.on, company.reorganized.phase) > key:
         later.append(company.reorganized)
