@@ -123,14 +123,18 @@ def test_a_days_exercises_in_any_order_give_the_fold(seed: int, monkeypatch: pyt
               for d in (date(2006, 2, 28), _DAY)]
     extra: list[ev.Event] = []
     if seed % 3 == 1:  # a §4 event reaches every option of the company, so nothing commutes with it: a split the same
-        # morning, or a stock dividend after the close (which the day's later surrenders and payments land before)
+        # morning, or a stock dividend after the close, recorded after the day's surrenders and payments
         kind = ev.StockEventKind.SUBDIVISION if seed % 2 else ev.StockEventKind.DIVIDEND_ON_COMMON
         extra.append(ev.StockEvent(id="split", on=_DAY, actor="company:atg", issuer="atg", event=kind,
                                    outstanding_before=F(1_200_000_000), outstanding_after=F(2_400_000_000)))
     if seed % 3 == 2:
         extra.append(ev.SharesOutstanding(id="late-out", on=date(2006, 2, 15), actor="company:atg", company="atg",
                                           shares=F(1_200_000_000)))
-    if extra:  # early in the day's recording, so that most of the day's acts land before it or after it
+    if extra and extra[0].phase is ev.Phase.AFTER_CLOSE:  # §4, §2.2(a): a surrender or payment of the day recorded after the
+        # dividend would sort before it though decided on the basis after it (refused): the dividend follows the day's last one
+        last = max(i for i, x in enumerate(proposed) if x.kind in ("surrender", "payment"))
+        proposed.insert(last + 1 + rng.randrange(len(proposed) - last), extra[0])
+    elif extra:  # early in the day's recording, so that most of the day's acts land before it or after it
         proposed.insert(rng.randrange(len(proposed) // 2), extra[0])
     moved = 0
     real_apply_before = Projection._apply_before

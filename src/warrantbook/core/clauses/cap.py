@@ -8,8 +8,9 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.engine import check_active, option_of
+from warrantbook.core.engine import check_active, exercised_after, option_of
 from warrantbook.core.errors import BadInput, Refusal
+from warrantbook.core.numbers import fmt
 from warrantbook.core.state import (
     BookState,
     OptionState,
@@ -28,6 +29,28 @@ def _check_ownership(state: BookState, e: ev.BeneficialOwnership) -> None:
         raise BadInput("shares: a whole number, zero or more", field="shares", clause="§10")
     if e.holder not in state.holders:
         raise BadInput(f"holder: {e.holder!r} is not a registered holder", field="holder", clause="§10")
+
+
+def _check_ownership_after_exercises(state: BookState, e: ev.BeneficialOwnership) -> None:
+    """§10, §2.1: a holder's certificate of more shares than it held before its day, recorded after an exercise of a capped
+    option of its cap group effected on or after that day, sorts before the exercise: the cap was measured on the old
+    figure, and the fold adds the exercise's shares to the new one (10,000,000 certified, 40,000,000 exercised, then
+    59,000,000 certified for that day: the fold held the group at 99,000,000, beyond 4.99%). Refused, naming the
+    exercise; the same or a smaller figure, or one dated after the exercise, is taken."""
+    if e.role != "holder":
+        return
+    history = state.owned.get((e.holder, e.company)) or []
+    before = [v for d, v in history if d < e.on]
+    if before and e.shares <= before[-1]:
+        return
+    group = state.holder_group(e.holder)
+    options = [state.options[no] for no in state.by_company.get(e.company, ())
+               if state.options[no].terms.cap is not None and state.holder_group(state.options[no].holder) == group]
+    o = exercised_after(options, e)
+    if o is not None:
+        raise Refusal("§10", f"an exercise of option {o.option_no} was effected at the close of business on {o.last_exercised}, its "
+                      f"cap measured on the holdings of then; {fmt(e.shares)} shares certified for {e.on} come before it (§2.1): "
+                      "correct that exercise first, or date the certificate after it", field="on")
 
 
 def _on_ownership(state: BookState, e: ev.BeneficialOwnership) -> None:
@@ -117,7 +140,7 @@ def _on_cure(state: BookState, e: ev.DefaultCured) -> None:
 
 
 CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
-    ev.BeneficialOwnership: (_check_ownership,),
+    ev.BeneficialOwnership: (_check_ownership, _check_ownership_after_exercises),
     ev.WaiverNoticeReceived: (_check_waiver,),
     ev.DefaultNoticeReceived: (_check_default,),
     ev.DefaultCured: (_check_cure,),

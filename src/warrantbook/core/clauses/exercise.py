@@ -90,6 +90,8 @@ def _price_held(state: BookState, e: ev.FmvAgreed | ev.FmvAwarded) -> list[ev.Ev
                   if p.surrender is not None and fmv_pending(state, state.options[no], determination_date(state.options[no], p.notice, e.on))]
     if not candidates:
         return []
+    for no, _ in candidates:  # each is effected at the close of e's day, on the basis of now
+        _before_basis_change(state, state.options[no], e, ev.Phase.CLOSE)
     from warrantbook.core.state import apply
 
     scratch = copy.deepcopy(state)  # later exercises see the earlier ones (balance, outstanding, cap); the state is not touched
@@ -154,8 +156,29 @@ def lapsed(state: BookState, option: OptionState, p: PendingExercise, day: date)
     return not waits_for_value
 
 
+def _before_basis_change(state: BookState, option: OptionState, e: ev.Event, phase: ev.Phase | None = None) -> None:
+    """§4, §3.1, §2.2(a): a step of an exercise (notice, surrender, payment) sorting before a §4 event or §3 transaction
+    of the option's company already recorded is refused. Decided now, it is checked on the basis after that event
+    (the notice's shares, the exercise's figures), while the fold applies it before the event, which then scales it
+    again: a 80,000,000-share notice and its payment dated the day of a 2-for-1 stock dividend recorded before them
+    were effected for 160,000,000 shares and the fold left -120,000,000 remaining."""
+    company = state.companies.get(option.company)
+    if company is None:
+        return
+    key = (e.on, e.phase if phase is None else phase)  # `phase`: of the exercise `e` effects (a §1.2(c) value's, at the close)
+    later: list[ev.Event] = [x for x in company.stock_events if (x.on, x.phase) > key]
+    if company.reorganized is not None and (company.reorganized.on, company.reorganized.phase) > key:
+        later.append(company.reorganized)
+    if later:
+        x = later[0]
+        raise Refusal("§4, §2.2(a)", f"{x.kind} {x.id} of {option.company} dated {x.on} is already recorded and comes after this "
+                      f"{e.kind} dated {e.on}, which was decided on the share basis after it: date the {e.kind} after {x.on}, "
+                      f"or correct {x.id} first", field="on")
+
+
 def _check_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
     option = option_of(state, e)
+    _before_basis_change(state, option, e)
     check_active(option, e.on)
     # a transfer or replacement under way supersedes this instrument when it is registered: a notice given meanwhile
     # would be completed on the old option while the new ones carry every share (the mirror of §7's and §8's own check)
@@ -207,6 +230,7 @@ def _check_surrender(state: BookState, e: ev.OptionSurrendered) -> list[ev.Event
         raise Refusal("§2.1", f"the option was already surrendered for notice {e.notice} on {p.surrender.on}", field="notice")
     if e.on < p.notice.on:
         raise Refusal("§2.1", "a surrender cannot precede its exercise notice", field="on")
+    _before_basis_change(state, option, e)
     if after_expiration(option, e.on, e.at, "surrender"):
         raise _lapse(option, p.notice.id, e.at)
     if e.place not in ("company", "agent"):
@@ -233,6 +257,7 @@ def _check_payment(state: BookState, e: ev.PaymentReceived) -> list[ev.Event]:
     p = _pending(option, e.notice)
     if e.on < p.notice.on:
         raise Refusal("§2.2(a)", "a payment cannot precede its exercise notice", field="on")
+    _before_basis_change(state, option, e)
     if after_expiration(option, e.on, e.at, "payment"):
         raise _lapse(option, p.notice.id, e.at)
     if p.notice.method is PaymentMethod.CASHLESS:

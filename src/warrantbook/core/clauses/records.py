@@ -90,6 +90,22 @@ def _check_correction(state: BookState, e: ev.Correction) -> None:
     if missing:
         raise Refusal(clause, f"{original.kind} {original.id} bound {', '.join(sorted(required))}; its correction is not signed by "
                       f"{', '.join(missing)}", field="signed_by")
+    if isinstance(original, ev.StockEvent | ev.Reorganized):  # signed by all it bound, the figures must still hold together
+        _check_not_under_exercises(state, original)
+
+
+def _check_not_under_exercises(state: BookState, original: ev.StockEvent | ev.Reorganized) -> None:
+    """§4, §3.1, §2.1: an exercise effected after a §4 event or §3 transaction has its figures on the basis after it; the
+    event corrected away, the fold would apply them to the basis before (a 150,000,000-share exercise after a 2-for-1
+    dividend of the 100,000,000 left -50,000,000). Refused while such an exercise stands: correct the exercise first."""
+    company = original.issuer if isinstance(original, ev.StockEvent) else original.company
+    later = [o for o in (state.options[no] for no in state.by_company.get(company, ()))
+             if o.last_exercised is not None and (o.last_exercised, ev.Phase.CLOSE) > (original.on, original.phase)]
+    if later:
+        o = later[0]
+        raise Refusal("§4, §3.1", f"an exercise of option {o.option_no} was effected at the close of business on {o.last_exercised} on "
+                      f"the share basis after {original.kind} {original.id}; correct that exercise ({o.option_no}'s exercise event) first",
+                      field="corrects")
 
 
 def _on_document(state: BookState, e: ev.DocumentIssued) -> None:

@@ -8,7 +8,9 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.errors import BadInput
+from warrantbook.core.engine import exercised_after
+from warrantbook.core.errors import BadInput, Refusal
+from warrantbook.core.numbers import fmt
 from warrantbook.core.state import (
     BookState,
     CompanyState,
@@ -22,6 +24,44 @@ def _check_positive_fact(state: BookState, e: ev.Event) -> None:
     shares: Fraction = getattr(e, "shares")  # noqa: B009 - facts with a share count
     if shares < 0 or shares.denominator != 1:
         raise BadInput("shares: a whole number, zero or more", field="shares")
+
+
+def _check_authorized_after_exercises(state: BookState, e: ev.AuthorizedShares) -> None:
+    """§6, §2.1: an exercise effected at a close splits its whole shares into issued and held (beyond the authorized)
+    on the authorized count of its day. A lower count recorded afterwards but sorting before it would have the fold
+    split them again (a delivery of the 1,000,000 shares already made left 500,000 owed and held): refused, naming the
+    exercise. The same or a higher count (which holds back nothing the exercise issued), or one dated after the
+    exercise, is taken."""
+    company = state.companies.get(e.company)
+    before = company.authorized_on(e.on) if company is not None else None
+    if company is None or before is None or e.shares >= before:  # more room holds back nothing the exercise issued
+        return
+    o = exercised_after((state.options[no] for no in state.by_company.get(e.company, ())), e)
+    if o is not None:
+        raise Refusal("§6", f"an exercise of option {o.option_no} was effected at the close of business on {o.last_exercised} on the "
+                      f"authorized shares of then ({fmt(before)} on {e.on}); "
+                      f"{fmt(e.shares)} authorized dated {e.on} comes before it (§2.1): correct that exercise first, "
+                      "or date the count after it", field="on")
+
+
+def _check_outstanding_after_exercises(state: BookState, e: ev.SharesOutstanding) -> None:
+    """§6, §2.1: the same for a count of shares outstanding recorded after an exercise effected and sorting before it:
+    if the count with the whole shares of the company's exercises from its day on passes the authorized shares of an
+    exercise's day, the fold would hold back shares that exercise issued (a delivery of 1,000,000 already made left
+    500,000 owed and held). Refused, naming the exercise; a count that leaves room for them is taken."""
+    company = state.companies.get(e.company)
+    if company is None or exercised_after((state.options[no] for no in state.by_company.get(e.company, ())), e) is None:
+        return
+    total = e.shares
+    for x in state.events:
+        if isinstance(x, ev.ExerciseEffected) and x.company == e.company and x.on >= e.on and not x.basket:
+            total += x.whole_shares
+            authorized = company.authorized_on(x.on)
+            if authorized is not None and total > authorized:
+                raise Refusal("§6", f"the exercise {x.id} of option {x.option_no} was effected at the close of business on {x.on} "
+                              f"with its shares within the authorized; {fmt(e.shares)} outstanding dated {e.on} comes before it "
+                              f"(§2.1) and would put them beyond the {fmt(authorized)} authorized: correct that exercise "
+                              "first, or date the count after it", field="on")
 
 
 def _on_outstanding(state: BookState, e: ev.SharesOutstanding) -> None:
@@ -64,8 +104,8 @@ def _release_held(state: BookState, company: CompanyState, e: ev.AuthorizedShare
 
 
 CHECKS: dict[type[ev.Event], tuple[Any, ...]] = {
-    ev.SharesOutstanding: (_check_positive_fact,),
-    ev.AuthorizedShares: (_check_positive_fact,),
+    ev.SharesOutstanding: (_check_positive_fact, _check_outstanding_after_exercises),
+    ev.AuthorizedShares: (_check_positive_fact, _check_authorized_after_exercises),
 }
 
 EFFECTS: dict[type[ev.Event], Any] = {
