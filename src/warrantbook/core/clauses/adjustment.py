@@ -62,7 +62,7 @@ def _check_after_exercises(state: BookState, e: ev.StockEvent) -> None:
     if o is not None:
         raise Refusal("§4", f"an exercise of option {o.option_no} was effected at the close of business on {o.last_exercised}, its "
                       f"figures worked out on the share basis before this {e.event.value}; a {e.event.value} dated {e.on} comes "
-                      "before it (§2.1): correct that exercise's notice first, or date the event after it", field="on")
+                      "before it (§2.1): correct that exercise (its exercise event) first, or date the event after it", field="on")
 
 
 def _check_not_twice(state: BookState, e: ev.StockEvent) -> None:

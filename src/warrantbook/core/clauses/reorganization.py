@@ -69,7 +69,7 @@ def _check_reorganized(state: BookState, e: ev.Reorganized) -> None:
     if o is not None:  # its figures are in the company's common stock; the fold would apply them to the basket (§3.1)
         raise Refusal("§3.1", f"an exercise of option {o.option_no} was effected at the close of business on {o.last_exercised} in "
                       f"{e.company}'s common stock; a transaction consummated {e.on} comes before it (§2.1): correct that "
-                      "exercise's notice first, or date the transaction after it", field="on")
+                      "exercise (its exercise event) first, or date the transaction after it", field="on")
 
 
 def _on_reorganized(state: BookState, e: ev.Reorganized) -> None:
