@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
@@ -79,28 +79,24 @@ def pick_option(state: BookState, option: str | None) -> str:
     raise BadInput(f"--option: required, the source holds {len(active)} active options ({', '.join(active) or 'none'})", field="option")
 
 
+def _pick_party(registered: Collection[str], given: str | None, what: str, plural: str) -> str:
+    """The `what` (company or holder) named, which must be registered; else the only one there is."""
+    known = ", ".join(sorted(registered)) or "none"
+    if given:
+        if given not in registered:
+            raise BadInput(f"{what}: no {what} {given!r} (known: {known}); add one with 'warrantbook {what} add'", field=what)
+        return given
+    if len(registered) == 1:
+        return next(iter(registered))
+    raise BadInput(f"--{what}: required, the source holds {len(registered)} {plural} ({known})", field=what)
+
+
 def pick_company(state: BookState, company: str | None) -> str:
-    if company:
-        if company not in state.companies:
-            known = ", ".join(sorted(state.companies)) or "none"
-            raise BadInput(f"company: no company {company!r} (known: {known}); add one with 'warrantbook company add'", field="company")
-        return company
-    if len(state.companies) == 1:
-        return next(iter(state.companies))
-    raise BadInput(f"--company: required, the source holds {len(state.companies)} companies "
-                   f"({', '.join(sorted(state.companies)) or 'none'})", field="company")
+    return _pick_party(state.companies.keys(), company, "company", "companies")
 
 
 def pick_holder(state: BookState, holder: str | None) -> str:
-    if holder:
-        if holder not in state.holders:
-            known = ", ".join(sorted(state.holders)) or "none"
-            raise BadInput(f"holder: no holder {holder!r} (known: {known}); add one with 'warrantbook holder add'", field="holder")
-        return holder
-    if len(state.holders) == 1:
-        return next(iter(state.holders))
-    raise BadInput(f"--holder: required, the source holds {len(state.holders)} holders ({', '.join(sorted(state.holders)) or 'none'})",
-                   field="holder")
+    return _pick_party(state.holders.keys(), holder, "holder", "holders")
 
 
 @dataclass

@@ -141,11 +141,8 @@ def writing_raw(engine: Engine) -> Iterator[Any]:
         finally:
             cur.close()
     except dbapi_error as exc:
-        wrapped = sa.exc.DBAPIError.instance(None, None, exc, dbapi_error)
-        conflict = conflict_of(wrapped) if isinstance(wrapped, sa.exc.DBAPIError) else None
-        if conflict is None:
-            raise wrapped from exc
-        raise conflict from None
+        error = _translated(exc, dbapi_error)
+        raise error from (None if isinstance(error, Conflict) else exc)
     finally:
         raw.close()
 
@@ -215,15 +212,20 @@ class HeldWriter:
             finally:
                 cur.close()
         except dbapi_error as exc:
-            wrapped = sa.exc.DBAPIError.instance(None, None, exc, dbapi_error)
-            conflict = conflict_of(wrapped) if isinstance(wrapped, sa.exc.DBAPIError) else None
-            if conflict is None:
-                keep = False
-                raise wrapped from exc
-            raise conflict from None
+            error = _translated(exc, dbapi_error)
+            if not isinstance(error, Conflict):
+                keep = False  # a lost race leaves the connection usable; anything else, a fresh one next time
+            raise error from (None if isinstance(error, Conflict) else exc)
         finally:
             if not keep:
                 self._drop()
+
+
+def _translated(exc: Exception, dbapi_error: type[Exception]) -> Exception:
+    """A driver's error as the store raises it: a Conflict for a lost race (safe to retry), else SQLAlchemy's wrapper."""
+    wrapped = sa.exc.DBAPIError.instance(None, None, exc, dbapi_error)
+    conflict = conflict_of(wrapped) if isinstance(wrapped, sa.exc.DBAPIError) else None
+    return conflict if conflict is not None else wrapped
 
 
 _PG_CONFLICTS = {

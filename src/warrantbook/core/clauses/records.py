@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
+from warrantbook.core.engine import exercised_after
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.state import (
     BookState,
@@ -99,10 +100,8 @@ def _check_not_under_exercises(state: BookState, original: ev.StockEvent | ev.Re
     event corrected away, the fold would apply them to the basis before (a 150,000,000-share exercise after a 2-for-1
     dividend of the 100,000,000 left -50,000,000). Refused while such an exercise stands: correct the exercise first."""
     company = original.issuer if isinstance(original, ev.StockEvent) else original.company
-    later = [o for o in (state.options[no] for no in state.by_company.get(company, ()))
-             if o.last_exercised is not None and (o.last_exercised, ev.Phase.CLOSE) > (original.on, original.phase)]
-    if later:
-        o = later[0]
+    o = exercised_after((state.options[no] for no in state.by_company.get(company, ())), original)
+    if o is not None:
         raise Refusal("§4, §3.1", f"an exercise of option {o.option_no} was effected at the close of business on {o.last_exercised} on "
                       f"the share basis after {original.kind} {original.id}; correct that exercise ({o.option_no}'s exercise event) first",
                       field="corrects")

@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.engine import check_active, option_of
+from warrantbook.core.engine import check_active, exercised_after, option_of
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.rules.transfer import split_remaining
 from warrantbook.core.state import (
@@ -38,18 +38,18 @@ def _scale(tranches: tuple[Tranche, ...], share: Fraction, whole: Fraction) -> t
     return tuple(Tranche(t.shares * share / whole, t.exercise_price) for t in tranches)
 
 
-def _after_exercises(option: OptionState, on: date, clause: str) -> None:
+def _after_exercises(option: OptionState, e: ev.Event, clause: str) -> None:
     """An exercise is effected at the close of business (§2.1), after everything else done that day: a transfer or a
     replacement dated that day (or before a later-dated exercise) would take the shares that exercise already took."""
-    if option.last_exercised is not None and option.last_exercised >= on:
+    if exercised_after((option,), e) is not None:
         raise Refusal(clause, f"an exercise of option {option.option_no} is effected at the close of business on {option.last_exercised} "
-                      f"(§2.1): the option is surrendered for this after that day, not on {on}", field="on")
+                      f"(§2.1): the option is surrendered for this after that day, not on {e.on}", field="on")
 
 
 def _check_transfer_request(state: BookState, e: ev.TransferRequested) -> None:
     option = option_of(state, e)
     check_active(option, e.on, "§7")
-    _after_exercises(option, e.on, "§7")
+    _after_exercises(option, e, "§7")
     if option.pending:
         raise Refusal("§7", f"exercise notice {option.pending[0].notice.id} is still open on option {option.option_no}: "
                       "complete it before the option is surrendered for transfer", field="option")
@@ -70,7 +70,7 @@ def _on_transfer_request(state: BookState, e: ev.TransferRequested) -> None:
 def _check_transfer_registered(state: BookState, e: ev.TransferRegistered) -> None:
     option = option_of(state, e)
     check_active(option, e.on, "§7")
-    _after_exercises(option, e.on, "§7")
+    _after_exercises(option, e, "§7")
     request = option.pending_transfer
     if request is None or request.id != e.request:
         raise BadInput(f"request: {e.request!r} is not the pending transfer of option {option.option_no}", field="request", clause="§7")
@@ -115,7 +115,7 @@ def _on_transfer_registered(state: BookState, e: ev.TransferRegistered) -> None:
 def _check_replacement_request(state: BookState, e: ev.ReplacementRequested) -> None:
     option = option_of(state, e)
     check_active(option, e.on, "§8")
-    _after_exercises(option, e.on, "§8")
+    _after_exercises(option, e, "§8")
     if option.pending:
         raise Refusal("§8", f"exercise notice {option.pending[0].notice.id} is still open on option {option.option_no}", field="option")
     if not e.evidence.strip():
@@ -135,7 +135,7 @@ def _on_replacement_request(state: BookState, e: ev.ReplacementRequested) -> Non
 
 def _check_replacement(state: BookState, e: ev.ReplacementIssued) -> None:
     option = option_of(state, e)
-    _after_exercises(option, e.on, "§8")
+    _after_exercises(option, e, "§8")
     request = option.pending_replacement
     if request is None or request.id != e.request:
         raise BadInput(f"request: {e.request!r} is not the pending replacement of option {option.option_no}", field="request", clause="§8")
