@@ -130,3 +130,17 @@ def test_outstanding_beyond_authorized_after_a_stock_event_is_a_section_6_item()
     """)
     texts = [i.text for i in company_items(book.state, "atg", date(2006, 1, 10)) if i.kind == "authorized"]
     assert texts == ["atg: 2400000000 shares outstanding exceed the 2000000000 authorized by 400000000; record authorized shares"]
+
+
+def test_shares_released_by_more_authorized_shares_count_in_the_holders_own_holdings() -> None:
+    """§6, §10: GSSF (of the group gssf-group) certified 10,000,000 shares of its own. Its exercise of 1,000,000 issues
+    500,000 at once (10,500,000) and 500,000 when 2,000,000,000 are authorized on 3/20: 11,000,000 from then, the figure
+    §10's H sums for the group. The release once credited the group's id, which certifies nothing, and left 10,500,000."""
+    released = make_book(LOW_AUTHORIZED, CASH_EXERCISE, delivery("d1", "2006-03-16"), """
+    - {id: a-more, on: 2006-03-20, type: authorized, actor: company:atg, company: atg, shares: 2000000000}
+    """)
+    state = released.state
+    assert state.certified_on("gssf", "atg", date(2006, 3, 16)) == 10_500_000
+    assert state.certified_on("gssf", "atg", date(2006, 3, 20)) == 11_000_000
+    assert state.owned_on("affiliate", "atg", date(2006, 3, 20)) == 11_000_000  # the group: gssf's own, affiliate certified none
+    assert ("gssf-group", "atg") not in state.owned

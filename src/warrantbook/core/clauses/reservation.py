@@ -94,7 +94,7 @@ def _release_held(state: BookState, company: CompanyState, e: ev.AuthorizedShare
                 room -= take
                 current += take
                 _push(company.outstanding, e.on, current)
-                key = (state.holder_group(o.holder), o.company)
+                key = (o.holder, o.company)  # the exercising holder's own holdings, as at the exercise (§10 sums the group)
                 history = state.owned.get(key)
                 if history:
                     _push(history, e.on, history[-1][1] + take)
