@@ -31,3 +31,86 @@ def commutes(early: ev.Event, later: ev.Event) -> bool:
     """Whether applying `early` after `later` gives the state applying it before would (see the module's note)."""
     return (type(early) in OWN_OPTION and type(later) in ONE_OPTION
             and early.option_no != later.option_no)  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- companies apart: the fold's groups
+#
+# Events of two different companies commute too, when each effect reads and changes only its company's part of the
+# book: the company's facts (`state.companies[c]`), its options (and `by_company[c]`), and its holders' own
+# certificates of its stock (`owned[(holder, c)]`, `owners[c]`). Nothing in one company's part is read by an effect
+# in another's. So the fold may apply the ledger company by company, each company's events in the one documented
+# order: the same state, with the locality of walking one company's options at a time (state.fold).
+#
+# The book's registers (holders, addresses, documents, the reports of others' figures) are a part of their own:
+# the kinds that change them change nothing else, and no company's effect reads them.
+#
+# Declared per kind, never assumed. A kind not declared here (a §3 transaction, which joins two companies' parts;
+# a §3 dissolution and its delivery) makes the fold walk the whole ledger in date order.
+
+BOOK = ""  # the part of the book's own registers
+
+_OF_OPTION: frozenset[type[ev.Event]] = frozenset({
+    ev.ExerciseNoticeReceived, ev.OptionSurrendered, ev.PaymentReceived, ev.ExerciseEffected, ev.SharesDelivered,
+    ev.RefundPaid, ev.Amended, ev.AcknowledgmentRequested, ev.AcknowledgmentGiven, ev.TransferRequested,
+    ev.TransferRegistered, ev.ReplacementRequested, ev.ReplacementIssued, ev.VoidInstrumentPresented,
+    ev.WaiverNoticeReceived, ev.DefaultNoticeReceived, ev.DefaultCured, ev.NoticeSent, ev.TrusteeDesignated,
+})
+_OF_COMPANY: frozenset[type[ev.Event]] = frozenset({
+    ev.Listed, ev.Quote, ev.FmvAgreed, ev.FmvAwarded, ev.LiquidationAmount, ev.SharesOutstanding, ev.AuthorizedShares,
+    ev.AgentAppointed,
+})
+_OF_BOOK: frozenset[type[ev.Event]] = frozenset({ev.HolderRegistered, ev.AddressFurnished, ev.DocumentIssued, ev.Correction})
+
+
+def company_groups(events: list[ev.Event]) -> list[int] | None:
+    """For events in the documented order: each one's part of the book, as a number (BOOK's is 0), or None when some
+    event's effect may reach two companies' parts and the ledger must be folded in date order.
+
+    An option's events belong to its company: the company it was issued by, which the options made from it by a §7
+    transfer or a §8 replacement keep."""
+    number: dict[str, int] = {BOOK: 0}  # company -> its part's number
+    company_of: dict[str, str] = {}  # option number -> company
+    part_of: dict[str, int] = {}  # option number -> its company's part (the one look-up an option's event costs)
+    out: list[int] = []
+    append = out.append
+    of_option, of_company, of_book = _OF_OPTION, _OF_COMPANY, _OF_BOOK
+    option_issued, stock_event, ownership, company_registered = ev.OptionIssued, ev.StockEvent, ev.BeneficialOwnership, ev.CompanyRegistered
+    transfer, replacement = ev.TransferRegistered, ev.ReplacementIssued
+    for e in events:
+        kind = type(e)
+        if kind in of_option:
+            part = part_of.get(e.option_no)  # type: ignore[attr-defined]
+            if part is None:
+                return None  # an option the fold has not seen issued: whatever its effect does, do it in date order
+            if kind is transfer or kind is replacement:
+                company = company_of[e.option_no]  # type: ignore[attr-defined]
+                for no in (e.new_options if kind is transfer else (e.new_option,)):  # type: ignore[attr-defined]
+                    if company_of.setdefault(no, company) != company:  # §7, §8: options of like tenor, same company
+                        return None
+                    part_of[no] = part
+            append(part)
+            continue
+        if kind is stock_event:
+            company = e.issuer  # type: ignore[attr-defined]
+        elif kind in of_company:
+            company = e.company  # type: ignore[attr-defined]
+        elif kind is option_issued:
+            company = e.terms.company  # type: ignore[attr-defined]
+            if company_of.setdefault(e.option_no, company) != company:  # type: ignore[attr-defined]
+                return None  # one number for two companies' options: no part of the book holds it alone
+        elif kind is company_registered:
+            company = e.company.id  # type: ignore[attr-defined]
+        elif kind is ownership:
+            # a holder's own certificate is its company's (§10's H); anyone else's figures are a report, the book's
+            company = e.company if e.role == "holder" else BOOK  # type: ignore[attr-defined]
+        elif kind in of_book:
+            company = BOOK
+        else:
+            return None
+        part = number.get(company)
+        if part is None:
+            part = number[company] = len(number)
+        if kind is option_issued:
+            part_of[e.option_no] = part  # type: ignore[attr-defined]
+        append(part)
+    return out

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from warrantbook.core import events as ev
+from warrantbook.core.arith import div
 from warrantbook.core.engine import exercised_after
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.numbers import fmt
@@ -91,7 +92,7 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
     if state.reorganizations:  # after a §3 transaction, an issuer's events may reach other options' baskets (§3.3)
         affected = [*affected, *(o.option_no for o in basket_options(state, issuer) if o.company != issuer)]
     # the ratio, worked out once: the shares still owed, the tranches and the open notices all scale by it
-    r = e.outstanding_after / e.outstanding_before
+    r = div(e.outstanding_after, e.outstanding_before)
     recipients = _WITH_AGENT if company is not None and company.agent else _HOLDER_ONLY
     folding = state.folding
     for no in affected:

@@ -11,6 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
+from warrantbook.core.arith import add, sub
 from warrantbook.core.clauses.fmv import agreeing_holders
 from warrantbook.core.clauses.reorganization import basket_exercised
 from warrantbook.core.engine import (
@@ -283,7 +284,7 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
     old = o.tranches
     i = e.tranche
     t = old[i]
-    changed = Tranche(t.shares - e.shares_exercised, t.exercise_price)
+    changed = Tranche(sub(t.shares, e.shares_exercised), t.exercise_price)
     if len(old) == 1:
         tranches: tuple[Tranche, ...] = (changed,)  # old[i] worked, so i names the one tranche
     else:
@@ -329,7 +330,7 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
         # nothing held (the usual case): the whole shares are issued, the same Fraction without a subtraction
         issued = whole if held is _ZERO and type(whole) is Fraction else whole - held
         if current is not None:
-            _push(company.outstanding, e.on, current + issued)
+            _push(company.outstanding, e.on, add(current, issued))
         if state.owned:
             key = (o.holder, o.company)  # the exercising holder's own holdings grow (§10 sums the group's members)
             history = state.owned.get(key)

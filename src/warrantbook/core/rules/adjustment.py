@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from warrantbook.core.arith import div, mul
 from warrantbook.core.errors import BadInput
 from warrantbook.core.explain import Trace, record
 from warrantbook.core.terms import AdjustmentReading, Tranche
@@ -58,6 +59,6 @@ def scale_tranches(tranches: tuple[Tranche, ...], r: Fraction, reading: Adjustme
     if reading is AdjustmentReading.PRICE_INVERSE:
         if len(tranches) == 1:  # the usual option: one tranche, no list to build
             t = tranches[0]
-            return (Tranche(t.shares * r, t.exercise_price / r),)
-        return tuple([Tranche(t.shares * r, t.exercise_price / r) for t in tranches])
-    return tuple([Tranche(t.shares * r, t.exercise_price) for t in tranches])
+            return (Tranche(mul(t.shares, r), div(t.exercise_price, r)),)
+        return tuple([Tranche(mul(t.shares, r), div(t.exercise_price, r)) for t in tranches])
+    return tuple([Tranche(mul(t.shares, r), t.exercise_price) for t in tranches])
