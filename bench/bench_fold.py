@@ -35,7 +35,7 @@ from datetime import date, timedelta
 from fractions import Fraction as F
 
 from warrantbook.core import events as ev
-from warrantbook.core.state import fold, ordered
+from warrantbook.core.state import fold, fold_in_date_order, ordered
 from warrantbook.core.terms import Company, Holder, Tranche, seed_terms
 
 
@@ -153,7 +153,7 @@ def main() -> None:
     print(f"{args.options:,} options x {args.events} events = {n:,} events")
     fold_times, base_times, trans_times = [], [], []
     fold_cpu, base_cpu = [], []
-    dated_cpu, order_cpu = [], []
+    dated_cpu, order_cpu, walk_cpu = [], [], []
     in_date_order = ordered(events)  # detail: the baseline over the order the fold must follow, and what ordering costs
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for _ in range(args.rounds):
@@ -172,6 +172,9 @@ def main() -> None:
         ordered(events)
         order_cpu.append(time.process_time() - c0)
         gc.enable()
+        c0 = time.process_time()
+        fold_in_date_order(events)
+        walk_cpu.append(time.process_time() - c0)
         t0, c0 = time.perf_counter(), time.process_time()
         state = fold(events)
         fold_times.append(time.perf_counter() - t0)
@@ -192,6 +195,9 @@ def main() -> None:
     print(f"detail (CPU time): the Fraction-ops baseline over the events in date order (the order the fold applies them, "
           f"with less locality) {n / dc:,.0f} events/s, fold / it {dc / fc:.2f}; ordering alone {oc / n * 1e6:.2f} us an event "
           f"of the fold's {fc / n * 1e6:.2f}")
+    wc = statistics.median(walk_cpu)
+    print(f"detail (CPU time): the fold walking the whole ledger in date order (fold_in_date_order, what fold did before it "
+          f"walked company by company) {n / wc:,.0f} events/s, ratio to the baseline {bc / wc:.2f}")
     if args.option_major:
         moved = option_major(events, args.events)
         cpu = []

@@ -1,7 +1,8 @@
 """State as of a date: a pure fold of the events.
 
 `fold(events, as_of)` sorts by the one ordering rule (events.sort_key), drops corrected events, and applies
-each event in turn. Per-option state is an immutable value replaced on every change; the book-wide indexes
+each event in turn. Where no event's effect reaches two companies' parts of the book (core.commute.company_groups),
+it applies them company by company, each company's in that order: the same state, walked with more locality. Per-option state is an immutable value replaced on every change; the book-wide indexes
 (companies, holders, market data) are built inside the fold and never changed after it returns, so the
 fold is a pure function: the same events give the same state, every time.
 
@@ -447,7 +448,7 @@ def _apply_by_company(state: BookState, todo: list[ev.Event], groups: list[int])
     What is not a value but an order is put back: the book's indexes (options, companies, by company, holders'
     certificates and their owners) list their keys in the order the date-order walk would have created them, so
     each key's birth is noted with the position in `todo` of the event that created it."""
-    state.by_id.update({e.id: e for e in todo})  # the date-order walk fills it as it goes; no effect reads ahead
+    state.by_id = {e.id: e for e in todo}  # the date-order walk fills it as it goes; no effect reads ahead (state is new)
     corrections = state.corrections
     handler_of = _effects().get
     indexes: tuple[dict[Any, Any], ...] = (state.options, state.companies, state.owned, state.by_company, state.owners)

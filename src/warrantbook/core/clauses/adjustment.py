@@ -94,6 +94,7 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
     # the ratio, worked out once: the shares still owed, the tranches and the open notices all scale by it
     r = div(e.outstanding_after, e.outstanding_before)
     recipients = _WITH_AGENT if company is not None and company.agent else _HOLDER_ONLY
+    certificate = _new_certificate(e.id, e.on, recipients)  # §5: one value, the same for every option it reaches
     folding = state.folding
     for no in affected:
         o = options[no]
@@ -116,7 +117,7 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
         pending = o.pending
         if pending and own:
             pending = tuple(replace(p, ratio=p.ratio * r, stock_now=p.stock_now * r) for p in pending)
-        due = o.certificates_due + (_new_certificate(e.id, e.on, recipients),)
+        due = o.certificates_due + (certificate,)
         if folding and options.get(o.option_no) is o:
             _set(o, "tranches", tranches)
             _set(o, "pending", pending)
