@@ -381,10 +381,14 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None) -> BookState:
     """The state of every option as of `as_of` (inclusive; None: everything)."""
     all_events = list(events)
     state = BookState(as_of=as_of)
-    correction = ev.Correction
+    correction, issue = ev.Correction, ev.OptionIssued
+    issuers: set[str] = set()  # a book of one issuer's options gains nothing from a walk company by company
     for e in all_events:
-        if isinstance(e, correction) and (as_of is None or e.on <= as_of):
-            state.corrections[e.corrects] = e
+        if isinstance(e, correction):
+            if as_of is None or e.on <= as_of:
+                state.corrections[e.corrects] = e
+        elif type(e) is issue:
+            issuers.add(e.terms.company)  # type: ignore[attr-defined]
     # The fold allocates millions of small immutable values and no cycles: the cyclic collector would only
     # rescan them again and again, so it is paused for the duration (and restored as it was).
     was_enabled = gc.isenabled()
@@ -395,7 +399,7 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None) -> BookState:
         if as_of is not None:
             todo = [e for e in todo if e.on <= as_of]
         state.events.extend(todo)
-        groups = company_groups(todo) if len(todo) >= _GROUP_FROM else None
+        groups = company_groups(todo) if len(issuers) > 1 and len(todo) >= _GROUP_FROM else None
         if groups is None:
             _apply_in_order(state, todo)
         else:
