@@ -19,6 +19,9 @@ wall clock and by the process's CPU time (on a shared machine the wall clock als
 held the cores; CPU time counts only the work). A line of detail follows (it sets no target): the same Fraction-ops
 baseline over the events in date order, the order the fold must apply them (the events as built are recorded option by
 option, which gives the baseline, walking them as recorded, a locality the fold cannot have), and what ordering alone costs.
+Another gives the fold walking the whole ledger in date order (`fold_in_date_order`): since 2026-12 the fold walks a
+ledger of several companies company by company (core.commute.company_groups), which gives it back part of that
+locality; the line shows what the walk by company buys, in the same run.
 With --option-major, another: the fold of the same lives moved so that no two options share a day (date order is then
 option by option), which shows what walking every option day by day costs the fold.
 """
