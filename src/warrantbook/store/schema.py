@@ -26,7 +26,8 @@ metadata = sa.MetaData()
 events = sa.Table(
     "events",
     metadata,
-    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    # SQLite: INTEGER, so seq is the rowid (one b-tree, no separate index on seq); PostgreSQL: BIGINT (0007)
+    sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=False),
     sa.Column("event_id", sa.String(200), nullable=False),
     sa.Column("option_no", sa.String(200), nullable=True),
     sa.Column("version", sa.Integer, nullable=True),
