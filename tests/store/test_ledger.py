@@ -172,10 +172,11 @@ def test_0007_keys_events_by_rowid_on_sqlite_and_keeps_every_row_and_hash(url: s
     engine = src.engine
 
     def snapshot() -> tuple[list[tuple[object, ...]], object, object]:
-        with raw(url).connect() as conn:
-            rows = [tuple(r) for r in conn.execute(sa.text("SELECT * FROM events ORDER BY seq"))]
+        """Open the ledger (which upgrades it), then its rows as stored, its verified head and its fold."""
         fresh = DbSource(url, use_snapshots=False)
         try:
+            with raw(url).connect() as conn:
+                rows = [tuple(r) for r in conn.execute(sa.text("SELECT * FROM events ORDER BY seq"))]
             verified = fresh.verify()
             assert verified.ok, verified.problems
             return rows, verified.head, fresh.state()
@@ -192,10 +193,12 @@ def test_0007_keys_events_by_rowid_on_sqlite_and_keeps_every_row_and_hash(url: s
     assert current_revision(engine) == "0006"
     if sqlite:
         assert _seq_layout(engine) == ("BIGINT", [["event_id"], ["option_no", "version"], ["seq"]])
-    rows_after, head_after, state_after = snapshot()  # opening it upgrades it again (and checks it then)
+    with raw(url).connect() as conn:
+        assert [tuple(r) for r in conn.execute(sa.text("SELECT * FROM events ORDER BY seq"))] == rows  # the downgrade kept them
+    rows_after, head_after, state_after = snapshot()  # opening it upgrades it again
+    assert current_revision(engine) == head_revision()
     assert (rows_after, head_after) == (rows, head)
     assert _same_fold(state_after, state)
-    assert current_revision(engine) == head_revision()
     if sqlite:
         assert _seq_layout(engine) == ("INTEGER", [["event_id"], ["option_no", "version"]])
         sql = _events_sql(engine)
