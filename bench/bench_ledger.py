@@ -8,7 +8,10 @@
    A second, stricter baseline is printed too: the same insert + commit on the driver's own connection,
    kept open (no pool checkout, no SQLAlchemy statement), which is how the ledger's write transaction
    runs since 2026-12 (store.engine.HeldWriter): the ratio against it leaves no overhead to the baseline
-   that the ledger no longer pays.
+   that the ledger no longer pays. A third baseline, beside the first: the same insert + commit through the same
+   engine into a table of the fastest layout (`id INTEGER PRIMARY KEY` on SQLite, the rowid itself, one b-tree; the
+   first baseline's `id BIGINT PRIMARY KEY` keeps a rowid b-tree and an index; on PostgreSQL the same BIGINT table),
+   so the ratio reads both ways.
 2. Rebuild the state of N options x 100 events (default 10,000 x 100 = 1,000,000 events) from the
    database, beside the floor: reading and decoding the same rows alone. Target: within 2x of the floor.
    Every rebuild here is a full replay (fold) of every event, with snapshots turned off (bench_scale.py measures
@@ -117,20 +120,24 @@ def option_of(i: int, holders: int, companies: int, shares: int) -> ev.OptionIss
     return ev.OptionIssued(id=f"issue-O{i}", on=D0, actor=f"company:{cid}", option_no=f"O{i}", holder=f"h{h}", terms=terms)
 
 
-CPU: dict[str, list[float]] = {"raw": [], "raw_held": [], "notice": [], "exercise": []}  # process CPU s per commit, per round
+CPU: dict[str, list[float]] = {"raw": [], "raw_held": [], "raw_fast": [], "notice": [], "exercise": []}  # process CPU s per commit, per round
 
 
-def raw_rate(url: str, n: int, start: int) -> float:
+def raw_rate(url: str, n: int, start: int, fastest: bool = False) -> float:
+    """The baseline: one row insert + commit per transaction through the engine. `fastest`: into a table of the fastest
+    layout (SQLite: `id INTEGER PRIMARY KEY`, the rowid itself; PostgreSQL: the same BIGINT key)."""
     engine = make_engine(url)
+    table = "bench_raw_fast" if fastest else "bench_raw"
+    key = "INTEGER" if fastest and engine.dialect.name == "sqlite" else "BIGINT"
     with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS bench_raw (id BIGINT PRIMARY KEY, payload TEXT NOT NULL)")
-    insert = sa.table("bench_raw", sa.column("id"), sa.column("payload")).insert()  # built once, as the ledger's are
+        conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {table} (id {key} PRIMARY KEY, payload TEXT NOT NULL)")
+    insert = sa.table(table, sa.column("id"), sa.column("payload")).insert()  # built once, as the ledger's are
     began, cpu = time.perf_counter(), time.process_time()
     for i in range(start, start + n):
         with writing(engine) as conn:
             conn.execute(insert, {"id": i, "payload": PAYLOAD})
     elapsed = time.perf_counter() - began
-    CPU["raw"].append((time.process_time() - cpu) / n)
+    CPU["raw_fast" if fastest else "raw"].append((time.process_time() - cpu) / n)
     engine.dispose()
     return n / elapsed
 
@@ -166,11 +173,12 @@ def bench_commits(backend: str, url: str, n: int, rounds: int, per_day: int) -> 
     src = DbSource(url, create=True)
     src.record_all(parties(companies, holders, []) + [option_of(i, holders, companies, 100_000_000) for i in range(holders * 5)])
     options = holders * 5
-    exercise_rates, notice_rates, raw_rates, held_rates = [], [], [], []
+    exercise_rates, notice_rates, raw_rates, held_rates, fast_rates = [], [], [], [], []
     k = 0
     for r in range(rounds):
         raw_rates.append(raw_rate(url, n, r * n))
         held_rates.append(raw_rate_held(url, n, r * n))
+        fast_rates.append(raw_rate(url, n, r * n, fastest=True))
         notice_time = exercise_time = notice_cpu = exercise_cpu = 0.0
         for _ in range(n // per_day):  # the baseline of this round ran just before: disk noise hits both alike
             day = days[1 + k // per_day]
@@ -208,13 +216,17 @@ def bench_commits(backend: str, url: str, n: int, rounds: int, per_day: int) -> 
     ratio = statistics.median(x / r for x, r in zip(exercise_rates, raw_rates))  # each round against its own baseline
     held = statistics.median(held_rates)
     held_ratio = statistics.median(x / r for x, r in zip(exercise_rates, held_rates))
+    fast = statistics.median(fast_rates)
+    fast_ratio = statistics.median(x / r for x, r in zip(exercise_rates, fast_rates))
     return {"backend": backend, "raw_insert_commit_per_s": round(raw), "exercises_per_s": round(exercise),
             "notices_per_s": round(notice), "exercise_vs_raw": round(ratio, 2), "notice_vs_raw": round(notice / raw, 2),
             "raw_held_connection_per_s": round(held), "exercise_vs_raw_held": round(held_ratio, 2),
             "notice_vs_raw_held": round(statistics.median(x / r for x, r in zip(notice_rates, held_rates)), 2),
+            "raw_fastest_layout_per_s": round(fast), "exercise_vs_raw_fastest_layout": round(fast_ratio, 2),
+            "notice_vs_raw_fastest_layout": round(statistics.median(x / r for x, r in zip(notice_rates, fast_rates)), 2),
             "cpu_ms_per_commit": {k: round(1000 * statistics.median(v[-rounds:]), 3) for k, v in CPU.items()},
-            "round_rates": [{"raw": round(a), "raw_held": round(b), "exercises": round(c), "notices": round(d)}
-                            for a, b, c, d in zip(raw_rates, held_rates, exercise_rates, notice_rates)],
+            "round_rates": [{"raw": round(a), "raw_held": round(b), "raw_fast": round(f), "exercises": round(c), "notices": round(d)}
+                            for a, b, f, c, d in zip(raw_rates, held_rates, fast_rates, exercise_rates, notice_rates)],
             "rounds": rounds, "per_round": n, "per_day": per_day, "ledger_events_at_end": events}
 
 
@@ -338,9 +350,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"{r['notice_vs_raw']}")
             say(f"  {'':10}  stricter baseline, raw insert+commit on a kept driver connection {r['raw_held_connection_per_s']}/s -> "
                 f"exercise/raw {r['exercise_vs_raw_held']}, notice/raw {r['notice_vs_raw_held']}")
+            layout = "INTEGER PRIMARY KEY, the rowid" if backend == "sqlite" else "the same BIGINT PRIMARY KEY"
+            say(f"  {'':10}  fastest layout baseline, raw insert+commit into a table keyed {layout} "
+                f"{r['raw_fastest_layout_per_s']}/s -> exercise/raw {r['exercise_vs_raw_fastest_layout']}, "
+                f"notice/raw {r['notice_vs_raw_fastest_layout']}")
             c = r["cpu_ms_per_commit"]
             say(f"  {'':10}  CPU (this process) per commit: raw {c['raw']} ms, raw kept connection {c['raw_held']} ms, "  # type: ignore[index]
-                f"notice {c['notice']} ms, exercise {c['exercise']} ms")  # type: ignore[index]
+                f"raw fastest layout {c['raw_fast']} ms, notice {c['notice']} ms, exercise {c['exercise']} ms")  # type: ignore[index]
             say(f"  {'':10}  load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.only in (None, "rebuild"):
         holders = max(10, options // 10)

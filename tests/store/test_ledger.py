@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from fractions import Fraction as F
@@ -20,6 +21,7 @@ from warrantbook.seed import seed_life
 from warrantbook.sources import BookSource
 from warrantbook.store.ledger import DbSource
 from warrantbook.store.migrate import current_revision, downgrade, head_revision
+from warrantbook.store.snapshot import same
 
 THIRTY = "1234567890.12345678901234567891"  # 30 significant digits
 THIRTY_WHOLE = "123456789012345678901234567890"
@@ -136,6 +138,108 @@ def test_migrations_init_and_auto_upgrade(url: str) -> None:
     assert {"ix_events_kind", "ix_events_corrects"} <= {i["name"] for i in sa.inspect(reopened.engine).get_indexes("events")}
     for s in (src, again, reopened):
         s.close()
+
+
+def _events_sql(engine: sa.Engine) -> str:
+    with engine.connect() as conn:
+        return str(conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'events'")).scalar_one())
+
+
+def _seq_layout(engine: sa.Engine) -> tuple[str, list[list[str]]]:
+    """SQLite: the declared type of events.seq and the columns of each index on events (a rowid alias has none of its own)."""
+    with engine.connect() as conn:
+        seq_type = next(str(r[2]) for r in conn.exec_driver_sql("PRAGMA table_info(events)") if r[1] == "seq")
+        indexes = [str(r[1]) for r in conn.exec_driver_sql("PRAGMA index_list(events)")]
+        return seq_type, sorted([str(c[2]) for c in conn.exec_driver_sql(f'PRAGMA index_info("{name}")')] for name in indexes)
+
+
+def _same_fold(a: object, b: object) -> bool:
+    return all(same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))  # type: ignore[arg-type]
+
+
+def test_0007_keys_events_by_rowid_on_sqlite_and_keeps_every_row_and_hash(url: str) -> None:
+    """0007 rebuilds SQLite's events table with seq as the rowid (INTEGER PRIMARY KEY, no separate index on seq); a
+    ledger with events upgrades and downgrades with the same rows, the same chain and the same fold (PostgreSQL: the
+    revision only)."""
+    src = make_ledger(url)
+    src.record(ev.SharesOutstanding(id="wrong", on=date(2006, 1, 2), actor="company:atg", company="atg", shares=F(1_300_000_000)))
+    src.record(ev.Correction(id="fix", on=date(2006, 1, 3), actor="company:atg", corrects="wrong", reason="another class"),
+               idempotency_key="req-fix")
+    src.record_all([cash_notice("n1", "ATG-5", "other", 1_000_000), surrender("s1", "ATG-5", "n1"),
+                    payment("p1", "ATG-5", "n1", F(10))], acted_by="user:alice")
+    assert any(e.kind == "exercise" for e in src.events())
+    sqlite = src.backend == "sqlite"
+    engine = src.engine
+
+    def snapshot() -> tuple[list[tuple[object, ...]], object, object]:
+        """Open the ledger (which upgrades it), then its rows as stored, its verified head and its fold."""
+        fresh = DbSource(url, use_snapshots=False)
+        try:
+            with raw(url).connect() as conn:
+                rows = [tuple(r) for r in conn.execute(sa.text("SELECT * FROM events ORDER BY seq"))]
+            verified = fresh.verify()
+            assert verified.ok, verified.problems
+            return rows, verified.head, fresh.state()
+        finally:
+            fresh.close()
+
+    rows, head, state = snapshot()
+    assert len(rows) == len(src.events()) and head == src.head()
+    if sqlite:
+        assert _seq_layout(engine) == ("INTEGER", [["event_id"], ["option_no", "version"]])
+    src.close()
+
+    downgrade(engine, "0006")
+    assert current_revision(engine) == "0006"
+    if sqlite:
+        assert _seq_layout(engine) == ("BIGINT", [["event_id"], ["option_no", "version"], ["seq"]])
+    with raw(url).connect() as conn:
+        assert [tuple(r) for r in conn.execute(sa.text("SELECT * FROM events ORDER BY seq"))] == rows  # the downgrade kept them
+    rows_after, head_after, state_after = snapshot()  # opening it upgrades it again
+    assert current_revision(engine) == head_revision()
+    assert (rows_after, head_after) == (rows, head)
+    assert _same_fold(state_after, state)
+    if sqlite:
+        assert _seq_layout(engine) == ("INTEGER", [["event_id"], ["option_no", "version"]])
+        sql = _events_sql(engine)
+        assert "CONSTRAINT uq_events_event_id UNIQUE (event_id)" in sql
+        assert "CONSTRAINT uq_events_option_version UNIQUE (option_no, version)" in sql
+    else:
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() "
+                                        "AND table_name = 'events' AND column_name = 'seq'")).scalar_one() == "bigint"
+
+    # after the upgrade: the constraints still hold, and recording goes on from the same chain
+    with raw(url).connect() as conn, pytest.raises(sa.exc.IntegrityError) as duplicate:
+        first = conn.execute(sa.text("SELECT * FROM events WHERE seq = 1")).one()._asdict()
+        conn.execute(sa.text(f"INSERT INTO events ({', '.join(first)}) VALUES ({', '.join(':' + k for k in first)})"),
+                     {**first, "seq": len(rows) + 1})
+    assert "event_id" in str(duplicate.value)
+    again = DbSource(url)
+    again.record(cash_notice("n2", "ATG-5", "other", 1_000, on=date(2006, 3, 2)))
+    assert again.head().count == len(rows) + 1
+    assert again.verify().ok
+    assert again.verify(head.hash, head.count).anchored == head.count
+    with pytest.raises(BadInput):
+        again.record(cash_notice("n1", "ATG-5", "other", 1_000, on=date(2006, 3, 2)))  # the event id is taken
+    again.close()
+
+
+def test_0007_names_a_seq_that_is_not_a_whole_number_and_changes_nothing(tmp_path: Path) -> None:
+    """SQLite only (PostgreSQL's BIGINT column cannot hold one): a hand-edited row stops the rebuild, nothing changes."""
+    url = f"sqlite:///{tmp_path / 'edited.db'}"
+    src = make_ledger(url)
+    downgrade(src.engine, "0006")
+    src.close()
+    with raw(url).begin() as conn:
+        conn.execute(sa.text("UPDATE events SET seq = 'x7' WHERE event_id = 'own'"))
+        before = _events_sql(conn.engine)
+    with pytest.raises(ValueError, match="event 'own' has seq 'x7', not a whole number"):
+        DbSource(url)
+    engine = raw(url)
+    assert current_revision(engine) == "0006" and _events_sql(engine) == before
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT seq FROM events WHERE event_id = 'own'")).scalar_one() == "x7"
 
 
 def test_no_ledger_says_run_init(url: str) -> None:
