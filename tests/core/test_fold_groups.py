@@ -143,3 +143,23 @@ def test_every_kind_with_an_effect_is_declared_or_walks_in_date_order() -> None:
     These are the kinds that do so today, each for a reason (§3 joins companies' parts)."""
     declared = _OF_OPTION | _OF_COMPANY | _OF_BOOK | {ev.StockEvent, ev.OptionIssued, ev.CompanyRegistered, ev.BeneficialOwnership}
     assert set(EFFECTS) - declared == {ev.Reorganized, ev.Dissolved, ev.DissolutionDelivered}
+
+
+@settings(max_examples=100, deadline=None)
+@given(moves=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3)), max_size=30))
+def test_the_index_of_cap_groups_lists_exactly_each_groups_holders_in_order(moves: list[tuple[int, int]]) -> None:
+    """§10 reads one group's members (`BookState.members`), not every holder: after any registrations and moves between
+    groups (a holder's own id is its group when it names none), each group lists exactly its holders, in the order
+    they were first registered, and `group_members` answers as a walk over every holder would."""
+    events = [ev.HolderRegistered(id=f"r{k}", on=START + timedelta(days=k),
+                                  holder=Holder(id=f"h{who}", name=f"h{who}", group=f"g{group}" if group else ""))
+              for k, (who, group) in enumerate(moves)]
+    state = fold(events)
+    expected: dict[str, list[str]] = {}
+    for hid, holder in state.holders.items():
+        expected.setdefault(holder.cap_group, []).append(hid)
+    assert state.members == expected
+    for hid in [*state.holders, "stranger", "g1"]:
+        group = state.holder_group(hid)
+        walked = [h for h, x in state.holders.items() if x.cap_group == group]
+        assert state.group_members(hid) == (walked if hid in walked else [hid, *walked])

@@ -261,6 +261,7 @@ class BookState:
     by_company: dict[str, list[str]] = field(default_factory=dict)  # company id -> its option numbers, in issue order
     companies: dict[str, CompanyState] = field(default_factory=dict)
     holders: dict[str, Holder] = field(default_factory=dict)
+    members: dict[str, list[str]] = field(default_factory=dict)  # cap group -> its holders, in `holders`' order: §10 reads one group
     owned: dict[tuple[str, str], list[tuple[date, Fraction]]] = field(default_factory=dict)  # (holder, company): its own certificates
     owners: dict[str, list[str]] = field(default_factory=dict)  # company -> the holders in `owned` for it, in order: §4 scales only these
     ownership_reports: list[ev.BeneficialOwnership] = field(default_factory=list)  # a company's or agent's figures: compared, never used
@@ -295,8 +296,7 @@ class BookState:
 
     def group_members(self, holder_id: str) -> list[str]:
         """Every registered holder of `holder_id`'s cap group (affiliates under Rule 13d-3, 13d-5), itself included."""
-        group = self.holder_group(holder_id)
-        members = [h for h, holder in self.holders.items() if holder.cap_group == group]
+        members = list(self.members.get(self.holder_group(holder_id), ()))  # the group's own list, not every holder's
         return members if holder_id in members else [holder_id, *members]
 
     def certified_on(self, holder_id: str, company: str, day: date) -> Fraction | None:

@@ -94,7 +94,7 @@ def _check_holder(state: BookState, e: ev.HolderRegistered) -> None:
         if h.name != existing.name:
             raise Refusal("§12", f"holder {h.id!r} is registered as {existing.name!r}; the keeper does not rename it", field="holder.name")
     group = h.cap_group
-    others = [m for m, x in state.holders.items() if x.cap_group == group and m != h.id]
+    others = [m for m in state.members.get(group, ()) if m != h.id]  # the group's index, not every holder
     if group != h.id and group in state.holders and group not in others:
         others.append(group)  # a group named after a holder is that holder's group
     joining = others and (existing is None or existing.cap_group != group)
@@ -107,7 +107,7 @@ def _check_holder(state: BookState, e: ev.HolderRegistered) -> None:
 
     if existing is not None and existing.cap_group != group and e.role != "system":
         # leaving: the members left behind and the leaver each count less H from then on (§10), on the holder's word alone
-        left = [m for m, x in state.holders.items() if x.cap_group == existing.cap_group and m != h.id]
+        left = [m for m in state.members.get(existing.cap_group, ()) if m != h.id]
         if existing.cap_group != h.id and existing.cap_group in state.holders and existing.cap_group not in left:
             left.append(existing.cap_group)
         if left:
@@ -117,9 +117,20 @@ def _check_holder(state: BookState, e: ev.HolderRegistered) -> None:
 
 
 def _on_holder(state: BookState, e: ev.HolderRegistered) -> None:
-    state.holders[e.holder.id] = e.holder
-    if e.holder.address is not None:
-        state.addresses.append((e.on, e.holder.id, e.holder.address))
+    h = e.holder
+    before = state.holders.get(h.id)
+    state.holders[h.id] = h
+    if before is None:
+        state.members.setdefault(h.cap_group, []).append(h.id)  # the newest holder: last in its group, as in `holders`
+    elif before.cap_group != h.cap_group:  # §10: it left one group for another (rare): both lists follow `holders`' order
+        for group in (before.cap_group, h.cap_group):
+            listed = [m for m, x in state.holders.items() if x.cap_group == group]
+            if listed:
+                state.members[group] = listed
+            else:
+                state.members.pop(group, None)
+    if h.address is not None:
+        state.addresses.append((e.on, h.id, h.address))
 
 
 # ---------------------------------------------------------------- §14: changes in a writing signed by the party bound
