@@ -11,6 +11,7 @@ from warrantbook.core.numbers import fmt
 from warrantbook.core.state import (
     BookState,
     _company,
+    basket_options,
 )
 
 
@@ -43,8 +44,10 @@ def _check_fmv_value(state: BookState, e: ev.Event) -> None:
 
 def _holders_of(state: BookState, company: str) -> set[str]:
     """Holders of an option on `company`'s stock: issued by it, or delivering its securities after §3."""
-    return {o.holder for o in state.options.values()
-            if o.company == company or (o.basket is not None and any(i.issuer == company for i in o.basket))}
+    own = {state.options[no].holder for no in state.by_company.get(company, ())}  # its own options: an index, not a walk
+    if not state.reorganizations:
+        return own  # no §3 transaction yet: no basket delivers anyone's securities
+    return own | {o.holder for o in basket_options(state, company)}
 
 
 def agreeing_holders(e: ev.FmvAgreed) -> frozenset[str]:

@@ -42,7 +42,7 @@ def subject_of(state: BookState, e: ev.Event) -> Subject:
     if isinstance(e, ev.StockEvent):
         return Subject(company=e.issuer)
     if isinstance(e, (ev.FmvAgreed, ev.FmvAwarded)):  # the company's value; a holder of one of its options is a party to it
-        holds = e.role == "holder" and any(o.holder == e.actor_id and o.company == e.company for o in state.options.values())
+        holds = e.role == "holder" and any(state.options[no].holder == e.actor_id for no in state.by_company.get(e.company, ()))
         return Subject(holder=e.actor_id if holds else "", company=e.company)
     if isinstance(e, ev.CapTableFact):  # its subject is an option number, a company id or a holder id
         if e.subject in state.options:
