@@ -2,7 +2,8 @@
 
 `fold(events, as_of)` sorts by the one ordering rule (events.sort_key), drops corrected events, and applies
 each event in turn. Where no event's effect reaches two companies' parts of the book (core.commute.company_groups),
-it applies them company by company, each company's in that order: the same state, walked with more locality. Per-option state is an immutable value replaced on every change; the book-wide indexes
+it applies them company by company, each company's in that order: the same state, walked with more locality.
+Per-option state is an immutable value replaced on every change; the book-wide indexes
 (companies, holders, market data) are built inside the fold and never changed after it returns, so the
 fold is a pure function: the same events give the same state, every time.
 
@@ -377,8 +378,9 @@ _PHASES = max(ev.Phase) + 1
 assert min(ev.Phase) >= 0
 
 
-def fold(events: Iterable[ev.Event], as_of: date | None = None) -> BookState:
-    """The state of every option as of `as_of` (inclusive; None: everything)."""
+def fold(events: Iterable[ev.Event], as_of: date | None = None, *, by_company: bool = True) -> BookState:
+    """The state of every option as of `as_of` (inclusive; None: everything). `by_company=False` walks the whole
+    ledger in date order even where it could walk it company by company (`fold_in_date_order`)."""
     all_events = list(events)
     state = BookState(as_of=as_of)
     correction, issue = ev.Correction, ev.OptionIssued
@@ -399,7 +401,7 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None) -> BookState:
         if as_of is not None:
             todo = [e for e in todo if e.on <= as_of]
         state.events.extend(todo)
-        groups = company_groups(todo) if len(issuers) > 1 and len(todo) >= _GROUP_FROM else None
+        groups = company_groups(todo) if by_company and len(issuers) > 1 else None
         if groups is None:
             _apply_in_order(state, todo)
         else:
@@ -416,16 +418,7 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None) -> BookState:
 def fold_in_date_order(events: Iterable[ev.Event], as_of: date | None = None) -> BookState:
     """`fold`, walking the whole ledger in date order even where it could walk it company by company: the reference
     the company-by-company walk is tested against."""
-    global _GROUP_FROM
-    saved, _GROUP_FROM = _GROUP_FROM, _NEVER
-    try:
-        return fold(events, as_of)
-    finally:
-        _GROUP_FROM = saved
-
-
-_NEVER = 1 << 62
-_GROUP_FROM = 1  # ledgers of at least this many events may be walked company by company (tests move it)
+    return fold(events, as_of, by_company=False)
 
 
 def _apply_in_order(state: BookState, todo: list[ev.Event]) -> None:
