@@ -12,6 +12,7 @@ from typing import Any
 
 from warrantbook.core import events as ev
 from warrantbook.core.arith import add, sub
+from warrantbook.core.clauses.cap import as_of_defaults
 from warrantbook.core.clauses.fmv import agreeing_holders
 from warrantbook.core.clauses.reorganization import basket_exercised
 from warrantbook.core.engine import (
@@ -53,7 +54,8 @@ def _completes(state: BookState, option: OptionState, p: PendingExercise, on: da
     notice = p.notice
     det = determination_date(option, notice, on)
     try:
-        result = exercise_quote(state, option.option_no, request_of(notice, p.ratio), on, determination=det, check_status=False,
+        result = exercise_quote(as_of_defaults(state, option, on), option.option_no, request_of(notice, p.ratio), on, determination=det,
+                                check_status=False,
                                 later_value=True, new_value=new_value)
     except Refusal as exc:
         if exc.clause == "§1.2(c)":
@@ -118,6 +120,22 @@ def _pending(option: OptionState, notice_id: str) -> PendingExercise:
         raise BadInput(f"notice: {notice_id!r} is not an open exercise notice of option {option.option_no} (open: {open_ids})",
                        field="notice", clause="§2.1")
     return p
+
+
+def _open_or_lapsed(state: BookState, option: OptionState, e: ev.OptionSurrendered | ev.PaymentReceived) -> PendingExercise:
+    """The open notice a surrender or payment is for. §1.1, §2.2(a): a notice that lapsed at the expiration and whose
+    payment was refunded is no longer open; a step dated in time, recorded after the refund, would have the fold
+    complete the exercise before the expiration under a refund of a lapse that then never happened. Refused, naming the
+    refund: correct it first."""
+    if option.pending_notice(e.notice) is None:
+        refunds = [x for x in state.by_id.values() if isinstance(x, ev.RefundPaid) and x.option_no == option.option_no
+                   and x.notice == e.notice and x.id not in state.corrections]
+        if refunds:
+            r = refunds[0]
+            raise Refusal("§1.1, §2.2(a)", f"exercise notice {e.notice} of option {option.option_no} lapsed at the expiration "
+                          f"({option.terms.expiration.describe()}) and refund {r.id} of what was paid on it, dated {r.on}, is recorded; "
+                          f"this {e.kind} dated {e.on} cannot complete it: correct the refund first", field="notice")
+    return _pending(option, e.notice)
 
 
 def _new_pending(notice: ev.ExerciseNoticeReceived) -> PendingExercise:
@@ -212,7 +230,7 @@ def _check_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
         asked(request, tranche.shares, None)
         return
     # The notice is irrevocable once received: check now that it can be honoured on today's facts.
-    exercise_quote(state, option.option_no, request, e.on, determination=e.on)
+    exercise_quote(as_of_defaults(state, option, e.on), option.option_no, request, e.on, determination=e.on)
 
 
 def _on_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
@@ -226,7 +244,7 @@ def _on_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
 
 def _check_surrender(state: BookState, e: ev.OptionSurrendered) -> list[ev.Event]:
     option = option_of(state, e)
-    p = _pending(option, e.notice)
+    p = _open_or_lapsed(state, option, e)
     if p.surrender is not None:
         raise Refusal("§2.1", f"the option was already surrendered for notice {e.notice} on {p.surrender.on}", field="notice")
     if e.on < p.notice.on:
@@ -255,7 +273,7 @@ def _on_surrender(state: BookState, e: ev.OptionSurrendered) -> None:
 
 def _check_payment(state: BookState, e: ev.PaymentReceived) -> list[ev.Event]:
     option = option_of(state, e)
-    p = _pending(option, e.notice)
+    p = _open_or_lapsed(state, option, e)
     if e.on < p.notice.on:
         raise Refusal("§2.2(a)", "a payment cannot precede its exercise notice", field="on")
     _before_basis_change(state, option, e)

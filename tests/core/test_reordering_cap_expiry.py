@@ -1,0 +1,268 @@
+"""§10, §1.1, §14 with §2.1: a notice, cure or amendment recorded after exercises it sorts before.
+
+A ledger decides each event against everything recorded so far, and the fold applies the events in date order. When
+one is recorded that sorts before events already recorded, the two may disagree: the cap's waiver (§10, void from the
+75th day after the holder's notice), an Event of Default (void while it continues) and its cure, or a change of the
+terms (§14: an expiration, §1.1; a price), dated before an exercise already effected or a step of an open one.
+
+Every row records its events one by one through `decide` in the order written (the ledger's way), then either expects
+the last to be refused naming the clause and `on`, or expects it taken and checks that a fresh replay in the fold's
+order (what a book does on load) decides the same exercises with the same figures, and that the fold holds the state
+the replay does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, timedelta
+from fractions import Fraction as F
+
+import pytest
+
+from tests.store.backends import D0, base_events, cash_notice, payment, surrender
+from warrantbook.core import events as ev
+from warrantbook.core.decide import decide, replay
+from warrantbook.core.errors import BadInput, Refusal
+from warrantbook.core.state import BookState, fold
+from warrantbook.core.terms import (
+    DisputeTerms,
+    Expiration,
+    OverCapPolicy,
+    PaymentMethod,
+    Readings,
+    Terms,
+    Tranche,
+    Venue,
+)
+
+EXERCISE_DAY = date(2006, 6, 1)  # ATG-1: 10,000,000 held of 1,200,000,000: the cap allows 49,880,000 whole shares
+BEFORE = date(2006, 3, 1)
+CUT = 49_899_960  # a cashless exercise of every remaining share, cut by the cap (A = $0.025, B = $0.00001)
+ALL = 140_250_000
+
+
+def _quotes() -> list[ev.Event]:
+    """A closing bid and ask for every day from February to July 2006 (A = $0.025)."""
+    days = [date(2006, 2, 1) + timedelta(days=i) for i in range(180)]
+    return [ev.Quote(id=f"q-{d}", on=d, actor="company:atg", company="atg", venue=Venue.OTCBB, bid=F("0.024"), ask=F("0.026"))
+            for d in days]
+
+
+def _terms(no: str, **changes: object) -> Terms:
+    terms = Terms(company="atg", issue_date=D0, tranches=(Tranche(F(100_000_000), F("0.00001")),), option_no=no)
+    return replace(terms, **changes)
+
+
+def _issue(no: str, holder: str, **changes: object) -> ev.OptionIssued:
+    return ev.OptionIssued(id=f"issue-{no}", on=D0, actor="company:atg", option_no=no, holder=holder, terms=_terms(no, **changes))
+
+
+def _record(events: list[ev.Event]) -> list[ev.Event]:
+    """Each event decided against the fold of those recorded before it, in the order given (a refusal raises)."""
+    recorded: list[ev.Event] = []
+    for e in events:
+        recorded += decide(fold(recorded), e)
+    return recorded
+
+
+def _start(*more: ev.Event) -> list[ev.Event]:
+    return [*base_events(), *_quotes(), *more]
+
+
+def _figures(events: list[ev.Event]) -> dict[str, tuple[object, ...]]:
+    return {e.id: (e.on, e.shares_exercised, e.shares_issued, e.whole_shares, e.fraction, e.cash_in_lieu, e.aggregate_exercise_price,
+                   e.delivery_due, e.refund_cash) for e in events if isinstance(e, ev.ExerciseEffected)}
+
+
+def _agrees(recorded: list[ev.Event]) -> BookState:
+    """A replay in the fold's order decides every event recorded, with the same exercises and figures, and the fold holds
+    its state (the ledger's state is the fold: store.projection)."""
+    state, replayed = replay(recorded)
+    assert _figures(replayed) == _figures(recorded)
+    folded = fold(recorded)
+    for no, o in state.options.items():
+        f = folded.options[no]
+        assert (f.remaining, f.status, f.waiver_received, f.default_since, f.default_cured, f.terms, len(f.pending)) == \
+               (o.remaining, o.status, o.waiver_received, o.default_since, o.default_cured, o.terms, len(o.pending)), no
+    return folded
+
+
+def _cashless(eid: str, option: str, holder: str, on: date, shares: int | None = None) -> ev.ExerciseNoticeReceived:
+    return ev.ExerciseNoticeReceived(id=eid, on=on, actor=f"holder:{holder}", option_no=option,
+                                     shares=None if shares is None else F(shares), method=PaymentMethod.CASHLESS)
+
+
+def _waiver(on: date, option: str = "ATG-1", holder: str = "gssf") -> ev.WaiverNoticeReceived:
+    return ev.WaiverNoticeReceived(id=f"waiver-{on}", on=on, actor=f"holder:{holder}", option_no=option)
+
+
+def _default(on: date, option: str = "ATG-1", holder: str = "gssf") -> ev.DefaultNoticeReceived:
+    return ev.DefaultNoticeReceived(id=f"default-{on}", on=on, actor=f"holder:{holder}", option_no=option)
+
+
+def _cure(on: date, option: str = "ATG-1", holder: str = "gssf") -> ev.DefaultCured:
+    return ev.DefaultCured(id=f"cure-{on}", on=on, actor=f"holder:{holder}", option_no=option)
+
+
+def _cash_exercise(eid: str, option: str, holder: str, shares: int, on: date) -> list[ev.Event]:
+    return [cash_notice(eid, option, holder, shares, on=on), surrender(f"{eid}-s", option, eid, on=on),
+            payment(f"{eid}-p", option, eid, F(shares) * F("0.00001"), on=on)]
+
+
+def _cashless_max(eid: str, on: date, option: str = "ATG-1", holder: str = "gssf") -> list[ev.Event]:
+    return [_cashless(eid, option, holder, on), surrender(f"{eid}-s", option, eid, on=on)]
+
+
+def _amend(eid: str, on: date, terms: Terms, *signers: str) -> ev.Amended:
+    return ev.Amended(id=eid, on=on, actor=signers[0], option_no="ATG-5", terms=terms, binds=(), signed_by=signers)
+
+
+ATG5 = _terms("ATG-5", cap=None)  # base_events' uncapped ATG-5 of holder `other`
+BOTH = ("holder:other", "company:atg")
+HONOUR = _issue("ATG-2", "gssf", readings=Readings(over_cap=OverCapPolicy.HONOUR_TO_CAP))
+NO_RESTORE = _issue("ATG-2", "gssf", readings=Readings(cure_restores_cap=False))
+
+# (why, events recorded first, the event recorded last, its clause, words its message names)
+REFUSED: list[tuple[str, Callable[[], list[ev.Event]], ev.Event, str, str]] = [
+    ("§10: a waiver dated so the cap is void from 2006-05-15, recorded after a cashless exercise of every share on 2006-06-01 "
+     "that the cap cut to 49,899,960 (a replay issues all 140,250,000)",
+     lambda: _start(*_cashless_max("n1", EXERCISE_DAY)), _waiver(BEFORE), "§10", "n1"),
+    ("§10: a waiver whose 75th day (2006-05-24) falls between the notice (2006-05-10) and the surrender (2006-06-01) of a "
+     "cashless maximum",
+     lambda: _start(_cashless("n1", "ATG-1", "gssf", date(2006, 5, 10)), surrender("n1-s", "ATG-1", "n1", on=EXERCISE_DAY)),
+     _waiver(date(2006, 3, 10)), "§10", "2006-05-24"),
+    ("§10: a default notice dated before a cashless maximum the cap cut",
+     lambda: _start(*_cashless_max("n1", EXERCISE_DAY)), _default(BEFORE), "§10", "n1"),
+    ("§10, over_cap honour-to-cap: a default notice dated before an exercise of 60,000,000 honoured to the cap's 49,880,000",
+     lambda: _start(HONOUR, *_cash_exercise("n2", "ATG-2", "gssf", 60_000_000, EXERCISE_DAY)), _default(BEFORE, "ATG-2"), "§10", "n2"),
+    ("§10: a cure dated before an exercise of 100,000,000 taken while the default continued (the fold holds 100,000,000 issued "
+     "where the cap allows 49,880,000; a replay refuses the exercise)",
+     lambda: _start(_default(BEFORE), *_cash_exercise("n1", "ATG-1", "gssf", 100_000_000, EXERCISE_DAY)),
+     _cure(date(2006, 5, 1)), "§10", "n1"),
+    ("§10: a cure dated before an open notice of 100,000,000 taken while the default continued",
+     lambda: _start(_default(BEFORE), cash_notice("n1", "ATG-1", "gssf", 100_000_000, on=EXERCISE_DAY)),
+     _cure(date(2006, 5, 1)), "§10", "n1"),
+    ("§10: a cure dated before the notice of the default it ends (a replay finds no default to cure)",
+     lambda: _start(_default(BEFORE)), _cure(date(2006, 2, 1)), "§10", "2006-03-01"),
+    ("§10: a second default notice dated before the recorded cure of the first (the fold reads it as cured)",
+     lambda: _start(_default(BEFORE), _cure(date(2006, 4, 1))), _default(date(2006, 3, 15)), "§10", "2006-04-01"),
+    ("§14, §1.1: an earlier expiration (2006-05-01) dated 2006-04-01, recorded after an exercise effected 2006-06-01 (a replay "
+     "refuses the exercise: expired)",
+     lambda: _start(*_cash_exercise("n5", "ATG-5", "other", 1_000_000, EXERCISE_DAY)),
+     _amend("a", date(2006, 4, 1), replace(ATG5, expiration=Expiration(date(2006, 5, 1), "side letter")), *BOTH), "§14, §2.1", "ATG-5"),
+    ("§14, §2.2(a): a price raised tenfold dated before an exercise paid $10 (a replay leaves it unpaid: $100 due)",
+     lambda: _start(*_cash_exercise("n5", "ATG-5", "other", 1_000_000, EXERCISE_DAY)),
+     _amend("a", date(2006, 4, 1), replace(ATG5, tranches=(Tranche(F(100_000_000), F("0.0001")),)), *BOTH),
+     "§14, §2.1", "ATG-5"),
+    ("§14, §1.1: an earlier expiration dated before an open notice (the notice would come after the expiration)",
+     lambda: _start(cash_notice("n5", "ATG-5", "other", 1_000_000, on=EXERCISE_DAY)),
+     _amend("a", date(2006, 4, 1), replace(ATG5, expiration=Expiration(date(2006, 5, 1), "side letter")), *BOTH), "§14, §2.1", "n5"),
+    ("§14: an amendment dated before one already recorded: weighed against it, the holder alone moved the expiration from "
+     "2008 to 2010 (a replay asks the company's signature too)",
+     lambda: _start(_amend("a1", date(2006, 5, 1), replace(ATG5, expiration=Expiration(date(2010, 1, 1), "a1")), "holder:other")),
+     _amend("a2", date(2006, 4, 1), replace(ATG5, expiration=Expiration(date(2008, 1, 1), "a2")), "holder:other"), "§14", "2006-05-01"),
+]
+
+
+@pytest.mark.parametrize(("why", "first", "late", "clause", "names"), REFUSED, ids=[r[0][:60] for r in REFUSED])
+def test_a_late_event_the_fold_would_read_differently_is_refused(why: str, first: Callable[[], list[ev.Event]], late: ev.Event,
+                                                                 clause: str, names: str) -> None:
+    recorded = _record(first())
+    _agrees(recorded)
+    with pytest.raises(Refusal) as refused:
+        decide(fold(recorded), late)
+    assert refused.value.clause == clause and refused.value.field == "on", refused.value
+    assert names in str(refused.value) and str(late.on) in str(refused.value)
+    assert _disagrees([*recorded, late])  # taken, the fold and a replay in its order part ways
+
+
+def _disagrees(events: list[ev.Event]) -> bool:
+    """A replay in the fold's order refuses one of `events`, or decides an exercise with other figures."""
+    try:
+        _state, replayed = replay(events)
+    except (Refusal, BadInput):
+        return True
+    return _figures(replayed) != _figures(events)
+
+
+def test_the_disagreements_the_refusals_prevent() -> None:
+    """Recorded in date order, each late event of the table gives what a replay gives; the figures the table's refusals
+    keep out of the ledger: a cashless maximum of 140,250,000 once the cap is void, not 49,899,960."""
+    voided = _record(_start(_waiver(BEFORE), *_cashless_max("n1", EXERCISE_DAY)))
+    assert _figures(voided)["n1.effected"][1] == ALL
+    capped = _record(_start(*_cashless_max("n1", EXERCISE_DAY)))
+    assert _figures(capped)["n1.effected"][1] == CUT
+    with pytest.raises(Refusal):  # cured first, the cap binds the 100,000,000 of the table's cure row
+        _record(_start(_default(BEFORE), _cure(date(2006, 5, 1)), *_cash_exercise("n1", "ATG-1", "gssf", 100_000_000, EXERCISE_DAY)))
+
+
+# (why, events in the order recorded; the last is taken)
+TAKEN: list[tuple[str, Callable[[], list[ev.Event]]]] = [
+    ("§10: a waiver dated before an exercise of a stated number within the cap (refused or issued in full, never cut)",
+     lambda: _start(*_cash_exercise("n1", "ATG-1", "gssf", 40_000_000, EXERCISE_DAY), _waiver(BEFORE))),
+    ("§10: a waiver whose 75th day comes after the cashless maximum it follows in the record",
+     lambda: _start(*_cashless_max("n1", EXERCISE_DAY), _waiver(date(2006, 3, 20)))),
+    ("§10: a cashless maximum recorded after a waiver, dated inside the 75 days (cut by the cap)",
+     lambda: _start(_waiver(BEFORE), *_cashless_max("n1", date(2006, 5, 14)))),
+    ("§10: a cashless maximum recorded after a waiver, dated on its 75th day (the cap is void: every share)",
+     lambda: _start(_waiver(BEFORE), *_cashless_max("n1", date(2006, 5, 15)))),
+    ("§10: a cashless maximum recorded after a default notice dated after it (cut by the cap)",
+     lambda: _start(_default(date(2006, 7, 1)), *_cashless_max("n1", EXERCISE_DAY))),
+    ("§10: a default notice dated after the cashless maximum it follows in the record",
+     lambda: _start(*_cashless_max("n1", EXERCISE_DAY), _default(date(2006, 6, 2)))),
+    ("§10: a cure dated the day after an exercise taken while the default continued",
+     lambda: _start(_default(BEFORE), *_cash_exercise("n1", "ATG-1", "gssf", 100_000_000, EXERCISE_DAY), _cure(date(2006, 6, 2)))),
+    ("§10, cure_restores_cap false: a cure dated before an exercise taken while the default continued (the cap stays void)",
+     lambda: _start(NO_RESTORE, _default(BEFORE, "ATG-2"), *_cash_exercise("n2", "ATG-2", "gssf", 60_000_000, EXERCISE_DAY),
+                    _cure(date(2006, 5, 1), "ATG-2"))),
+    ("§10: a cure of a default noticed after the waiver voided the cap, dated before an exercise (the cap is void anyway)",
+     lambda: _start(_waiver(date(2006, 1, 2)), _default(date(2006, 4, 1)),
+                    *_cash_exercise("n1", "ATG-1", "gssf", 100_000_000, EXERCISE_DAY), _cure(date(2006, 5, 1)))),
+    ("§10: a second default noticed on the day of the cure of the first",
+     lambda: _start(_default(BEFORE), _cure(date(2006, 4, 1)), _default(date(2006, 4, 1)))),
+    ("§10: an exercise of 100,000,000 recorded last, dated while an earlier default continued (noticed 2006-03-01, cured "
+     "2006-04-01; noticed again 2006-07-01): the cap was void that day",
+     lambda: _start(_default(BEFORE), _cure(date(2006, 4, 1)), _default(date(2006, 7, 1)),
+                    *_cash_exercise("n1", "ATG-1", "gssf", 100_000_000, date(2006, 3, 15)))),
+    ("§10: an exercise recorded last, dated between the cure of a default and the next (the cap binds: 40,000,000 fit)",
+     lambda: _start(_default(BEFORE), _cure(date(2006, 4, 1)), _default(date(2006, 7, 1)),
+                    *_cash_exercise("n1", "ATG-1", "gssf", 40_000_000, date(2006, 5, 15)))),
+    ("§14: an amendment of the dispute terms only, dated before an exercise (nothing an exercise reads)",
+     lambda: _start(*_cash_exercise("n5", "ATG-5", "other", 1_000_000, EXERCISE_DAY),
+                    _amend("a", date(2006, 4, 1), replace(ATG5, disputes=DisputeTerms(jury_waiver=False)), *BOTH))),
+    ("§14, §1.1: an earlier expiration dated the day after the exercise",
+     lambda: _start(*_cash_exercise("n5", "ATG-5", "other", 1_000_000, EXERCISE_DAY),
+                    _amend("a", date(2006, 6, 2), replace(ATG5, expiration=Expiration(date(2006, 7, 1), "side letter")), *BOTH))),
+    ("§1.1: a notice dated the day before the expiration (2006-06-10), recorded after events dated after it, completed in time",
+     lambda: _start(_issue("ATG-X", "other", cap=None, expiration=Expiration(date(2006, 6, 10), "stated")),
+                    *_cash_exercise("n5", "ATG-5", "other", 1_000_000, date(2006, 6, 20)),
+                    *_cash_exercise("nx", "ATG-X", "other", 1_000_000, date(2006, 6, 9)))),
+]
+
+
+@pytest.mark.parametrize(("why", "events"), TAKEN, ids=[r[0][:60] for r in TAKEN])
+def test_a_late_event_the_fold_reads_the_same_is_taken(why: str, events: Callable[[], list[ev.Event]]) -> None:
+    _agrees(_record(events()))
+
+
+def test_an_exercise_dated_in_an_earlier_default_is_decided_with_the_cap_void() -> None:
+    """§10: noticed 2006-03-01, cured 2006-04-01, noticed again 2006-07-01; a cashless maximum dated 2006-03-15 recorded last
+    issues every share (the cap was void that day), as the fold's order decides it, not the cap's 49,899,960."""
+    recorded = _record(_start(_default(BEFORE), _cure(date(2006, 4, 1)), _default(date(2006, 7, 1)),
+                              *_cashless_max("n1", date(2006, 3, 15))))
+    assert _figures(recorded)["n1.effected"][1] == ALL
+
+
+def test_a_payment_in_time_after_the_lapse_was_refunded_is_refused() -> None:
+    """§1.1, §2.2(a): notice 2006-06-05, $4 paid 2006-06-06, the option expired 2006-06-10 and the lapsed $4 was refunded
+    2006-06-12. A payment dated 2006-06-09 recorded afterwards would complete the exercise before the expiration in the
+    fold, under a refund of a lapse that then never happened: refused, naming the notice."""
+    recorded = _record(_start(_issue("ATG-X", "other", cap=None, expiration=Expiration(date(2006, 6, 10), "stated")),
+                              cash_notice("nx", "ATG-X", "other", 1_000_000, on=date(2006, 6, 5)),
+                              surrender("nx-s", "ATG-X", "nx", on=date(2006, 6, 5)), payment("nx-p", "ATG-X", "nx", F(4), on=date(2006, 6, 6)),
+                              ev.RefundPaid(id="r", on=date(2006, 6, 12), actor="company:atg", option_no="ATG-X", notice="nx", cash=F(4))))
+    _agrees(recorded)
+    with pytest.raises(Refusal) as refused:
+        decide(fold(recorded), payment("nx-p2", "ATG-X", "nx", F(10), on=date(2006, 6, 9)))
+    assert refused.value.clause == "§1.1, §2.2(a)" and refused.value.field == "notice" and "refund r" in str(refused.value)
