@@ -266,3 +266,43 @@ def test_a_payment_in_time_after_the_lapse_was_refunded_is_refused() -> None:
     with pytest.raises(Refusal) as refused:
         decide(fold(recorded), payment("nx-p2", "ATG-X", "nx", F(10), on=date(2006, 6, 9)))
     assert refused.value.clause == "§1.1, §2.2(a)" and refused.value.field == "notice" and "refund r" in str(refused.value)
+
+
+class _ReadFromTheEnd:
+    """A state's list of events that counts what is read by index and refuses to be walked whole."""
+
+    def __init__(self, events: list[ev.Event]):
+        self.events = events
+        self.read: set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def __getitem__(self, i: int) -> ev.Event:
+        self.read.add(i % len(self.events))
+        return self.events[i]
+
+    def __iter__(self) -> object:
+        raise AssertionError("the whole record was walked")
+
+
+def test_the_outstanding_count_check_reads_the_companys_exercises_from_its_day_on_only() -> None:
+    """§6, §2.1 (clauses/reservation.py): a count of shares outstanding recorded after exercises it sorts before is checked
+    against the company's exercises from its day on, read back from the end of the record, not by walking all of it
+    (180 days of quotes come before). The outcomes are those of tests/core/test_reordering.py: refused naming the
+    exercise when it leaves no room, taken when it does."""
+    delivered = ev.SharesDelivered(id="d5", on=EXERCISE_DAY, actor="company:atg", option_no="ATG-5", notice="n5", book_entry=True)
+    recorded = _record(_start(*_cash_exercise("n5", "ATG-5", "other", 1_000_000, EXERCISE_DAY), delivered))
+    state = fold(recorded)
+    after = sum(1 for e in state.events if e.on >= EXERCISE_DAY)
+    spy = _ReadFromTheEnd(list(state.events))
+    state.events = spy  # type: ignore[assignment]
+
+    def count(shares: int) -> ev.SharesOutstanding:
+        return ev.SharesOutstanding(id=f"out-{shares}", on=EXERCISE_DAY, actor="company:atg", company="atg", shares=F(shares))
+
+    with pytest.raises(Refusal) as refused:
+        decide(state, count(1_999_500_000))
+    assert refused.value.clause == "§6" and refused.value.field == "on" and "n5.effected" in str(refused.value)
+    assert 0 < len(spy.read) <= after + 1
+    decide(state, count(1_300_000_000))

@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.engine import check_active, exercised_after, option_of
+from warrantbook.core.engine import check_active, exercised_after, exercises_from, option_of
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.numbers import fmt
 from warrantbook.core.rules.cap import cap_status
@@ -183,12 +183,9 @@ def as_of_defaults(state: BookState, option: OptionState, day: date) -> BookStat
 
 
 def _effected_from(state: BookState, option: OptionState, day: date) -> list[ev.ExerciseEffected]:
-    """The exercises of `option` effected at the close of `day` or later, not corrected. Read from the record only when
-    `last_exercised` shows there is one (a holder's §10 notices and cures are few)."""
-    if option.last_exercised is None or option.last_exercised < day:
-        return []
-    return [x for x in state.by_id.values() if isinstance(x, ev.ExerciseEffected) and x.option_no == option.option_no
-            and x.on >= day and x.id not in state.corrections]
+    """The exercises of `option` effected at the close of `day` or later, not corrected (read only when `last_exercised`
+    shows there is one)."""
+    return exercises_from(state, [option], day)
 
 
 def _status(option: OptionState, on: date, **changes: date | None) -> bool:

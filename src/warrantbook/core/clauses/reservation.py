@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.engine import exercised_after
+from warrantbook.core.engine import exercised_after, exercises_from
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.numbers import fmt
 from warrantbook.core.state import (
@@ -50,11 +50,12 @@ def _check_outstanding_after_exercises(state: BookState, e: ev.SharesOutstanding
     exercise's day, the fold would hold back shares that exercise issued (a delivery of 1,000,000 already made left
     500,000 owed and held). Refused, naming the exercise; a count that leaves room for them is taken."""
     company = state.companies.get(e.company)
-    if company is None or exercised_after((state.options[no] for no in state.by_company.get(e.company, ())), e) is None:
+    options = [state.options[no] for no in state.by_company.get(e.company, ())]
+    if company is None or exercised_after(options, e) is None:
         return
     total = e.shares
-    for x in state.events:
-        if isinstance(x, ev.ExerciseEffected) and x.company == e.company and x.on >= e.on and not x.basket:
+    for x in exercises_from(state, options, e.on):  # the company's own exercises from its day on, not the whole record
+        if x.company == e.company and not x.basket:
             total += x.whole_shares
             authorized = company.authorized_on(x.on)
             if authorized is not None and total > authorized:
