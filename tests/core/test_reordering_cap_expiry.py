@@ -306,3 +306,44 @@ def test_the_outstanding_count_check_reads_the_companys_exercises_from_its_day_o
     assert refused.value.clause == "§6" and refused.value.field == "on" and "n5.effected" in str(refused.value)
     assert 0 < len(spy.read) <= after + 1
     decide(state, count(1_300_000_000))
+
+
+def _withdraw(target: str) -> ev.Correction:
+    return ev.Correction(id=f"withdraw-{target}", on=date(2006, 6, 10), actor="holder:gssf", corrects=target, reason="given in error")
+
+
+# (why, events recorded first, the event a correction withdraws, whether the correction is refused)
+WITHDRAWN: list[tuple[str, Callable[[], list[ev.Event]], str, bool]] = [
+    ("§10: the holder withdraws its waiver after a 100,000,000-share exercise taken with the cap void (a replay refuses it)",
+     lambda: _start(_waiver(date(2006, 1, 2)), *_cash_exercise("n1", "ATG-1", "gssf", 100_000_000, EXERCISE_DAY)),
+     "waiver-2006-01-02", True),
+    ("§10: a default notice withdrawn after a 100,000,000-share exercise taken with the cap void",
+     lambda: _start(_default(date(2006, 1, 2)), *_cash_exercise("n1", "ATG-1", "gssf", 100_000_000, EXERCISE_DAY)),
+     "default-2006-01-02", True),
+    ("§10: a default notice withdrawn under an open notice of 100,000,000 taken with the cap void",
+     lambda: _start(_default(date(2006, 1, 2)), cash_notice("n1", "ATG-1", "gssf", 100_000_000, on=EXERCISE_DAY)),
+     "default-2006-01-02", True),
+    ("§10: a cure withdrawn under a cashless maximum the cap cut (without it the cap is void: every share)",
+     lambda: _start(_default(date(2006, 1, 2)), _cure(date(2006, 2, 2)), *_cashless_max("n1", EXERCISE_DAY)), "cure-2006-02-02", True),
+    ("§10: a cure withdrawn when the only exercise was of a stated number within the cap (never cut: it stands either way)",
+     lambda: _start(_default(date(2006, 1, 2)), _cure(date(2006, 2, 2)), *_cash_exercise("n1", "ATG-1", "gssf", 40_000_000, EXERCISE_DAY)),
+     "cure-2006-02-02", False),
+    ("§10: the waiver withdrawn before any exercise after its 75th day",
+     lambda: _start(*_cash_exercise("n1", "ATG-1", "gssf", 40_000_000, date(2006, 1, 10)), _waiver(date(2006, 1, 2))),
+     "waiver-2006-01-02", False),
+]
+
+
+@pytest.mark.parametrize(("why", "first", "target", "refused"), WITHDRAWN, ids=[r[0][:60] for r in WITHDRAWN])
+def test_a_withdrawn_notice_or_cure_under_exercises(why: str, first: Callable[[], list[ev.Event]], target: str, refused: bool) -> None:
+    """§10, §2.1, records: a correction takes the notice or cure out of the fold; refused when that changes the cap an
+    exercise already effected (or a notice already taken) was decided under, in the direction that matters."""
+    recorded = _record(first())
+    withdrawal = _withdraw(target)
+    if refused:
+        with pytest.raises(Refusal) as error:
+            decide(fold(recorded), withdrawal)
+        assert error.value.clause == "§10" and error.value.field == "corrects" and "n1" in str(error.value)
+        assert _disagrees([*recorded, withdrawal])
+    else:
+        _agrees([*recorded, *decide(fold(recorded), withdrawal)])

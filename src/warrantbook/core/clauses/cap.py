@@ -163,20 +163,83 @@ def as_of_defaults(state: BookState, option: OptionState, day: date) -> BookStat
     since, cap = option.default_since, option.terms.cap
     if since is None or day >= since or cap is None or not cap.void_on_default:
         return state
+    noticed, cured = _defaults_on(state, option, day)
+    if noticed is None:
+        return state  # no default noticed by then: the latest one, dated after, leaves the cap as it was
+    then = replace(option, default_since=noticed, default_cured=cured)
+    return replace(state, options={**state.options, option.option_no: then})
+
+
+def _ancestry(state: BookState, option: OptionState) -> set[str]:
+    """The option and the instruments it came from (§7, §8 carry the holder's §10 notices to the new ones)."""
     lineage = {option.option_no}
     no = option.parent
     while no and no in state.options and no not in lineage:
         lineage.add(no)
         no = state.options[no].parent
+    return lineage
+
+
+def _defaults_on(state: BookState, option: OptionState, day: date, without: str = "") -> tuple[date | None, date | None]:
+    """The Event of Default noticed by `day` (the latest notice on or before it) and its cure, read from the record:
+    notices and cures of the option's ancestry not corrected, leaving out the event `without`."""
+    lineage = _ancestry(state, option)
     notices = [x.on for x in state.by_id.values() if isinstance(x, ev.DefaultNoticeReceived) and x.option_no in lineage
-               and x.on <= day and x.id not in state.corrections]
+               and x.on <= day and x.id not in state.corrections and x.id != without]
     if not notices:
-        return state  # no default noticed by then: the latest one, dated after, leaves the cap as it was
+        return None, None
     noticed = max(notices)
     cures = [x.on for x in state.by_id.values() if isinstance(x, ev.DefaultCured) and x.option_no in lineage
-             and x.on >= noticed and x.id not in state.corrections]
-    then = replace(option, default_since=noticed, default_cured=min(cures) if cures else None)
-    return replace(state, options={**state.options, option.option_no: then})
+             and x.on >= noticed and x.id not in state.corrections and x.id != without]
+    return noticed, min(cures) if cures else None
+
+
+def _in_force_by_record(state: BookState, option: OptionState, day: date, without: str = "") -> bool:
+    """Whether the cap bound `option` on `day` by the record of its waiver and default notices and cures, leaving out
+    the event `without` (a correction's target)."""
+    assert option.terms.cap is not None
+    lineage = _ancestry(state, option)
+    waivers = [x.on for x in state.by_id.values() if isinstance(x, ev.WaiverNoticeReceived) and x.option_no in lineage
+               and x.id not in state.corrections and x.id != without]
+    noticed, cured = _defaults_on(state, option, day, without)
+    return cap_status(option.terms.cap, day, waiver_received=min(waivers) if waivers else None, default_since=noticed,
+                      default_cured=cured, cure_restores=option.terms.readings.cure_restores_cap).in_force
+
+
+def check_correction_under_exercises(state: BookState, original: ev.WaiverNoticeReceived | ev.DefaultNoticeReceived | ev.DefaultCured) -> None:
+    """§10, §2.1: a correction of a waiver notice, a default notice or a cure takes it out of the record, and the fold
+    then reads the cap without it on the day of every exercise after it. Refused when that changes the cap for an
+    exercise of the option (or of the options that came from it) already effected, as for a late notice or cure: a
+    withdrawn waiver or default notice brings the cap back over an exercise decided with it void (the holder withdrew
+    its waiver alone after a 100,000,000-share exercise: the fold held it where the cap allows 49,880,000, and a replay
+    refuses it), or over an open notice taken with it void; a cure withdrawn voids the cap under an exercise it may have
+    cut (a cashless maximum issued for 49,899,960 option shares, where a replay issues all 140,250,000). Correct the
+    exercise first."""
+    if original.option_no not in state.options:
+        return
+    todo, seen = [state.options[original.option_no]], set()
+    while todo:
+        option = todo.pop()
+        if option.option_no in seen or option.terms.cap is None:
+            continue
+        seen.add(option.option_no)
+        todo.extend(state.options[no] for no in option.children if no in state.options)
+        honour = option.terms.readings.over_cap is OverCapPolicy.HONOUR_TO_CAP
+        for x in exercises_from(state, [option], original.on):
+            now, without = _in_force_by_record(state, option, x.on), _in_force_by_record(state, option, x.on, original.id)
+            notice = state.by_id.get(x.notice)
+            cut = honour or (isinstance(notice, ev.ExerciseNoticeReceived) and notice.shares is None)
+            if (without and not now) or (now and not without and cut):
+                raise Refusal("§10", f"the exercise on notice {x.notice} of option {option.option_no} was effected at the close of business "
+                              f"on {x.on} with the cap {'in force' if now else 'void'}; without {original.kind} {original.id} the cap "
+                              f"would be {'in force' if without else 'void'} that day (§2.1): correct that exercise first",
+                              field="corrects")
+        for p in option.pending:
+            day = p.notice.on
+            if day >= original.on and _in_force_by_record(state, option, day, original.id) and not _in_force_by_record(state, option, day):
+                raise Refusal("§10", f"exercise notice {p.notice.id} of option {option.option_no}, dated {day}, was taken with the cap "
+                              f"void; without {original.kind} {original.id} it would be in force that day: correct that notice "
+                              "first", field="corrects")
 
 
 # ---------------------------------------------------------------- §10 with §2.1: a notice or cure recorded after exercises it sorts before
