@@ -26,6 +26,7 @@ from warrantbook.core.decide import decide, replay
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.state import BookState, fold
 from warrantbook.core.terms import (
+    Cap,
     DisputeTerms,
     Expiration,
     OverCapPolicy,
@@ -158,6 +159,17 @@ REFUSED: list[tuple[str, Callable[[], list[ev.Event]], ev.Event, str, str]] = [
     ("§14, §1.1: an earlier expiration dated before an open notice (the notice would come after the expiration)",
      lambda: _start(cash_notice("n5", "ATG-5", "other", 1_000_000, on=EXERCISE_DAY)),
      _amend("a", date(2006, 4, 1), replace(ATG5, expiration=Expiration(date(2006, 5, 1), "side letter")), *BOTH), "§14, §2.1", "n5"),
+    ("§14, §2.2(a): a payment dated 2006-04-03 recorded after a tenfold price from 2006-05-01 (charged $100 where $10 were due "
+     "and $90 are owed back)",
+     lambda: _start(cash_notice("n5", "ATG-5", "other", 1_000_000, on=date(2006, 4, 3)), surrender("n5-s", "ATG-5", "n5", on=date(2006, 4, 3)),
+                    _amend("a", date(2006, 5, 1), replace(ATG5, tranches=(Tranche(F(100_000_000), F("0.0001")),)), *BOTH)),
+     payment("n5-p", "ATG-5", "n5", F(100), on=date(2006, 4, 3)), "§14, §2.1", "2006-05-01"),
+    ("§14, §10: a surrender dated 2006-04-03 of a cashless maximum recorded after a 1% cap from 2006-05-01 (cut to the 1% "
+     "where the 4.99% of its day applied)",
+     lambda: _start(_cashless("n1", "ATG-1", "gssf", date(2006, 4, 3)),
+                    ev.Amended(id="a", on=date(2006, 5, 1), actor="holder:gssf", option_no="ATG-1", binds=(), signed_by=("holder:gssf",),
+                               terms=replace(_terms("ATG-1", tranches=(Tranche(F(ALL), F("0.00001")),)), cap=Cap(percent=F(1, 100))))),
+     surrender("n1-s", "ATG-1", "n1", on=date(2006, 4, 3)), "§14, §2.1", "2006-05-01"),
     ("§14: an amendment dated before one already recorded: weighed against it, the holder alone moved the expiration from "
      "2008 to 2010 (a replay asks the company's signature too)",
      lambda: _start(_amend("a1", date(2006, 5, 1), replace(ATG5, expiration=Expiration(date(2010, 1, 1), "a1")), "holder:other")),

@@ -14,6 +14,7 @@ from warrantbook.core import events as ev
 from warrantbook.core.arith import add, sub
 from warrantbook.core.clauses.cap import as_of_defaults
 from warrantbook.core.clauses.fmv import agreeing_holders
+from warrantbook.core.clauses.issue import changes_what_an_exercise_reads
 from warrantbook.core.clauses.reorganization import basket_exercised
 from warrantbook.core.engine import (
     FmvValue,
@@ -93,8 +94,9 @@ def _price_held(state: BookState, e: ev.FmvAgreed | ev.FmvAwarded) -> list[ev.Ev
                   if p.surrender is not None and fmv_pending(state, state.options[no], determination_date(state.options[no], p.notice, e.on))]
     if not candidates:
         return []
-    for no, _ in candidates:  # each is effected at the close of e's day, on the basis of now
+    for no, _ in candidates:  # each is effected at the close of e's day, on the basis and the terms of now
         _before_basis_change(state, state.options[no], e, ev.Phase.CLOSE)
+        _before_terms_change(state.options[no], e)
     from warrantbook.core.state import apply
 
     scratch = copy.deepcopy(state)  # later exercises see the earlier ones (balance, outstanding, cap); the state is not touched
@@ -195,9 +197,29 @@ def _before_basis_change(state: BookState, option: OptionState, e: ev.Event, pha
                       f"or correct {x.id} first", field="on")
 
 
+def _before_terms_change(option: OptionState, e: ev.Event) -> None:
+    """§14, §2.1: a step of an exercise (notice, surrender, payment) dated before an amendment of the option already
+    recorded is refused when the amendment changed what an exercise reads: decided now, it is worked out on the terms
+    after the amendment, while the fold (and a replay) apply it under the terms of its day (a cash exercise dated
+    before a tenfold price increase was charged $100 where $10 were due and $90 are owed back). Dated on or after the
+    amendment's day it is taken. The same-day amendment, recorded before, sorts before it."""
+    history = option.terms_history
+    if len(history) < 2 or e.on >= history[-1][0]:
+        return
+    then = [t for day, t in history if day <= e.on]
+    if not then:
+        return
+    for day, terms in history:
+        if day > e.on and changes_what_an_exercise_reads(then[-1], terms):
+            raise Refusal("§14, §2.1", f"the terms of option {option.option_no} were changed from {day} by an amendment already "
+                          f"recorded; this {e.kind} dated {e.on} comes before it and would be decided on the terms after it: "
+                          f"date the {e.kind} on or after {day}, or correct the amendment first", field="on")
+
+
 def _check_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
     option = option_of(state, e)
     _before_basis_change(state, option, e)
+    _before_terms_change(option, e)
     check_active(option, e.on)
     # a transfer or replacement under way supersedes this instrument when it is registered: a notice given meanwhile
     # would be completed on the old option while the new ones carry every share (the mirror of §7's and §8's own check)
@@ -250,6 +272,7 @@ def _check_surrender(state: BookState, e: ev.OptionSurrendered) -> list[ev.Event
     if e.on < p.notice.on:
         raise Refusal("§2.1", "a surrender cannot precede its exercise notice", field="on")
     _before_basis_change(state, option, e)
+    _before_terms_change(option, e)
     if after_expiration(option, e.on, e.at, "surrender"):
         raise _lapse(option, p.notice.id, e.at)
     if e.place not in ("company", "agent"):
@@ -277,6 +300,7 @@ def _check_payment(state: BookState, e: ev.PaymentReceived) -> list[ev.Event]:
     if e.on < p.notice.on:
         raise Refusal("§2.2(a)", "a payment cannot precede its exercise notice", field="on")
     _before_basis_change(state, option, e)
+    _before_terms_change(option, e)
     if after_expiration(option, e.on, e.at, "payment"):
         raise _lapse(option, p.notice.id, e.at)
     if p.notice.method is PaymentMethod.CASHLESS:

@@ -162,6 +162,11 @@ def _check_amended(state: BookState, e: ev.Amended) -> None:
 _NOT_READ_BY_EXERCISE = frozenset({"issue_date", "option_no", "option_no_on_instrument", "related", "disputes", "legend"})
 
 
+def changes_what_an_exercise_reads(old: Terms, new: Terms) -> bool:
+    """Whether two versions of the terms differ in anything an exercise reads (all but `_NOT_READ_BY_EXERCISE`)."""
+    return any(getattr(old, f.name) != getattr(new, f.name) for f in fields(new) if f.name not in _NOT_READ_BY_EXERCISE)
+
+
 def _check_amended_order(state: BookState, option: OptionState, e: ev.Amended) -> None:
     """§14, §2.1, §1.1: terms take effect from the writing's date, and the fold applies them from there. An amendment
     dated before one already recorded was weighed (whom it burdens, §14) against the later writing's terms, and the
@@ -178,7 +183,7 @@ def _check_amended_order(state: BookState, option: OptionState, e: ev.Amended) -
         raise Refusal("§14", f"the terms of option {option.option_no} were changed from {last} by a writing already recorded; this "
                       f"one, dated {e.on}, comes before it: correct that amendment first, or date this one on or after {last}",
                       field="on")
-    if all(getattr(option.terms, f.name) == getattr(e.terms, f.name) for f in fields(e.terms) if f.name not in _NOT_READ_BY_EXERCISE):
+    if not changes_what_an_exercise_reads(option.terms, e.terms):
         return
     if exercised_after([option], e) is not None:
         raise Refusal("§14, §2.1", f"an exercise of option {option.option_no} was effected at the close of business on "
