@@ -22,6 +22,7 @@ import pytest
 
 from tests.store.backends import D0, base_events, cash_notice, payment, surrender
 from warrantbook.core import events as ev
+from warrantbook.core.clauses import cap, exercise, issue, records
 from warrantbook.core.decide import decide, replay
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.state import BookState, fold
@@ -119,6 +120,14 @@ def _amend(eid: str, on: date, terms: Terms, *signers: str) -> ev.Amended:
     return ev.Amended(id=eid, on=on, actor=signers[0], option_no="ATG-5", terms=terms, binds=(), signed_by=signers)
 
 
+def _authorized(shares: int) -> ev.AuthorizedShares:
+    return ev.AuthorizedShares(id=f"auth-{shares}", on=date(2006, 4, 1), actor="company:atg", company="atg", shares=F(shares))
+
+
+def _delivered(notice: str, option: str) -> ev.SharesDelivered:
+    return ev.SharesDelivered(id=f"{notice}-d", on=EXERCISE_DAY, actor="company:atg", option_no=option, notice=notice, book_entry=True)
+
+
 ATG5 = _terms("ATG-5", cap=None)  # base_events' uncapped ATG-5 of holder `other`
 BOTH = ("holder:other", "company:atg")
 HONOUR = _issue("ATG-2", "gssf", readings=Readings(over_cap=OverCapPolicy.HONOUR_TO_CAP))
@@ -148,6 +157,24 @@ REFUSED: list[tuple[str, Callable[[], list[ev.Event]], ev.Event, str, str]] = [
      lambda: _start(_default(BEFORE)), _cure(date(2006, 2, 1)), "§10", "2006-03-01"),
     ("§10: a second default notice dated before the recorded cure of the first (the fold reads it as cured)",
      lambda: _start(_default(BEFORE), _cure(date(2006, 4, 1))), _default(date(2006, 3, 15)), "§10", "2006-04-01"),
+    ("§10: the affiliate's 40,000,000 dated 2006-05-01, completed after GSSF's 40,000,000 of 2006-06-01 under the same cap (the "
+     "group at 90,000,000 of 1,280,000,000: 7%; a replay refuses GSSF's exercise, the cap then allowing 11,876,000)",
+     lambda: _start(*_cash_exercise("n1", "ATG-1", "gssf", 40_000_000, EXERCISE_DAY), *_cash_exercise("n9", "ATG-9", "affiliate", 40_000_000,
+                                                                                                     date(2006, 5, 1))[:2]),
+     payment("n9-p", "ATG-9", "n9", F(400), on=date(2006, 5, 1)), "§10", "n1"),
+    ("§10: another holder's exercise dated before a cashless maximum the cap cut (more shares outstanding: a replay issues more)",
+     lambda: _start(*_cashless_max("n1", EXERCISE_DAY), *_cash_exercise("n5", "ATG-5", "other", 50_000_000, date(2006, 5, 1))[:2]),
+     payment("n5-p", "ATG-5", "n5", F(500), on=date(2006, 5, 1)), "§10", "n1"),
+    ("§1.1: an exercise of 100,000,000 dated before an open notice of 100,000,000 of the same option (a replay refuses the "
+     "notice: 40,250,000 remain)",
+     lambda: _start(_default(date(2006, 1, 2)), cash_notice("A", "ATG-1", "gssf", 100_000_000, on=EXERCISE_DAY),
+                    *_cash_exercise("B", "ATG-1", "gssf", 100_000_000, date(2006, 5, 1))[:2]),
+     payment("B-p", "ATG-1", "B", F(1000), on=date(2006, 5, 1)), "§1.1", "A"),
+    ("§6: an exercise of 1,000,000 dated before one of 1,000,000 delivered with 1,500,000 authorized to spare (the fold holds "
+     "back 500,000 of the delivered shares)",
+     lambda: _start(_issue("ATG-6", "other", cap=None), _authorized(1_201_500_000), *_cash_exercise("n5", "ATG-5", "other", 1_000_000, EXERCISE_DAY),
+                    _delivered("n5", "ATG-5"), *_cash_exercise("n6", "ATG-6", "other", 1_000_000, date(2006, 5, 1))[:2]),
+     payment("n6-p", "ATG-6", "n6", F(10), on=date(2006, 5, 1)), "§6", "n5"),
     ("§14, §1.1: an earlier expiration (2006-05-01) dated 2006-04-01, recorded after an exercise effected 2006-06-01 (a replay "
      "refuses the exercise: expired)",
      lambda: _start(*_cash_exercise("n5", "ATG-5", "other", 1_000_000, EXERCISE_DAY)),
@@ -177,25 +204,43 @@ REFUSED: list[tuple[str, Callable[[], list[ev.Event]], ev.Event, str, str]] = [
 ]
 
 
+# the refusals this file's probes added: switched off, each late event is taken, and the ledger and the fold part ways
+NEW_REFUSALS = [(cap, "_check_void_before_exercises"), (cap, "_check_default_after_cure"), (cap, "_check_cure_after_notice"),
+                (cap, "_check_cure_before_exercises"), (issue, "_check_amended_order"), (exercise, "_before_terms_change"),
+                (exercise, "check_exercise_before_capped"), (exercise, "check_exercise_before_exercises"),
+                (exercise, "_before_open_notices"), (records, "check_correction_under_exercises")]
+
+
+def _disagrees(recorded: list[ev.Event]) -> bool:
+    """What the ledger recorded, replayed in the fold's order: an event refused, an exercise with other figures, or shares
+    delivered (§2.1) that the fold holds back beyond the authorized (§6)."""
+    try:
+        state, replayed = replay(recorded)
+    except (Refusal, BadInput):
+        return True
+    if _figures(replayed) != _figures(recorded):
+        return True
+    delivered = {e.notice for e in recorded if isinstance(e, ev.SharesDelivered)}
+    return any(d.held for o in fold(recorded).options.values() for d in o.owed if d.notice in delivered)
+
+
+def _taken_without_the_new_refusals(monkeypatch: pytest.MonkeyPatch, recorded: list[ev.Event], late: ev.Event) -> list[ev.Event]:
+    with monkeypatch.context() as m:
+        for module, name in NEW_REFUSALS:
+            m.setattr(module, name, lambda *args, **kwargs: None)
+        return [*recorded, *decide(fold(recorded), late)]
+
+
 @pytest.mark.parametrize(("why", "first", "late", "clause", "names"), REFUSED, ids=[r[0][:60] for r in REFUSED])
 def test_a_late_event_the_fold_would_read_differently_is_refused(why: str, first: Callable[[], list[ev.Event]], late: ev.Event,
-                                                                 clause: str, names: str) -> None:
+                                                                 clause: str, names: str, monkeypatch: pytest.MonkeyPatch) -> None:
     recorded = _record(first())
     _agrees(recorded)
     with pytest.raises(Refusal) as refused:
         decide(fold(recorded), late)
     assert refused.value.clause == clause and refused.value.field == "on", refused.value
     assert names in str(refused.value) and str(late.on) in str(refused.value)
-    assert _disagrees([*recorded, late])  # taken, the fold and a replay in its order part ways
-
-
-def _disagrees(events: list[ev.Event]) -> bool:
-    """A replay in the fold's order refuses one of `events`, or decides an exercise with other figures."""
-    try:
-        _state, replayed = replay(events)
-    except (Refusal, BadInput):
-        return True
-    return _figures(replayed) != _figures(events)
+    assert _disagrees(_taken_without_the_new_refusals(monkeypatch, recorded, late))  # why the refusal is needed
 
 
 def test_the_disagreements_the_refusals_prevent() -> None:
@@ -240,6 +285,19 @@ TAKEN: list[tuple[str, Callable[[], list[ev.Event]]]] = [
     ("§10: an exercise recorded last, dated between the cure of a default and the next (the cap binds: 40,000,000 fit)",
      lambda: _start(_default(BEFORE), _cure(date(2006, 4, 1)), _default(date(2006, 7, 1)),
                     *_cash_exercise("n1", "ATG-1", "gssf", 40_000_000, date(2006, 5, 15)))),
+    ("§10: another holder's exercise dated before an exercise of a stated number within the cap (never cut: more outstanding "
+     "changes nothing)",
+     lambda: _start(*_cash_exercise("n1", "ATG-1", "gssf", 40_000_000, EXERCISE_DAY),
+                    *_cash_exercise("n5", "ATG-5", "other", 50_000_000, date(2006, 5, 1)))),
+    ("§10: the affiliate's exercise dated the day of GSSF's, recorded after it (the fold applies it after at the same close)",
+     lambda: _start(*_cash_exercise("n1", "ATG-1", "gssf", 40_000_000, EXERCISE_DAY),
+                    *_cash_exercise("n9", "ATG-9", "affiliate", 5_000_000, EXERCISE_DAY))),
+    ("§1.1: an exercise of 40,000,000 dated before an open notice of 100,000,000 of the same option (100,250,000 remain)",
+     lambda: _start(_default(date(2006, 1, 2)), cash_notice("A", "ATG-1", "gssf", 100_000_000, on=EXERCISE_DAY),
+                    *_cash_exercise("B", "ATG-1", "gssf", 40_000_000, date(2006, 5, 1)))),
+    ("§6: an exercise dated before one delivered, with room for both",
+     lambda: _start(_issue("ATG-6", "other", cap=None), _authorized(1_202_000_000), *_cash_exercise("n5", "ATG-5", "other", 1_000_000, EXERCISE_DAY),
+                    _delivered("n5", "ATG-5"), *_cash_exercise("n6", "ATG-6", "other", 1_000_000, date(2006, 5, 1)))),
     ("§14: an amendment of the dispute terms only, dated before an exercise (nothing an exercise reads)",
      lambda: _start(*_cash_exercise("n5", "ATG-5", "other", 1_000_000, EXERCISE_DAY),
                     _amend("a", date(2006, 4, 1), replace(ATG5, disputes=DisputeTerms(jury_waiver=False)), *BOTH))),
@@ -347,7 +405,8 @@ WITHDRAWN: list[tuple[str, Callable[[], list[ev.Event]], str, bool]] = [
 
 
 @pytest.mark.parametrize(("why", "first", "target", "refused"), WITHDRAWN, ids=[r[0][:60] for r in WITHDRAWN])
-def test_a_withdrawn_notice_or_cure_under_exercises(why: str, first: Callable[[], list[ev.Event]], target: str, refused: bool) -> None:
+def test_a_withdrawn_notice_or_cure_under_exercises(why: str, first: Callable[[], list[ev.Event]], target: str, refused: bool,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """§10, §2.1, records: a correction takes the notice or cure out of the fold; refused when that changes the cap an
     exercise already effected (or a notice already taken) was decided under, in the direction that matters."""
     recorded = _record(first())
@@ -356,6 +415,6 @@ def test_a_withdrawn_notice_or_cure_under_exercises(why: str, first: Callable[[]
         with pytest.raises(Refusal) as error:
             decide(fold(recorded), withdrawal)
         assert error.value.clause == "§10" and error.value.field == "corrects" and "n1" in str(error.value)
-        assert _disagrees([*recorded, withdrawal])
+        assert _disagrees(_taken_without_the_new_refusals(monkeypatch, recorded, withdrawal))
     else:
         _agrees([*recorded, *decide(fold(recorded), withdrawal)])

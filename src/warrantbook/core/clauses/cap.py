@@ -111,13 +111,18 @@ def _check_default(state: BookState, e: ev.DefaultNoticeReceived) -> None:
         raise Refusal("§10", "under these terms an Event of Default does not void the cap", field="option")
     if option.default_since is not None and option.default_cured is None:
         raise Refusal("§10", f"an Event of Default noticed {option.default_since} is already continuing", field="option")
+    _check_default_after_cure(option, e)
+    _check_void_before_exercises(state, option, e, e.on)
+
+
+def _check_default_after_cure(option: OptionState, e: ev.DefaultNoticeReceived) -> None:
+    """§10: one default continues at a time. A notice dated before the recorded cure of the previous one would be
+    applied by the fold before that cure, and read as cured, while the ledger took it as continuing (and a replay
+    refuses it: the earlier default still continued on its day)."""
     if option.default_cured is not None and e.on < option.default_cured:
-        # the fold would apply this notice, then the cure already recorded: the new default would read as cured, while
-        # the ledger took it as continuing (and a replay refuses it: the earlier default still continued on its day)
         raise Refusal("§10", f"the Event of Default noticed {option.default_since} was cured on {option.default_cured}, which is "
                       f"already recorded and comes after this notice dated {e.on}: one default at a time continues; correct "
                       f"that cure first, or date this notice on or after {option.default_cured}", field="on")
-    _check_void_before_exercises(state, option, e, e.on)
 
 
 def _on_default(state: BookState, e: ev.DefaultNoticeReceived) -> None:
@@ -135,9 +140,7 @@ def _check_cure(state: BookState, e: ev.DefaultCured) -> None:
     check_active(option, e.on, "§10")
     if option.default_since is None or option.default_cured is not None:
         raise BadInput("no continuing Event of Default to cure", field="option", clause="§10")
-    if e.on < option.default_since:
-        raise Refusal("§10", f"a cure cannot precede the notice of the Event of Default it ends (noticed {option.default_since}); "
-                      f"this one is dated {e.on}", field="on")
+    _check_cure_after_notice(option, e)
     _check_cure_before_exercises(state, option, e)
     holder, company = f"holder:{option.holder}", f"company:{option.company}"
     signers = {e.actor, *e.signed_by}
@@ -146,6 +149,14 @@ def _check_cure(state: BookState, e: ev.DefaultCured) -> None:
                       f"signed by {', '.join(sorted(signers))}", field="signed_by")
     if option.terms.readings.cure_by is CureBy.BOTH and company not in signers:
         raise Refusal("§10", f"under the reading cure_by=both a cure is signed by the holder and the company ({company})", field="signed_by")
+
+
+def _check_cure_after_notice(option: OptionState, e: ev.DefaultCured) -> None:
+    """§10: a cure ends a default already noticed; dated before the notice, the fold would apply it first, find nothing to
+    cure, and leave the default continuing (a replay refuses the cure)."""
+    if option.default_since is not None and e.on < option.default_since:
+        raise Refusal("§10", f"a cure cannot precede the notice of the Event of Default it ends (noticed {option.default_since}); "
+                      f"this one is dated {e.on}", field="on")
 
 
 def _on_cure(state: BookState, e: ev.DefaultCured) -> None:
@@ -240,6 +251,34 @@ def check_correction_under_exercises(state: BookState, original: ev.WaiverNotice
                 raise Refusal("§10", f"exercise notice {p.notice.id} of option {option.option_no}, dated {day}, was taken with the cap "
                               f"void; without {original.kind} {original.id} it would be in force that day: correct that notice "
                               "first", field="corrects")
+
+
+def check_exercise_before_capped(state: BookState, option: OptionState, effected: ev.ExerciseEffected) -> None:
+    """§10, §2.1: an exercise effected at the close of a day before exercises already effected of capped options of the
+    same company changes the cap those were decided under. Its whole shares count in its group's holdings (H) and in the
+    shares outstanding (O) from that close, and the fold applies it first: an affiliate's 40,000,000 shares dated a month
+    before GSSF's 40,000,000 under the same cap left the group at 90,000,000 of 1,280,000,000 shares (7%), and a replay
+    refuses GSSF's exercise (the cap then allowed 11,876,000). Refused when the later exercise's option is of the same
+    cap group, or when the cap may have cut it (a cashless maximum, or `over_cap: honour-to-cap`: a larger O gives it
+    more), on a day the cap or a ceiling bound it. Dated on or after that day, or under no cap, it is taken."""
+    if effected.basket or option.basket is not None:
+        return
+    capped = [o for no in state.by_company.get(option.company, ()) if (o := state.options[no]).terms.cap is not None and o.basket is None]
+    if exercised_after(capped, effected) is None:
+        return
+    group = state.holder_group(option.holder)
+    for x in exercises_from(state, capped, effected.on):
+        if x.on <= effected.on or x.basket:
+            continue  # the same day's close, recorded before: the fold applies it first too
+        o = state.options[x.option_no]
+        assert o.terms.cap is not None
+        bound = o.terms.cap.hard_ceiling is not None or _status(as_of_defaults(state, o, x.on).options[o.option_no], x.on)
+        notice = state.by_id.get(x.notice)
+        cut = o.terms.readings.over_cap is OverCapPolicy.HONOUR_TO_CAP or (isinstance(notice, ev.ExerciseNoticeReceived) and notice.shares is None)
+        if bound and (state.holder_group(o.holder) == group or cut):
+            raise Refusal("§10", f"the exercise on notice {x.notice} of option {o.option_no} was effected at the close of business on {x.on} "
+                          f"under the cap, measured without this exercise of option {option.option_no} dated {effected.on}, which comes "
+                          "before it (§2.1): correct that exercise first, or date this step on or after its day", field="on")
 
 
 # ---------------------------------------------------------------- §10 with §2.1: a notice or cure recorded after exercises it sorts before

@@ -12,10 +12,11 @@ from typing import Any
 
 from warrantbook.core import events as ev
 from warrantbook.core.arith import add, sub
-from warrantbook.core.clauses.cap import as_of_defaults
+from warrantbook.core.clauses.cap import as_of_defaults, check_exercise_before_capped
 from warrantbook.core.clauses.fmv import agreeing_holders
 from warrantbook.core.clauses.issue import changes_what_an_exercise_reads
 from warrantbook.core.clauses.reorganization import basket_exercised
+from warrantbook.core.clauses.reservation import check_exercise_before_exercises
 from warrantbook.core.engine import (
     FmvValue,
     after_expiration,
@@ -108,6 +109,8 @@ def _price_held(state: BookState, e: ev.FmvAgreed | ev.FmvAwarded) -> list[ev.Ev
         held = option.pending_notice(p.notice.id)
         effected = _completes(scratch, option, held, e.on) if held is not None else None
         if effected is not None:
+            check_exercise_before_capped(state, state.options[no], effected)
+            check_exercise_before_exercises(state, state.options[no].company, effected)
             apply(scratch, effected)
             out.append(effected)
     return out
@@ -216,6 +219,27 @@ def _before_terms_change(option: OptionState, e: ev.Event) -> None:
                           f"date the {e.kind} on or after {day}, or correct the amendment first", field="on")
 
 
+def _before_open_notices(option: OptionState, effected: ev.ExerciseEffected) -> None:
+    """§1.1, Exhibit A, §2.1: an exercise effected at the close of a day before an open notice of the same option already
+    recorded takes shares that notice was checked against when received (a notice must be honourable on its day's
+    facts): a notice of 100,000,000 of 140,250,000 given 2006-06-01, then an exercise of 100,000,000 dated 2006-05-01,
+    left the notice open with 40,250,000 remaining, and a replay refuses it. Refused when what would remain is less than
+    the open notice asks; correct the notice first, or date this step on or after its day."""
+    for p in option.pending:
+        if p.notice.id == effected.notice or p.notice.on <= effected.on or p.notice.shares is None:
+            continue
+        t = p.notice.tranche
+        tranches = [option.tranches[t]] if t is not None and 0 <= t < len(option.tranches) else list(option.tranches)
+        left = sum((x.shares for x in tranches), _ZERO)
+        if effected.tranche in ([t] if t is not None else range(len(option.tranches))):
+            left -= effected.shares_exercised
+        if p.notice.shares * p.ratio > left:
+            raise Refusal("§1.1", f"exercise notice {p.notice.id} of option {option.option_no}, dated {p.notice.on}, asks "
+                          f"{fmt(p.notice.shares * p.ratio)} shares; this exercise of {fmt(effected.shares_exercised)} dated {effected.on} "
+                          f"comes before it (§2.1) and would leave {fmt(left)}: correct that notice first, or date this step on or "
+                          "after its day", field="on")
+
+
 def _check_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
     option = option_of(state, e)
     _before_basis_change(state, option, e)
@@ -283,6 +307,10 @@ def _check_surrender(state: BookState, e: ev.OptionSurrendered) -> list[ev.Event
             raise Refusal("§11", "no agent is appointed for exercises: surrender at the company's principal office", field="place")
     after = replace(p, surrender=e)
     effected = _completes(state, option, after, e.on)
+    if effected is not None:
+        check_exercise_before_capped(state, option, effected)
+        check_exercise_before_exercises(state, option.company, effected)
+        _before_open_notices(option, effected)
     return [effected] if effected else []
 
 
@@ -309,6 +337,10 @@ def _check_payment(state: BookState, e: ev.PaymentReceived) -> list[ev.Event]:
         raise BadInput("cash or stock_shares: a payment of more than zero", field="cash", clause="§2.2(a)")
     after = replace(p, payments=p.payments + (e,))
     effected = _completes(state, option, after, e.on)
+    if effected is not None:
+        check_exercise_before_capped(state, option, effected)
+        check_exercise_before_exercises(state, option.company, effected)
+        _before_open_notices(option, effected)
     return [effected] if effected else []
 
 
