@@ -170,6 +170,14 @@ REFUSED: list[tuple[str, Callable[[], list[ev.Event]], ev.Event, str, str]] = [
      lambda: _start(_default(date(2006, 1, 2)), cash_notice("A", "ATG-1", "gssf", 100_000_000, on=EXERCISE_DAY),
                     *_cash_exercise("B", "ATG-1", "gssf", 100_000_000, date(2006, 5, 1))[:2]),
      payment("B-p", "ATG-1", "B", F(1000), on=date(2006, 5, 1)), "§1.1", "A"),
+    ("§1.1: an exercise in full dated 2006-05-01 (the cap void by the waiver), recorded after a default notice dated "
+     "2006-06-01 (a replay refuses the notice: the option was exercised in full)",
+     lambda: _start(_waiver(date(2006, 1, 2)), _default(EXERCISE_DAY), *_cash_exercise("n1", "ATG-1", "gssf", ALL, date(2006, 5, 1))[:2]),
+     payment("n1-p", "ATG-1", "n1", F(ALL) * F("0.00001"), on=date(2006, 5, 1)), "§1.1", "default notice"),
+    ("§1.1: an exercise in full of ATG-5 dated 2006-05-01, recorded after an amendment of its dispute terms dated 2006-06-01",
+     lambda: _start(_amend("a", EXERCISE_DAY, replace(ATG5, disputes=DisputeTerms(jury_waiver=False)), *BOTH),
+                    *_cash_exercise("n5", "ATG-5", "other", 100_000_000, date(2006, 5, 1))[:2]),
+     payment("n5-p", "ATG-5", "n5", F(1000), on=date(2006, 5, 1)), "§1.1", "amendment"),
     ("§6: an exercise of 1,000,000 dated before one of 1,000,000 delivered with 1,500,000 authorized to spare (the fold holds "
      "back 500,000 of the delivered shares)",
      lambda: _start(_issue("ATG-6", "other", cap=None), _authorized(1_201_500_000), *_cash_exercise("n5", "ATG-5", "other", 1_000_000, EXERCISE_DAY),
@@ -208,7 +216,7 @@ REFUSED: list[tuple[str, Callable[[], list[ev.Event]], ev.Event, str, str]] = [
 NEW_REFUSALS = [(cap, "_check_void_before_exercises"), (cap, "_check_default_after_cure"), (cap, "_check_cure_after_notice"),
                 (cap, "_check_cure_before_exercises"), (issue, "_check_amended_order"), (exercise, "_before_terms_change"),
                 (exercise, "check_exercise_before_capped"), (exercise, "check_exercise_before_exercises"),
-                (exercise, "_before_open_notices"), (records, "check_correction_under_exercises")]
+                (exercise, "_before_open_notices"), (exercise, "_exhausts_before_acts"), (records, "check_correction_under_exercises")]
 
 
 def _disagrees(recorded: list[ev.Event]) -> bool:
@@ -317,11 +325,18 @@ def test_a_late_event_the_fold_reads_the_same_is_taken(why: str, events: Callabl
 
 
 def test_an_exercise_dated_in_an_earlier_default_is_decided_with_the_cap_void() -> None:
-    """§10: noticed 2006-03-01, cured 2006-04-01, noticed again 2006-07-01; a cashless maximum dated 2006-03-15 recorded last
-    issues every share (the cap was void that day), as the fold's order decides it, not the cap's 49,899,960."""
-    recorded = _record(_start(_default(BEFORE), _cure(date(2006, 4, 1)), _default(date(2006, 7, 1)),
-                              *_cashless_max("n1", date(2006, 3, 15))))
-    assert _figures(recorded)["n1.effected"][1] == ALL
+    """§10: noticed 2006-03-01, cured 2006-04-01, noticed again 2006-07-01; a cashless exercise of 100,000,000 dated
+    2006-03-15 recorded last is taken with the cap void that day, as the fold's order decides it (under the cap it was
+    refused: the cap allowed 49,880,000 shares). An exercise in full would come before the 2006-07-01 notice and is
+    refused (§1.1: that notice would be on an option exercised in full)."""
+    first = _start(_default(BEFORE), _cure(date(2006, 4, 1)), _default(date(2006, 7, 1)))
+    recorded = _record([*first, _cashless("n1", "ATG-1", "gssf", date(2006, 3, 15), 100_000_000),
+                        surrender("n1-s", "ATG-1", "n1", on=date(2006, 3, 15))])
+    assert _figures(recorded)["n1.effected"][1] == 100_000_000
+    _agrees(recorded)
+    with pytest.raises(Refusal) as refused:
+        _record([*first, *_cashless_max("n1", date(2006, 3, 15))])
+    assert refused.value.clause == "§1.1" and "2006-07-01" in str(refused.value)
 
 
 def test_a_payment_in_time_after_the_lapse_was_refunded_is_refused() -> None:

@@ -240,6 +240,26 @@ def _before_open_notices(option: OptionState, effected: ev.ExerciseEffected) -> 
                           "after its day", field="on")
 
 
+def _exhausts_before_acts(option: OptionState, effected: ev.ExerciseEffected) -> None:
+    """§1.1, §2.1: an exercise in full effected at the close of a day before acts on the option already recorded (a §10
+    notice or cure, an amendment, another open notice) leaves them, in the fold's order, on an option exercised in full,
+    which takes no act (a replay refuses them). Refused, naming the first; correct it first, or date this step on or
+    after its day."""
+    if sum((t.shares for t in option.tranches), _ZERO) != effected.shares_exercised:
+        return
+    acts = [(day, what) for day, what in ((option.waiver_received, "the waiver notice"), (option.default_since, "the default notice"),
+                                          (option.default_cured, "the cure"))
+            if day is not None and day > effected.on]
+    acts += [(day, "an amendment") for day, _terms in option.terms_history[1:] if day > effected.on]
+    acts += [(p.notice.on, f"exercise notice {p.notice.id}") for p in option.pending
+             if p.notice.id != effected.notice and p.notice.on > effected.on]
+    if acts:
+        day, what = min(acts)
+        raise Refusal("§1.1", f"this exercise of {fmt(effected.shares_exercised)} shares dated {effected.on} exercises option "
+                      f"{option.option_no} in full; {what} dated {day}, already recorded, comes after it and would be on an option "
+                      "exercised in full: correct it first, or date this step on or after its day", field="on")
+
+
 def _check_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
     option = option_of(state, e)
     _before_basis_change(state, option, e)
@@ -311,6 +331,7 @@ def _check_surrender(state: BookState, e: ev.OptionSurrendered) -> list[ev.Event
         check_exercise_before_capped(state, option, effected)
         check_exercise_before_exercises(state, option.company, effected)
         _before_open_notices(option, effected)
+        _exhausts_before_acts(option, effected)
     return [effected] if effected else []
 
 
@@ -341,6 +362,7 @@ def _check_payment(state: BookState, e: ev.PaymentReceived) -> list[ev.Event]:
         check_exercise_before_capped(state, option, effected)
         check_exercise_before_exercises(state, option.company, effected)
         _before_open_notices(option, effected)
+        _exhausts_before_acts(option, effected)
     return [effected] if effected else []
 
 
