@@ -132,6 +132,7 @@ ATG5 = _terms("ATG-5", cap=None)  # base_events' uncapped ATG-5 of holder `other
 BOTH = ("holder:other", "company:atg")
 HONOUR = _issue("ATG-2", "gssf", readings=Readings(over_cap=OverCapPolicy.HONOUR_TO_CAP))
 NO_RESTORE = _issue("ATG-2", "gssf", readings=Readings(cure_restores_cap=False))
+FAMILY = _issue("ATG-2", "gssf", cap=Cap(waiver_notice_days=61))  # a family member's 61-day notice: void from 2006-05-01
 
 # (why, events recorded first, the event recorded last, its clause, words its message names)
 REFUSED: list[tuple[str, Callable[[], list[ev.Event]], ev.Event, str, str]] = [
@@ -142,6 +143,8 @@ REFUSED: list[tuple[str, Callable[[], list[ev.Event]], ev.Event, str, str]] = [
      "cashless maximum",
      lambda: _start(_cashless("n1", "ATG-1", "gssf", date(2006, 5, 10)), surrender("n1-s", "ATG-1", "n1", on=EXERCISE_DAY)),
      _waiver(date(2006, 3, 10)), "§10", "2006-05-24"),
+    ("§10, a 61-day notice: a waiver dated 2006-03-01 (void from 2006-05-01) recorded after a cashless maximum of 2006-05-01",
+     lambda: _start(FAMILY, *_cashless_max("n2", date(2006, 5, 1), "ATG-2")), _waiver(BEFORE, "ATG-2"), "§10", "2006-05-01"),
     ("§10: a default notice dated before a cashless maximum the cap cut",
      lambda: _start(*_cashless_max("n1", EXERCISE_DAY)), _default(BEFORE), "§10", "n1"),
     ("§10, over_cap honour-to-cap: a default notice dated before an exercise of 60,000,000 honoured to the cap's 49,880,000",
@@ -272,6 +275,10 @@ TAKEN: list[tuple[str, Callable[[], list[ev.Event]]]] = [
      lambda: _start(_waiver(BEFORE), *_cashless_max("n1", date(2006, 5, 14)))),
     ("§10: a cashless maximum recorded after a waiver, dated on its 75th day (the cap is void: every share)",
      lambda: _start(_waiver(BEFORE), *_cashless_max("n1", date(2006, 5, 15)))),
+    ("§10, a 61-day notice: a cashless maximum recorded after the waiver, dated the 60th day 2006-04-30 (cut by the cap)",
+     lambda: _start(FAMILY, _waiver(BEFORE, "ATG-2"), *_cashless_max("n2", date(2006, 4, 30), "ATG-2"))),
+    ("§10, a 61-day notice: a cashless maximum recorded after the waiver, dated the 61st day 2006-05-01 (every share)",
+     lambda: _start(FAMILY, _waiver(BEFORE, "ATG-2"), *_cashless_max("n2", date(2006, 5, 1), "ATG-2"))),
     ("§10: a cashless maximum recorded after a default notice dated after it (cut by the cap)",
      lambda: _start(_default(date(2006, 7, 1)), *_cashless_max("n1", EXERCISE_DAY))),
     ("§10: a default notice dated after the cashless maximum it follows in the record",
@@ -433,3 +440,12 @@ def test_a_withdrawn_notice_or_cure_under_exercises(why: str, first: Callable[[]
         assert _disagrees(_taken_without_the_new_refusals(monkeypatch, recorded, withdrawal))
     else:
         _agrees([*recorded, *decide(fold(recorded), withdrawal)])
+
+
+@pytest.mark.parametrize(("day", "exercised"), [(date(2006, 4, 30), 49_899_960), (date(2006, 5, 1), 100_000_000)])
+def test_a_61_day_waiver_voids_the_cap_from_the_61st_day_for_an_exercise_recorded_after_it(day: date, exercised: int) -> None:
+    """§10 (a family member's 61-day notice, received 2006-03-01): a cashless maximum of ATG-2's 100,000,000 dated the
+    60th day is cut by the cap; dated the 61st it takes every share; either way the fold's order decides the same."""
+    recorded = _record(_start(FAMILY, _waiver(BEFORE, "ATG-2"), *_cashless_max("n2", day, "ATG-2")))
+    assert _figures(recorded)["n2.effected"][1] == exercised
+    _agrees(recorded)
