@@ -111,6 +111,8 @@ def _price_held(state: BookState, e: ev.FmvAgreed | ev.FmvAwarded) -> list[ev.Ev
         if effected is not None:
             check_exercise_before_capped(state, state.options[no], effected)
             check_exercise_before_exercises(state, state.options[no].company, effected)
+            _before_open_notices(option, effected)
+            _exhausts_before_acts(option, effected)
             apply(scratch, effected)
             out.append(effected)
     return out
