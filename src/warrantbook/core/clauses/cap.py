@@ -321,7 +321,8 @@ def _check_cure_before_exercises(state: BookState, option: OptionState, e: ev.De
     or after an open exercise notice was given, while the ledger took the default as continuing, is refused: those were
     decided with the cap void, and on the fold's order the cap binds them (an exercise of 100,000,000 shares while the
     default continued, then a cure dated before it: the fold holds 100,000,000 shares issued where the cap allows
-    49,880,000, and a replay refuses the exercise). Dated on or after the day of the last of them, it is taken."""
+    49,880,000, and a replay refuses the exercise). Dated after the day of the last such exercise (a cure that day comes
+    before its close) and on or after the day of such a notice, it is taken."""
     for x in _effected_from(state, option, e.on):
         if _status(option, x.on, default_cured=e.on) and not _status(option, x.on):
             raise Refusal("§10", f"the exercise on notice {x.notice} of option {option.option_no} was effected at the close of business "
