@@ -24,7 +24,7 @@ from warrantbook.core.rules.exercise import ExerciseRequest, ExerciseResult, Lim
 from warrantbook.core.rules.fmv import Fmv, fair_market_value
 from warrantbook.core.rules.reorganization import basket_delivery, basket_fmv, common_per_basket
 from warrantbook.core.rules.reservation import Reserve, reserve
-from warrantbook.core.state import BookState, CompanyState, OptionState, Status
+from warrantbook.core.state import BookState, CompanyState, OptionState, Status, ordered
 from warrantbook.core.terms import FmvDetermination, PaymentMethod, UnnamedVenueRule, Venue
 
 # ---------------------------------------------------------------- facts for the rules
@@ -293,6 +293,33 @@ def exercised_after(options: Iterable[OptionState], e: ev.Event) -> OptionState 
         if day is not None and (e.on < day or (e.on == day and e.phase < ev.Phase.CLOSE)):
             return o
     return None
+
+
+def exercises_from(state: BookState, options: Iterable[OptionState], day: date) -> list[ev.ExerciseEffected]:
+    """The exercises of `options` effected at the close of `day` or later, not corrected, in the fold's order.
+
+    Only options whose last exercise is that late are looked at. A state the ledger restored from a snapshot finds
+    their exercises by the option's column (store.stored `exercises_of`); any other state's list of events is in the
+    fold's order (fold, replay and the ledger's projection keep it so) and is read back from its end down to `day`. The
+    cost is what came on or after `day`, never the whole ledger."""
+    late = {o.option_no for o in options if o.last_exercised is not None and o.last_exercised >= day}
+    if not late:
+        return []
+    events = state.events
+    by_option = getattr(events, "exercises_of", None)
+    found: list[ev.ExerciseEffected]
+    if by_option is not None:
+        found = [x for x in ordered(x for no in sorted(late) for x in by_option(no)) if isinstance(x, ev.ExerciseEffected) and x.on >= day]
+    else:
+        found = []
+        for i in range(len(events) - 1, -1, -1):
+            x = events[i]
+            if x.on < day:
+                break
+            if isinstance(x, ev.ExerciseEffected) and x.option_no in late:
+                found.append(x)
+        found.reverse()
+    return [x for x in found if x.id not in state.corrections]
 
 
 def check_exists(option: OptionState, on: date) -> None:

@@ -12,8 +12,11 @@ from typing import Any
 
 from warrantbook.core import events as ev
 from warrantbook.core.arith import add, sub
+from warrantbook.core.clauses.cap import as_of_defaults, check_exercise_before_capped
 from warrantbook.core.clauses.fmv import agreeing_holders
+from warrantbook.core.clauses.issue import changes_what_an_exercise_reads
 from warrantbook.core.clauses.reorganization import basket_exercised
+from warrantbook.core.clauses.reservation import check_exercise_before_exercises
 from warrantbook.core.engine import (
     FmvValue,
     after_expiration,
@@ -53,7 +56,8 @@ def _completes(state: BookState, option: OptionState, p: PendingExercise, on: da
     notice = p.notice
     det = determination_date(option, notice, on)
     try:
-        result = exercise_quote(state, option.option_no, request_of(notice, p.ratio), on, determination=det, check_status=False,
+        result = exercise_quote(as_of_defaults(state, option, on), option.option_no, request_of(notice, p.ratio), on, determination=det,
+                                check_status=False,
                                 later_value=True, new_value=new_value)
     except Refusal as exc:
         if exc.clause == "§1.2(c)":
@@ -91,8 +95,9 @@ def _price_held(state: BookState, e: ev.FmvAgreed | ev.FmvAwarded) -> list[ev.Ev
                   if p.surrender is not None and fmv_pending(state, state.options[no], determination_date(state.options[no], p.notice, e.on))]
     if not candidates:
         return []
-    for no, _ in candidates:  # each is effected at the close of e's day, on the basis of now
+    for no, _ in candidates:  # each is effected at the close of e's day, on the basis and the terms of now
         _before_basis_change(state, state.options[no], e, ev.Phase.CLOSE)
+        _before_terms_change(state.options[no], e)
     from warrantbook.core.state import apply
 
     scratch = copy.deepcopy(state)  # later exercises see the earlier ones (balance, outstanding, cap); the state is not touched
@@ -104,6 +109,10 @@ def _price_held(state: BookState, e: ev.FmvAgreed | ev.FmvAwarded) -> list[ev.Ev
         held = option.pending_notice(p.notice.id)
         effected = _completes(scratch, option, held, e.on) if held is not None else None
         if effected is not None:
+            check_exercise_before_capped(state, state.options[no], effected)
+            check_exercise_before_exercises(state, state.options[no].company, effected)
+            _before_open_notices(option, effected)
+            _exhausts_before_acts(option, effected)
             apply(scratch, effected)
             out.append(effected)
     return out
@@ -118,6 +127,22 @@ def _pending(option: OptionState, notice_id: str) -> PendingExercise:
         raise BadInput(f"notice: {notice_id!r} is not an open exercise notice of option {option.option_no} (open: {open_ids})",
                        field="notice", clause="§2.1")
     return p
+
+
+def _open_or_lapsed(state: BookState, option: OptionState, e: ev.OptionSurrendered | ev.PaymentReceived) -> PendingExercise:
+    """The open notice a surrender or payment is for. §1.1, §2.2(a): a notice that lapsed at the expiration and whose
+    payment was refunded is no longer open; a step dated in time, recorded after the refund, would have the fold
+    complete the exercise before the expiration under a refund of a lapse that then never happened. Refused, naming the
+    refund: correct it first."""
+    if option.pending_notice(e.notice) is None:
+        refunds = [x for x in state.by_id.values() if isinstance(x, ev.RefundPaid) and x.option_no == option.option_no
+                   and x.notice == e.notice and x.id not in state.corrections]
+        if refunds:
+            r = refunds[0]
+            raise Refusal("§1.1, §2.2(a)", f"exercise notice {e.notice} of option {option.option_no} lapsed at the expiration "
+                          f"({option.terms.expiration.describe()}) and refund {r.id} of what was paid on it, dated {r.on}, is recorded; "
+                          f"this {e.kind} dated {e.on} cannot complete it: correct the refund first", field="notice")
+    return _pending(option, e.notice)
 
 
 def _new_pending(notice: ev.ExerciseNoticeReceived) -> PendingExercise:
@@ -177,9 +202,70 @@ def _before_basis_change(state: BookState, option: OptionState, e: ev.Event, pha
                       f"or correct {x.id} first", field="on")
 
 
+def _before_terms_change(option: OptionState, e: ev.Event) -> None:
+    """§14, §2.1: a step of an exercise (notice, surrender, payment) dated before an amendment of the option already
+    recorded is refused when the amendment changed what an exercise reads: decided now, it is worked out on the terms
+    after the amendment, while the fold (and a replay) apply it under the terms of its day (a cash exercise dated
+    before a tenfold price increase was charged $100 where $10 were due and $90 are owed back). Dated on or after the
+    amendment's day it is taken. The same-day amendment, recorded before, sorts before it."""
+    history = option.terms_history
+    if len(history) < 2 or e.on >= history[-1][0]:
+        return
+    then = [t for day, t in history if day <= e.on]
+    if not then:
+        return
+    for day, terms in history:
+        if day > e.on and changes_what_an_exercise_reads(then[-1], terms):
+            raise Refusal("§14, §2.1", f"the terms of option {option.option_no} were changed from {day} by an amendment already "
+                          f"recorded; this {e.kind} dated {e.on} comes before it and would be decided on the terms after it: "
+                          f"date the {e.kind} on or after {day}, or correct the amendment first", field="on")
+
+
+def _before_open_notices(option: OptionState, effected: ev.ExerciseEffected) -> None:
+    """§1.1, Exhibit A, §2.1: an exercise effected at the close of a day before an open notice of the same option already
+    recorded takes shares that notice was checked against when received (a notice must be honourable on its day's
+    facts): a notice of 100,000,000 of 140,250,000 given 2006-06-01, then an exercise of 100,000,000 dated 2006-05-01,
+    left the notice open with 40,250,000 remaining, and a replay refuses it. Refused when what would remain is less than
+    the open notice asks; correct the notice first, or date this step on or after its day."""
+    for p in option.pending:
+        if p.notice.id == effected.notice or p.notice.on <= effected.on or p.notice.shares is None:
+            continue
+        t = p.notice.tranche
+        tranches = [option.tranches[t]] if t is not None and 0 <= t < len(option.tranches) else list(option.tranches)
+        left = sum((x.shares for x in tranches), _ZERO)
+        if effected.tranche in ([t] if t is not None else range(len(option.tranches))):
+            left -= effected.shares_exercised
+        if p.notice.shares * p.ratio > left:
+            raise Refusal("§1.1", f"exercise notice {p.notice.id} of option {option.option_no}, dated {p.notice.on}, asks "
+                          f"{fmt(p.notice.shares * p.ratio)} shares; this exercise of {fmt(effected.shares_exercised)} dated {effected.on} "
+                          f"comes before it (§2.1) and would leave {fmt(left)}: correct that notice first, or date this step on or "
+                          "after its day", field="on")
+
+
+def _exhausts_before_acts(option: OptionState, effected: ev.ExerciseEffected) -> None:
+    """§1.1, §2.1: an exercise in full effected at the close of a day before acts on the option already recorded (a §10
+    notice or cure, an amendment, another open notice) leaves them, in the fold's order, on an option exercised in full,
+    which takes no act (a replay refuses them). Refused, naming the first; correct it first, or date this step on or
+    after its day."""
+    if sum((t.shares for t in option.tranches), _ZERO) != effected.shares_exercised:
+        return
+    acts = [(day, what) for day, what in ((option.waiver_received, "the waiver notice"), (option.default_since, "the default notice"),
+                                          (option.default_cured, "the cure"))
+            if day is not None and day > effected.on]
+    acts += [(day, "an amendment") for day, _terms in option.terms_history[1:] if day > effected.on]
+    acts += [(p.notice.on, f"exercise notice {p.notice.id}") for p in option.pending
+             if p.notice.id != effected.notice and p.notice.on > effected.on]
+    if acts:
+        day, what = min(acts)
+        raise Refusal("§1.1", f"this exercise of {fmt(effected.shares_exercised)} shares dated {effected.on} exercises option "
+                      f"{option.option_no} in full; {what} dated {day}, already recorded, comes after it and would be on an option "
+                      "exercised in full: correct it first, or date this step on or after its day", field="on")
+
+
 def _check_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
     option = option_of(state, e)
     _before_basis_change(state, option, e)
+    _before_terms_change(option, e)
     check_active(option, e.on)
     # a transfer or replacement under way supersedes this instrument when it is registered: a notice given meanwhile
     # would be completed on the old option while the new ones carry every share (the mirror of §7's and §8's own check)
@@ -212,7 +298,7 @@ def _check_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
         asked(request, tranche.shares, None)
         return
     # The notice is irrevocable once received: check now that it can be honoured on today's facts.
-    exercise_quote(state, option.option_no, request, e.on, determination=e.on)
+    exercise_quote(as_of_defaults(state, option, e.on), option.option_no, request, e.on, determination=e.on)
 
 
 def _on_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
@@ -226,12 +312,13 @@ def _on_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
 
 def _check_surrender(state: BookState, e: ev.OptionSurrendered) -> list[ev.Event]:
     option = option_of(state, e)
-    p = _pending(option, e.notice)
+    p = _open_or_lapsed(state, option, e)
     if p.surrender is not None:
         raise Refusal("§2.1", f"the option was already surrendered for notice {e.notice} on {p.surrender.on}", field="notice")
     if e.on < p.notice.on:
         raise Refusal("§2.1", "a surrender cannot precede its exercise notice", field="on")
     _before_basis_change(state, option, e)
+    _before_terms_change(option, e)
     if after_expiration(option, e.on, e.at, "surrender"):
         raise _lapse(option, p.notice.id, e.at)
     if e.place not in ("company", "agent"):
@@ -242,6 +329,11 @@ def _check_surrender(state: BookState, e: ev.OptionSurrendered) -> list[ev.Event
             raise Refusal("§11", "no agent is appointed for exercises: surrender at the company's principal office", field="place")
     after = replace(p, surrender=e)
     effected = _completes(state, option, after, e.on)
+    if effected is not None:
+        check_exercise_before_capped(state, option, effected)
+        check_exercise_before_exercises(state, option.company, effected)
+        _before_open_notices(option, effected)
+        _exhausts_before_acts(option, effected)
     return [effected] if effected else []
 
 
@@ -255,10 +347,11 @@ def _on_surrender(state: BookState, e: ev.OptionSurrendered) -> None:
 
 def _check_payment(state: BookState, e: ev.PaymentReceived) -> list[ev.Event]:
     option = option_of(state, e)
-    p = _pending(option, e.notice)
+    p = _open_or_lapsed(state, option, e)
     if e.on < p.notice.on:
         raise Refusal("§2.2(a)", "a payment cannot precede its exercise notice", field="on")
     _before_basis_change(state, option, e)
+    _before_terms_change(option, e)
     if after_expiration(option, e.on, e.at, "payment"):
         raise _lapse(option, p.notice.id, e.at)
     if p.notice.method is PaymentMethod.CASHLESS:
@@ -267,6 +360,11 @@ def _check_payment(state: BookState, e: ev.PaymentReceived) -> list[ev.Event]:
         raise BadInput("cash or stock_shares: a payment of more than zero", field="cash", clause="§2.2(a)")
     after = replace(p, payments=p.payments + (e,))
     effected = _completes(state, option, after, e.on)
+    if effected is not None:
+        check_exercise_before_capped(state, option, effected)
+        check_exercise_before_exercises(state, option.company, effected)
+        _before_open_notices(option, effected)
+        _exhausts_before_acts(option, effected)
     return [effected] if effected else []
 
 

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.engine import check_active, option_of
+from warrantbook.core.engine import check_active, exercised_after, option_of
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.rules.amendment import COMPANY, HOLDER, Burden, burdens
 from warrantbook.core.state import (
@@ -166,6 +166,46 @@ def _check_amended(state: BookState, e: ev.Amended) -> None:
         raise Refusal("§14", f"not signed by {', '.join(unsigned)}, against whom it would be enforced ({why or 'named in binds'})",
                       field="signed_by")
     _amended_tranches(option, e)  # refuses a change that would bring back exercised shares unless it says so
+    _check_amended_order(state, option, e)
+
+
+# what an exercise never reads (§14 records them; the figures and the right to exercise do not depend on them)
+_NOT_READ_BY_EXERCISE = frozenset({"issue_date", "option_no", "option_no_on_instrument", "related", "disputes", "legend"})
+
+
+def changes_what_an_exercise_reads(old: Terms, new: Terms) -> bool:
+    """Whether two versions of the terms differ in anything an exercise reads (all but `_NOT_READ_BY_EXERCISE`)."""
+    return any(getattr(old, f.name) != getattr(new, f.name) for f in fields(new) if f.name not in _NOT_READ_BY_EXERCISE)
+
+
+def _check_amended_order(state: BookState, option: OptionState, e: ev.Amended) -> None:
+    """§14, §2.1, §1.1: terms take effect from the writing's date, and the fold applies them from there. An amendment
+    dated before one already recorded was weighed (whom it burdens, §14) against the later writing's terms, and the
+    later writing against the terms before both, while the fold puts this one between them: a later expiration signed
+    by the holder alone, then an earlier one dated before it, left the fold moving the expiration later with no company
+    signature (a replay refuses it). Refused. And one that changes what an exercise reads (shares and price, expiration, cap, ways to pay, delivery
+    period, FMV rules, readings), dated before an exercise already effected or a step of an open exercise already
+    recorded, would have the fold apply that exercise, decided under the old terms, after the new ones: an earlier
+    expiration left a 1,000,000-share exercise effected a month after it, and a price raised tenfold left one effected
+    on $10 paid where $100 was due (a replay holds it unpaid). Refused; correct the exercise first or date the
+    amendment after it."""
+    last = option.terms_history[-1][0] if option.terms_history else None
+    if last is not None and e.on < last:
+        raise Refusal("§14", f"the terms of option {option.option_no} were changed from {last} by a writing already recorded; this "
+                      f"one, dated {e.on}, comes before it: correct that amendment first, or date this one on or after {last}",
+                      field="on")
+    if not changes_what_an_exercise_reads(option.terms, e.terms):
+        return
+    if exercised_after([option], e) is not None:
+        raise Refusal("§14, §2.1", f"an exercise of option {option.option_no} was effected at the close of business on "
+                      f"{option.last_exercised} under the terms of then; this amendment dated {e.on} comes before it: correct that "
+                      "exercise first, or date the amendment after it", field="on")
+    for p in option.pending:
+        step = max((x.on for x in (p.notice, p.surrender, *p.payments) if x is not None), default=p.notice.on)
+        if step > e.on:
+            raise Refusal("§14, §2.1", f"exercise notice {p.notice.id} of option {option.option_no} is open, its last step dated {step} "
+                          f"taken under the terms of then; this amendment dated {e.on} comes before it: correct that step first, "
+                          f"or date the amendment on or after {step}", field="on")
 
 
 def _amended_tranches(option: OptionState, e: ev.Amended) -> tuple[Tranche, ...]:

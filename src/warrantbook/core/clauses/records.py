@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
+from warrantbook.core.clauses.cap import check_correction_under_exercises
 from warrantbook.core.engine import exercised_after
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.state import (
@@ -93,6 +94,8 @@ def _check_correction(state: BookState, e: ev.Correction) -> None:
                       f"{', '.join(missing)}", field="signed_by")
     if isinstance(original, ev.StockEvent | ev.Reorganized):  # signed by all it bound, the figures must still hold together
         _check_not_under_exercises(state, original)
+    if isinstance(original, ev.WaiverNoticeReceived | ev.DefaultNoticeReceived | ev.DefaultCured):
+        check_correction_under_exercises(state, original)  # §10: the cap of the exercises decided with it must not change
 
 
 def _check_not_under_exercises(state: BookState, original: ev.StockEvent | ev.Reorganized) -> None:

@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.engine import exercised_after
+from warrantbook.core.engine import exercised_after, exercises_from
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.numbers import fmt
 from warrantbook.core.state import (
@@ -50,11 +50,12 @@ def _check_outstanding_after_exercises(state: BookState, e: ev.SharesOutstanding
     exercise's day, the fold would hold back shares that exercise issued (a delivery of 1,000,000 already made left
     500,000 owed and held). Refused, naming the exercise; a count that leaves room for them is taken."""
     company = state.companies.get(e.company)
-    if company is None or exercised_after((state.options[no] for no in state.by_company.get(e.company, ())), e) is None:
+    options = [state.options[no] for no in state.by_company.get(e.company, ())]
+    if company is None or exercised_after(options, e) is None:
         return
     total = e.shares
-    for x in state.events:
-        if isinstance(x, ev.ExerciseEffected) and x.company == e.company and x.on >= e.on and not x.basket:
+    for x in exercises_from(state, options, e.on):  # the company's own exercises from its day on, not the whole record
+        if x.company == e.company and not x.basket:
             total += x.whole_shares
             authorized = company.authorized_on(x.on)
             if authorized is not None and total > authorized:
@@ -62,6 +63,33 @@ def _check_outstanding_after_exercises(state: BookState, e: ev.SharesOutstanding
                               f"with its shares within the authorized; {fmt(e.shares)} outstanding dated {e.on} comes before it "
                               f"(§2.1) and would put them beyond the {fmt(authorized)} authorized: correct that exercise "
                               "first, or date the count after it", field="on")
+
+
+def check_exercise_before_exercises(state: BookState, company_id: str, effected: ev.ExerciseEffected) -> None:
+    """§6, §2.1: an exercise effected at the close of a day before exercises of the company already effected adds its
+    whole shares to the shares outstanding they were measured on, as a count dated that day would: if with them an
+    exercise day's authorized shares are passed, the fold holds back shares that exercise issued (1,000,000 delivered
+    on 2006-06-01 with 1,500,000 authorized to spare; an exercise of 1,000,000 dated 2006-05-01 recorded afterwards left
+    500,000 of the delivered shares held and owed). Refused, naming the exercise; with room for both, or dated on or
+    after its day, it is taken."""
+    company = state.companies.get(company_id)
+    if company is None or effected.basket or not company.authorized:
+        return
+    options = [state.options[no] for no in state.by_company.get(company_id, ())]
+    current = company.outstanding_on(effected.on)
+    if current is None or exercised_after(options, effected) is None:
+        return
+    total = current + effected.whole_shares
+    for x in exercises_from(state, options, effected.on):
+        if x.on <= effected.on or x.company != company_id or x.basket:
+            continue  # the same day's close, recorded before: counted in `current` already
+        total += x.whole_shares
+        authorized = company.authorized_on(x.on)
+        if authorized is not None and total > authorized:
+            raise Refusal("§6", f"the exercise {x.id} of option {x.option_no} was effected at the close of business on {x.on} with its "
+                          f"shares within the authorized; this exercise of {fmt(effected.whole_shares)} shares dated {effected.on} comes "
+                          f"before it (§2.1) and would put them beyond the {fmt(authorized)} authorized: correct that exercise "
+                          "first, or date this step on or after its day", field="on")
 
 
 def _on_outstanding(state: BookState, e: ev.SharesOutstanding) -> None:
