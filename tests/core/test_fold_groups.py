@@ -94,7 +94,13 @@ def ledger(plan: list[tuple[str, int, int, bool]]) -> list[ev.Event]:
 def test_company_by_company_gives_the_date_order_state(plan: list[tuple[str, int, int, bool]]) -> None:
     events = ledger(plan)
     assert company_groups(ordered(events)) is not None  # every kind here is declared: the fold walks by company
-    assert picture(fold(events)) == picture(fold_in_date_order(events))
+    state = fold(events)
+    assert picture(state) == picture(fold_in_date_order(events))
+    # §2.1: a company's latest exercise day, which lets a step recorded in date order skip reading its options, is
+    # exactly the latest of its options' own
+    for company, cs in state.companies.items():
+        days = [d for no in state.by_company.get(company, ()) if (d := state.options[no].last_exercised) is not None]
+        assert cs.last_exercised == (max(days) if days else None)
     as_of = START + timedelta(days=len(plan) // 2)
     assert picture(fold(events, as_of)) == picture(fold_in_date_order(events, as_of))
 

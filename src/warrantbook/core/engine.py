@@ -295,6 +295,15 @@ def exercised_after(options: Iterable[OptionState], e: ev.Event) -> OptionState 
     return None
 
 
+def exercised_later(state: BookState, company_id: str, e: ev.Event) -> bool:
+    """Whether some option of `company_id` may have an exercise effected at a close that `e` sorts before: False when
+    `e` sorts after the company's latest (the usual case of a step recorded in date order), so a check against the
+    exercises already effected need not read the company's options; True sends it to `exercised_after`."""
+    company = state.companies.get(company_id)
+    day = company.last_exercised if company is not None else None
+    return day is not None and (e.on < day or (e.on == day and e.phase < ev.Phase.CLOSE))
+
+
 def exercises_from(state: BookState, options: Iterable[OptionState], day: date) -> list[ev.ExerciseEffected]:
     """The exercises of `options` effected at the close of `day` or later, not corrected, in the fold's order.
 

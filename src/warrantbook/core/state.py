@@ -197,7 +197,7 @@ class CompanyState:
     """One issuer's facts: listing, quotes, FMV values, outstanding and authorized shares, agent."""
 
     __slots__ = ("company", "listings", "quotes", "fmv_values", "liquidations", "outstanding", "authorized",
-                 "agent", "agent_history", "reorganized", "dissolved", "stock_events", "asset_transfer")
+                 "agent", "agent_history", "reorganized", "dissolved", "stock_events", "asset_transfer", "last_exercised")
 
     def __init__(self, company: Company):
         self.company = company
@@ -214,6 +214,9 @@ class CompanyState:
         self.dissolved: date | None = None
         self.asset_transfer: ev.Reorganized | None = None  # §3.1(c): the transfer of assets a §3.2 dissolution follows
         self.stock_events: list[ev.StockEvent] = []
+        # §2.1: the latest close at which an exercise of one of its options was effected; a step dated on or after it
+        # sorts after every one, so the checks against exercises already effected need not read its options
+        self.last_exercised: date | None = None
 
     @property
     def name(self) -> str:

@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.engine import check_active, exercised_after, exercises_from, option_of
+from warrantbook.core.engine import check_active, exercised_after, exercised_later, exercises_from, option_of
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.numbers import fmt
 from warrantbook.core.rules.cap import cap_status
@@ -261,7 +261,7 @@ def check_exercise_before_capped(state: BookState, option: OptionState, effected
     refuses GSSF's exercise (the cap then allowed 11,876,000). Refused when the later exercise's option is of the same
     cap group, or when the cap may have cut it (a cashless maximum, or `over_cap: honour-to-cap`: a larger O gives it
     more), on a day the cap or a ceiling bound it. Dated on or after that day, or under no cap, it is taken."""
-    if effected.basket or option.basket is not None:
+    if effected.basket or option.basket is not None or not exercised_later(state, option.company, effected):
         return
     capped = [o for no in state.by_company.get(option.company, ()) if (o := state.options[no]).terms.cap is not None and o.basket is None]
     if exercised_after(capped, effected) is None:

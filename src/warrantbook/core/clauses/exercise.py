@@ -404,6 +404,9 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
     whole = e.whole_shares
     held = _ZERO
     company = current = None
+    issuer = state.companies.get(o.company)
+    if issuer is not None and (issuer.last_exercised is None or e.on > issuer.last_exercised):
+        issuer.last_exercised = e.on
     if o.basket is None:
         company = state.companies.get(o.company) or _company(state, o.company)
         current = company.outstanding[-1][1] if company.outstanding else None

@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from warrantbook.core import events as ev
-from warrantbook.core.engine import exercised_after, exercises_from
+from warrantbook.core.engine import exercised_after, exercised_later, exercises_from
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.numbers import fmt
 from warrantbook.core.state import (
@@ -73,8 +73,8 @@ def check_exercise_before_exercises(state: BookState, company_id: str, effected:
     500,000 of the delivered shares held and owed). Refused, naming the exercise; with room for both, or dated on or
     after its day, it is taken."""
     company = state.companies.get(company_id)
-    if company is None or effected.basket or not company.authorized:
-        return
+    if company is None or effected.basket or not company.authorized or not exercised_later(state, company_id, effected):
+        return  # (the last: no exercise of the company's options was effected at a later close, nothing to read)
     options = [state.options[no] for no in state.by_company.get(company_id, ())]
     current = company.outstanding_on(effected.on)
     if current is None or exercised_after(options, effected) is None:
