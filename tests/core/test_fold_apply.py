@@ -59,6 +59,14 @@ steps = st.lists(st.tuples(st.sampled_from(["split", "combine", "notice", "effec
                            st.integers(0, len(OPTIONS) - 1), st.integers(1, 5), st.booleans()), max_size=45)
 
 
+def effected(eid: str, day: date, no: str, notice: str, n: int, holder: str, company: str, refund_cash: F = F(0)) -> ev.ExerciseEffected:
+    """A cash exercise of n whole shares at $0.00001, effected at the close of `day` (the figures the engine derives)."""
+    return ev.ExerciseEffected(id=eid, on=day, option_no=no, notice=notice, tranche=0, shares_exercised=F(n), shares_issued=F(n),
+                               whole_shares=F(n), fraction=F(0), fair_market_value=None, cash_in_lieu=F(0), cash_in_lieu_paid=F(0),
+                               aggregate_exercise_price=F(n, 100_000), delivery_due=day, holder=holder, company=company,
+                               refund_cash=refund_cash)
+
+
 def book(plan: list[tuple[str, int, int, bool]]) -> list[ev.Event]:
     out: list[ev.Event] = [ev.HolderRegistered(id=h, on=START, holder=Holder(id=h, name=h)) for h in ("h0", "h1")]
     out += [ev.CompanyRegistered(id=c, on=START, company=Company(id=c, name=c, state="Nevada")) for c in ("c0", "c1")]
@@ -85,11 +93,7 @@ def book(plan: list[tuple[str, int, int, bool]]) -> list[ev.Event]:
             open_notices[no].append(eid)
         elif kind == "effect" and open_notices[no]:
             notice = open_notices[no].pop(0)
-            out.append(ev.ExerciseEffected(id=eid, on=day, option_no=no, notice=notice, tranche=0, shares_exercised=F(n),
-                                           shares_issued=F(n), whole_shares=F(n), fraction=F(0), fair_market_value=None,
-                                           cash_in_lieu=F(0), cash_in_lieu_paid=F(0), aggregate_exercise_price=F(n, 100_000),
-                                           delivery_due=day, holder=holder, company=company,
-                                           refund_cash=F(n, 3) if n == 5 else F(0)))
+            out.append(effected(eid, day, no, notice, n, holder, company, refund_cash=F(n, 3) if n == 5 else F(0)))
             owed[no].append(notice)
             outstanding[company] += n  # at most: shares beyond the authorized are held, not issued
         elif kind == "deliver" and owed[no]:

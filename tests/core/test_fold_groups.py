@@ -16,7 +16,7 @@ from fractions import Fraction as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.core.test_fold_apply import picture
+from tests.core.test_fold_apply import effected, picture
 from warrantbook.core import events as ev
 from warrantbook.core.clauses import EFFECTS
 from warrantbook.core.commute import _OF_BOOK, _OF_COMPANY, _OF_OPTION, company_groups
@@ -78,10 +78,7 @@ def ledger(plan: list[tuple[str, int, int, bool]]) -> list[ev.Event]:
                 notices[no].append(eid)
             elif kind == "effect" and notices[no]:
                 notice = notices[no].pop(0)
-                out.append(ev.ExerciseEffected(id=eid, on=day, option_no=no, notice=notice, tranche=0, shares_exercised=F(n),
-                                               shares_issued=F(n), whole_shares=F(n), fraction=F(0), fair_market_value=None,
-                                               cash_in_lieu=F(0), cash_in_lieu_paid=F(0), aggregate_exercise_price=F(n, 100_000),
-                                               delivery_due=day, holder=holder, company=company))
+                out.append(effected(eid, day, no, notice, n, holder, company))
                 owed[no].append(notice)
                 outstanding[company] += n
             elif kind == "deliver" and owed[no]:

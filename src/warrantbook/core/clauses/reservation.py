@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -14,6 +15,7 @@ from warrantbook.core.numbers import fmt
 from warrantbook.core.state import (
     BookState,
     CompanyState,
+    OptionState,
     _company,
     _push,
     _update,
@@ -53,16 +55,28 @@ def _check_outstanding_after_exercises(state: BookState, e: ev.SharesOutstanding
     options = [state.options[no] for no in state.by_company.get(e.company, ())]
     if company is None or exercised_after(options, e) is None:
         return
-    total = e.shares
-    for x in exercises_from(state, options, e.on):  # the company's own exercises from its day on, not the whole record
-        if x.company == e.company and not x.basket:
-            total += x.whole_shares
-            authorized = company.authorized_on(x.on)
-            if authorized is not None and total > authorized:
-                raise Refusal("§6", f"the exercise {x.id} of option {x.option_no} was effected at the close of business on {x.on} "
-                              f"with its shares within the authorized; {fmt(e.shares)} outstanding dated {e.on} comes before it "
-                              f"(§2.1) and would put them beyond the {fmt(authorized)} authorized: correct that exercise "
-                              "first, or date the count after it", field="on")
+    passed = _first_beyond_authorized(state, company, options, e.shares, e.on, same_day=True)
+    if passed is not None:
+        x, authorized = passed
+        raise Refusal("§6", f"the exercise {x.id} of option {x.option_no} was effected at the close of business on {x.on} "
+                      f"with its shares within the authorized; {fmt(e.shares)} outstanding dated {e.on} comes before it "
+                      f"(§2.1) and would put them beyond the {fmt(authorized)} authorized: correct that exercise "
+                      "first, or date the count after it", field="on")
+
+
+def _first_beyond_authorized(state: BookState, company: CompanyState, options: list[OptionState], total: Fraction, day: date,
+                             same_day: bool) -> tuple[ev.ExerciseEffected, Fraction] | None:
+    """The first of the company's own exercises from `day` on (`same_day`: those of `day`'s close too) that, with
+    `total` shares outstanding before them and each one's whole shares added, would pass its day's authorized shares;
+    with that count. Reads the company's exercises from `day`, not the whole record."""
+    for x in exercises_from(state, options, day):
+        if x.company != company.company.id or x.basket or (x.on <= day and not same_day):
+            continue  # another issuer's stock (§3), or the same day's close recorded before: counted already
+        total += x.whole_shares
+        authorized = company.authorized_on(x.on)
+        if authorized is not None and total > authorized:
+            return x, authorized
+    return None
 
 
 def check_exercise_before_exercises(state: BookState, company_id: str, effected: ev.ExerciseEffected) -> None:
@@ -79,17 +93,13 @@ def check_exercise_before_exercises(state: BookState, company_id: str, effected:
     current = company.outstanding_on(effected.on)
     if current is None or exercised_after(options, effected) is None:
         return
-    total = current + effected.whole_shares
-    for x in exercises_from(state, options, effected.on):
-        if x.on <= effected.on or x.company != company_id or x.basket:
-            continue  # the same day's close, recorded before: counted in `current` already
-        total += x.whole_shares
-        authorized = company.authorized_on(x.on)
-        if authorized is not None and total > authorized:
-            raise Refusal("§6", f"the exercise {x.id} of option {x.option_no} was effected at the close of business on {x.on} with its "
-                          f"shares within the authorized; this exercise of {fmt(effected.whole_shares)} shares dated {effected.on} comes "
-                          f"before it (§2.1) and would put them beyond the {fmt(authorized)} authorized: correct that exercise "
-                          "first, or date this step on or after its day", field="on")
+    passed = _first_beyond_authorized(state, company, options, current + effected.whole_shares, effected.on, same_day=False)
+    if passed is not None:
+        x, authorized = passed
+        raise Refusal("§6", f"the exercise {x.id} of option {x.option_no} was effected at the close of business on {x.on} with its "
+                      f"shares within the authorized; this exercise of {fmt(effected.whole_shares)} shares dated {effected.on} comes "
+                      f"before it (§2.1) and would put them beyond the {fmt(authorized)} authorized: correct that exercise "
+                      "first, or date this step on or after its day", field="on")
 
 
 def _on_outstanding(state: BookState, e: ev.SharesOutstanding) -> None:
