@@ -19,6 +19,8 @@ from datetime import date, timedelta
 from fractions import Fraction as F
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import make_book
 from tests.core.test_fold_apply import picture
@@ -28,8 +30,8 @@ from warrantbook.core.codec import event_from_data, event_to_data
 from warrantbook.core.commute import company_groups
 from warrantbook.core.decide import decide, replay
 from warrantbook.core.errors import BadInput, BookErrors, WarrantbookError
-from warrantbook.core.state import fold, fold_in_date_order, ordered
-from warrantbook.core.terms import Address, Company, Expiration, Holder, seed_terms
+from warrantbook.core.state import RefundDue, fold, fold_in_date_order, ordered
+from warrantbook.core.terms import Address, Company, Expiration, Holder, Venue, seed_terms
 from warrantbook.documents.sample import paperwork_life
 
 START = date(2005, 9, 7)
@@ -315,3 +317,160 @@ def test_back_dated_exercises_are_decided_alike_by_the_fast_path_and_the_slow(mo
     assert all("(§10)" in x for x in refused)
     _slow(monkeypatch)
     assert _record_late(lives, plan) == fast
+
+
+# ---------------------------------------------------------------- random ledgers with every declared kind
+
+KINDS = ["issue", "notice", "effect", "pay", "refund", "deliver", "split", "ownership", "report", "move", "agent", "listed", "quote",
+         "agreed", "award", "liquidation", "amend", "transfer", "replace", "sent", "correct", "waiver", "default", "cure", "ack",
+         "void", "address", "document"]
+rich = st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 7), st.integers(1, 5), st.booleans()), max_size=70)
+
+
+def rich_ledger(plan: list[tuple[str, int, int, bool]]) -> list[ev.Event]:
+    """Three companies (c2 never registered), holders in two groups that move, and every kind company_groups declares:
+    §7 pieces and §8 replacements numbered as they come, corrections of earlier events of either part, notices sent
+    on §5 certificates, §1.2 facts of every kind, an expiration amended so that refunds of lapsed notices are owed."""
+    out = base()
+    options = [("A", "c0", "h0"), ("B", "c1", "h1")]  # active: (number, company, holder)
+    holders = ["h0", "h1"]
+    notices: dict[str, list[str]] = {"A": [], "B": []}
+    effected: dict[str, list[str]] = {"A": [], "B": []}
+    splits: list[tuple[str, str]] = []
+    correctable: list[str] = []
+    outstanding = {"c0": F(1_000), "c1": F(1_000), "c2": F(1_000)}
+    day = START
+    for k, (kind, i, n, same_day) in enumerate(plan):
+        day = day if same_day else day + timedelta(days=1)
+        eid = f"{kind}{k}"
+        company = ("c0", "c1", "c2")[i % 3]
+        no, oc, oh = options[i % len(options)]
+        if kind == "issue":
+            no = f"O{k}"
+            out.append(_issue(no, company, holders[i % len(holders)], day))
+            options.append((no, company, holders[i % len(holders)]))
+            notices[no], effected[no] = [], []
+        elif kind == "notice":
+            out.append(ev.ExerciseNoticeReceived(id=eid, on=day, option_no=no, shares=F(n)))
+            notices[no].append(eid)
+            correctable.append(eid)
+        elif kind == "pay" and notices[no]:
+            out.append(ev.PaymentReceived(id=eid, on=day, option_no=no, notice=notices[no][-1], cash=F(n)))
+        elif kind == "effect" and notices[no]:
+            notice = notices[no].pop(0)
+            out += _exercise(eid, no, oc, oh, day, n)[1:]
+            out[-1] = replace(out[-1], notice=notice)  # type: ignore[call-arg]
+            effected[no].append(notice)
+        elif kind == "refund" and notices[no]:
+            out.append(ev.RefundPaid(id=eid, on=day, option_no=no, notice=notices[no][0], cash=F(1)))
+        elif kind == "deliver" and effected[no]:
+            out.append(ev.SharesDelivered(id=eid, on=day, option_no=no, notice=effected[no].pop(0), book_entry=True))
+        elif kind == "split":
+            before = outstanding[company]
+            outstanding[company] = before * (n + 1)
+            out.append(ev.StockEvent(id=eid, on=day, issuer=company, outstanding_before=before, outstanding_after=before * (n + 1),
+                                     event=ev.StockEventKind.SUBDIVISION, distinct=True))
+            splits.append((eid, company))
+            correctable.append(eid)
+        elif kind in ("ownership", "report"):
+            holder = holders[i % len(holders)]
+            out.append(_own(eid, holder, company, day, n * 10, "" if kind == "ownership" else ("company:" + company, "agent:x")[n % 2]))
+            correctable.append(eid)
+        elif kind == "move":
+            who = holders[i % len(holders)]
+            out.append(_holder(who, ("g", "g2", "")[n % 3], day, eid))
+            correctable.append(eid)
+        elif kind == "agent":
+            out.append(ev.AgentAppointed(id=eid, on=day, company=company, name=f"agent{n}", office=Address(lines=("1 Way",)),
+                                         functions=frozenset(ev.AgentFunction)))
+            correctable.append(eid)
+        elif kind == "listed":
+            out.append(ev.Listed(id=eid, on=day, company=company, venue=(Venue.OTCBB, Venue.NOT_TRADED)[n % 2]))
+        elif kind == "quote":
+            out.append(ev.Quote(id=eid, on=day, company=company, venue=Venue.OTCBB, close=F(n, 100)))
+            correctable.append(eid)
+        elif kind == "agreed":
+            out.append(ev.FmvAgreed(id=eid, on=day, company=company, value=F(n, 50), agreed_by=(f"company:{company}", f"holder:{oh}")))
+        elif kind == "award":
+            out.append(ev.FmvAwarded(id=eid, on=day, company=company, value=F(n, 40), case=f"case {k}"))
+        elif kind == "liquidation":
+            out.append(ev.LiquidationAmount(id=eid, on=day, company=company, amount=F(n * 1000)))
+        elif kind == "amend":
+            terms = seed_terms(option_no=no, company=oc)
+            out.append(ev.Amended(id=eid, on=day, option_no=no, binds=(), signed_by=(),
+                                  terms=replace(terms, expiration=Expiration(on=day + timedelta(days=n)))))
+            correctable.append(eid)
+        elif kind == "transfer":
+            request = ev.TransferRequested(id=f"{eid}r", on=day, option_no=no, pieces=(ev.TransferPiece(holder=holders[n % len(holders)],
+                                                                                                      shares=F(1)),))
+            out += [request, ev.TransferRegistered(id=eid, on=day, option_no=no, request=request.id, new_options=(f"T{k}a", f"T{k}b"))]
+            options.remove((no, oc, oh))
+            options += [(f"T{k}a", oc, holders[n % len(holders)]), (f"T{k}b", oc, oh)]
+            for child in (f"T{k}a", f"T{k}b"):
+                notices[child], effected[child] = [], []
+            if not options:
+                break
+        elif kind == "replace":
+            request = ev.ReplacementRequested(id=f"{eid}r", on=day, option_no=no, cause=ev.ReplacementCause.LOST)
+            out += [request, ev.ReplacementIssued(id=eid, on=day, option_no=no, request=request.id, new_option=f"R{k}")]
+            options[options.index((no, oc, oh))] = (f"R{k}", oc, oh)
+            notices[f"R{k}"], effected[f"R{k}"] = [], []
+        elif kind == "sent" and splits:
+            regarding, _c = splits[i % len(splits)]
+            out.append(ev.NoticeSent(id=eid, on=day, option_no=no, subject="§5", addressee=oh, address=Address(lines=("1 Way",)),
+                                     regarding=regarding, recipient_role=("holder", "agent")[n % 2]))
+        elif kind == "correct" and correctable:
+            target = correctable.pop(i % len(correctable))
+            out.append(ev.Correction(id=eid, on=day, corrects=target, reason="wrong"))
+        elif kind == "waiver":
+            out.append(ev.WaiverNoticeReceived(id=eid, on=day, option_no=no))
+        elif kind == "default":
+            out.append(ev.DefaultNoticeReceived(id=eid, on=day, option_no=no))
+        elif kind == "cure":
+            out.append(ev.DefaultCured(id=eid, on=day, option_no=no))
+        elif kind == "ack":
+            out += [ev.AcknowledgmentRequested(id=f"{eid}r", on=day, option_no=no),
+                    ev.AcknowledgmentGiven(id=eid, on=day, option_no=no, request=f"{eid}r" if n % 2 else "")]
+        elif kind == "void":
+            out.append(ev.VoidInstrumentPresented(id=eid, on=day, option_no=no, presented_by=oh))
+        elif kind == "address":
+            out.append(ev.AddressFurnished(id=eid, on=day, holder=holders[i % len(holders)], address=Address(lines=(f"{k} Street",))))
+        elif kind == "document":
+            out.append(ev.DocumentIssued(id=eid, on=day, document="certificate", sha256="0" * 64, option_no=no))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(plan=rich)
+def test_random_ledgers_with_every_declared_kind_fold_the_same(plan: list[tuple[str, int, int, bool]]) -> None:
+    """Every kind company_groups places, mixed at random over three companies: the two walks agree, whole and as of
+    a day in the middle; and each company's latest exercise day is the latest of its options' (the §2.1 fast path)."""
+    events = rich_ledger(plan)
+    assert company_groups(ordered(events)) is not None
+    state = fold(events)
+    assert picture(state) == picture(fold_in_date_order(events))
+    for company, cs in state.companies.items():
+        days = [d for no in state.by_company.get(company, ()) if (d := state.options[no].last_exercised) is not None]
+        assert cs.last_exercised == (max(days) if days else None)
+    as_of = START + timedelta(days=len(plan) // 2)
+    assert picture(fold(events, as_of)) == picture(fold_in_date_order(events, as_of))
+
+
+def test_the_rich_mix_reaches_what_it_is_for() -> None:
+    """The generator makes what the property is about: §7 pieces of c1's option and a §8 replacement of c0's, each
+    made between issues of the other company, a lapsed notice's payment owed back after an amended expiration,
+    corrections of a holder's move and of a split (its §5 certificate no longer due), and an option of the
+    never-registered c2."""
+    plan = [("issue", 0, 1, False), ("transfer", 1, 1, False), ("issue", 3, 1, True), ("replace", 1, 1, False),
+            ("split", 1, 1, False), ("sent", 4, 2, False), ("move", 1, 1, False), ("amend", 0, 1, False), ("notice", 0, 2, True),
+            ("pay", 0, 3, True), ("listed", 0, 1, False), ("refund", 0, 1, False), ("issue", 2, 1, False), ("correct", 1, 1, False),
+            ("correct", 0, 1, False), ("agent", 1, 1, False), ("split", 1, 1, False)]
+    events = rich_ledger(plan)
+    state = fold(events)
+    assert picture(state) == picture(fold_in_date_order(events))
+    assert list(state.options) == ["A", "B", "O0", "T1a", "T1b", "O2", "R3", "O12"]
+    assert [state.options[no].company for no in state.options] == ["c0", "c1", "c0", "c1", "c1", "c0", "c0", "c2"]
+    assert state.options["A"].refunds_due == (RefundDue("notice8", F(3) - 1, F(0), "lapsed"),)
+    assert set(state.corrections) == {"split4", "move6"}
+    assert state.holders["h1"].cap_group == "g"  # its move corrected
+    assert [c.event for c in state.options["T1a"].certificates_due] == ["split16"]  # split4 corrected: no certificate for it
