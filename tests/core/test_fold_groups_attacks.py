@@ -7,7 +7,8 @@ What is tried: two companies living the same illustrative life day by day (§7 t
 exercise (`n.effected`) taken beforehand by a §7 request of another company; holders moving between cap groups between
 two companies' exercises; corrections of events in a company's part and in the book's; options of a company never
 registered; an option number reused; a notice sent on an unknown option; future-dated events and the `_expire` step
-after an amended expiration; back-dated exercises under the fast path and the slow one.
+after an amended expiration; back-dated exercises under the fast path and the slow one; random ledgers mixing every
+kind company_groups declares.
 """
 
 from __future__ import annotations
@@ -121,8 +122,8 @@ BTG_EXERCISE = """
 def test_a_transfer_request_named_as_a_later_exercise_of_another_company_folds_the_same() -> None:
     """§7 with §2.1: atg's transfer request is named `n1.effected`; btg's exercise on notice `n1`, a month later, would be
     given that name by the system. The date-order walk finds the request by its id when the registration is applied;
-    the walk company by company fills the index by id first, found btg's exercise there, and failed. The registration
-    now takes the request pending on the option."""
+    the walk company by company, which fills the index by id first, found btg's exercise there and failed an assertion.
+    The registration now takes the request pending on the option."""
     good = list(make_book(BTG, _transfer("t1"), BTG_EXERCISE).events)
     exercise = next(e for e in good if isinstance(e, ev.ExerciseEffected))
     assert exercise.id == "n1.effected"
