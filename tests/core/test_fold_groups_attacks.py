@@ -339,6 +339,7 @@ def rich_ledger(plan: list[tuple[str, int, int, bool]]) -> list[ev.Event]:
     effected: dict[str, list[str]] = {"A": [], "B": []}
     splits: list[tuple[str, str]] = []
     correctable: list[str] = []
+    single: set[str] = set()  # options of one share
     outstanding = {"c0": F(1_000), "c1": F(1_000), "c2": F(1_000)}
     day = START
     for k, (kind, i, n, same_day) in enumerate(plan):
@@ -401,12 +402,13 @@ def rich_ledger(plan: list[tuple[str, int, int, bool]]) -> list[ev.Event]:
             out.append(ev.Amended(id=eid, on=day, option_no=no, binds=(), signed_by=(),
                                   terms=replace(terms, expiration=Expiration(on=day + timedelta(days=n)))))
             correctable.append(eid)
-        elif kind == "transfer":
+        elif kind == "transfer" and no not in single:  # a piece of one share has no balance to number
             request = ev.TransferRequested(id=f"{eid}r", on=day, option_no=no, pieces=(ev.TransferPiece(holder=holders[n % len(holders)],
                                                                                                       shares=F(1)),))
             out += [request, ev.TransferRegistered(id=eid, on=day, option_no=no, request=request.id, new_options=(f"T{k}a", f"T{k}b"))]
             options.remove((no, oc, oh))
             options += [(f"T{k}a", oc, holders[n % len(holders)]), (f"T{k}b", oc, oh)]
+            single.add(f"T{k}a")
             for child in (f"T{k}a", f"T{k}b"):
                 notices[child], effected[child] = [], []
             if not options:
@@ -415,6 +417,8 @@ def rich_ledger(plan: list[tuple[str, int, int, bool]]) -> list[ev.Event]:
             request = ev.ReplacementRequested(id=f"{eid}r", on=day, option_no=no, cause=ev.ReplacementCause.LOST)
             out += [request, ev.ReplacementIssued(id=eid, on=day, option_no=no, request=request.id, new_option=f"R{k}")]
             options[options.index((no, oc, oh))] = (f"R{k}", oc, oh)
+            if no in single:
+                single.add(f"R{k}")
             notices[f"R{k}"], effected[f"R{k}"] = [], []
         elif kind == "sent" and splits:
             regarding, _c = splits[i % len(splits)]
