@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from warrantbook.core import events as ev
 from warrantbook.core.clauses import CHECKS
+from warrantbook.core.clauses.exercise import EFFECTED, effected_id
 from warrantbook.core.clauses.parties import check_authority
 from warrantbook.core.engine import cap_limit, determination_date, exercise_quote, fmv_source, outstanding_on, request_of, reservation
 from warrantbook.core.errors import BadInput, Refusal, WarrantbookError, combine
@@ -26,6 +27,7 @@ def decide(state: BookState, e: ev.Event) -> list[ev.Event]:
     """Check `e` against the agreement and the state; return it with what it entails, or raise every problem."""
     if e.id in state.by_id:
         raise BadInput(f"id: an event with id {e.id!r} is already recorded", field="id")
+    _check_entailed_name(state, e)
     checks = CHECKS.get(type(e))
     if checks is None:
         raise Refusal("record", f"no check is declared for a {e.kind!r} event; it is refused", field="kind")
@@ -51,6 +53,19 @@ def decide(state: BookState, e: ev.Event) -> list[ev.Event]:
     if problems:
         raise combine(problems)
     return [e, *entailed]
+
+
+def _check_entailed_name(state: BookState, e: ev.Event) -> None:
+    """§2.1: the exercise effected on a notice is recorded under a name the system gives it (`effected_id`), decided
+    later, when surrender and payment are in. A notice whose exercise's name is already taken, or an event taking the
+    name of a recorded notice's exercise, would put two events under one id: the ledger's index by id then finds the
+    wrong one (a §7 registration naming request `n.effected` found the exercise of notice `n`). Refused."""
+    if isinstance(e, ev.ExerciseNoticeReceived) and effected_id(e.id) in state.by_id:
+        raise BadInput(f"id: the exercise on this notice would be recorded as {effected_id(e.id)!r}, an id already used; "
+                       "give the notice another id", field="id", clause="§2.1")
+    if e.id.endswith(EFFECTED) and isinstance(state.by_id.get(e.id[:-len(EFFECTED)]), ev.ExerciseNoticeReceived):
+        raise BadInput(f"id: {e.id!r} is the name of the exercise on notice {e.id[:-len(EFFECTED)]!r}, given by the system; "
+                       "give this event another id", field="id", clause="§2.1")
 
 
 def replay(events: list[ev.Event], *, on_error: Callable[[ev.Event, Exception], None] | None = None) -> tuple[BookState, list[ev.Event]]:

@@ -46,6 +46,13 @@ from warrantbook.core.state import (
 )
 from warrantbook.core.terms import PaymentMethod, Tranche
 
+EFFECTED = ".effected"  # §2.1: an exercise effected on notice N is recorded as N.effected (the system names it)
+
+
+def effected_id(notice_id: str) -> str:
+    """The id of the exercise effected on `notice_id`: given by the system, so `decide` keeps it free (see there)."""
+    return notice_id + EFFECTED
+
 
 def _completes(state: BookState, option: OptionState, p: PendingExercise, on: date,
                new_value: FmvValue | None = None) -> ev.ExerciseEffected | None:
@@ -70,7 +77,7 @@ def _completes(state: BookState, option: OptionState, p: PendingExercise, on: da
         refund_cash = p.cash_paid - result.cash_due
         refund_stock = p.stock_now - result.stock_due
     return ev.ExerciseEffected(
-        id=f"{notice.id}.effected", on=on, actor="system", option_no=option.option_no, notice=notice.id,
+        id=effected_id(notice.id), on=on, actor="system", option_no=option.option_no, notice=notice.id,
         tranche=result.tranche, shares_exercised=result.shares_exercised, shares_issued=result.shares_issued,
         whole_shares=result.whole_shares, fraction=result.fraction,
         fair_market_value=result.fair_market_value.value if result.fair_market_value else None,

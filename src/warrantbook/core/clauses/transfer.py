@@ -92,7 +92,10 @@ def _check_transfer_registered(state: BookState, e: ev.TransferRegistered) -> No
 
 def _on_transfer_registered(state: BookState, e: ev.TransferRegistered) -> None:
     o = state.options[e.option_no]
-    request = state.by_id[e.request]
+    # the request the registration names: the one pending on the option (the index by id holds, in a walk company by
+    # company, every event of the ledger, later ones too); a corrected request is found by its id as recorded
+    pending = o.pending_transfer
+    request = pending if pending is not None and pending.id == e.request else state.by_id[e.request]
     assert isinstance(request, ev.TransferRequested)
     split = split_remaining(o.remaining, [(p.holder, p.percent, p.shares) for p in request.pieces])
     children = []
