@@ -20,10 +20,8 @@ from tests.core.test_fold_apply import effected, picture
 from warrantbook.core import events as ev
 from warrantbook.core.clauses import EFFECTS
 from warrantbook.core.commute import _OF_BOOK, _OF_COMPANY, _OF_OPTION, company_groups
-from warrantbook.core.decide import replay
 from warrantbook.core.state import fold, fold_in_date_order, ordered
 from warrantbook.core.terms import Address, Company, Holder, seed_terms
-from warrantbook.documents.sample import paperwork_life
 
 START = date(2005, 9, 7)
 COMPANIES = ("c0", "c1", "c2")  # c2 is never registered
@@ -115,20 +113,6 @@ def test_indexes_keep_the_order_the_date_order_walk_creates_them_in() -> None:
     assert list(state.companies) == ["c1", "c0", "c2"]  # registered in that order; c2's facts made by its first event
     assert list(state.owned) == [("h0", "c1"), ("h0", "c0")]
     assert picture(state) == picture(fold_in_date_order(events))
-
-
-def test_the_sample_life_folds_the_same_either_way() -> None:
-    """The paperwork sample, decided event by event: a life with every kind of document, §7 transfers and §8
-    replacements among them. It ends in a §3 merger, so whole it walks in date order; each day before the merger walks
-    company by company."""
-    _state, events = replay(paperwork_life())
-    merger = next(e.on for e in events if isinstance(e, ev.Reorganized))
-    before = [e for e in events if e.on < merger]
-    assert company_groups(ordered(before)) is not None and company_groups(ordered(events)) is None
-    assert any(isinstance(e, ev.TransferRegistered) for e in before) and any(isinstance(e, ev.ReplacementIssued) for e in before)
-    for day in sorted({e.on for e in before})[::7]:
-        assert picture(fold(before, day)) == picture(fold_in_date_order(before, day)), day
-    assert picture(fold(events)) == picture(fold_in_date_order(events))
 
 
 def test_a_section_3_transaction_makes_the_fold_walk_in_date_order() -> None:
