@@ -87,16 +87,18 @@ def ledger(plan: list[tuple[str, int, int, bool]]) -> list[ev.Event]:
 @settings(max_examples=150, deadline=None)
 @given(plan=steps)
 def test_company_by_company_gives_the_date_order_state(plan: list[tuple[str, int, int, bool]]) -> None:
-    events = ledger(plan)
+    same_both_ways(ledger(plan), START + timedelta(days=len(plan) // 2))
+
+
+def same_both_ways(events: list[ev.Event], as_of: date) -> None:
+    """The two walks agree, whole and as of `as_of`; and each company's latest exercise day (which lets a step
+    recorded in date order skip reading its options, §2.1) is exactly the latest of its options' own."""
     assert company_groups(ordered(events)) is not None  # every kind here is declared: the fold walks by company
     state = fold(events)
     assert picture(state) == picture(fold_in_date_order(events))
-    # §2.1: a company's latest exercise day, which lets a step recorded in date order skip reading its options, is
-    # exactly the latest of its options' own
     for company, cs in state.companies.items():
         days = [d for no in state.by_company.get(company, ()) if (d := state.options[no].last_exercised) is not None]
         assert cs.last_exercised == (max(days) if days else None)
-    as_of = START + timedelta(days=len(plan) // 2)
     assert picture(fold(events, as_of)) == picture(fold_in_date_order(events, as_of))
 
 

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import make_book
 from tests.core.test_fold_apply import picture
+from tests.core.test_fold_groups import same_both_ways
 from warrantbook.core import events as ev
 from warrantbook.core.clauses import cap, reservation
 from warrantbook.core.codec import event_from_data, event_to_data
@@ -450,15 +451,7 @@ def rich_ledger(plan: list[tuple[str, int, int, bool]]) -> list[ev.Event]:
 def test_random_ledgers_with_every_declared_kind_fold_the_same(plan: list[tuple[str, int, int, bool]]) -> None:
     """Every kind company_groups places, mixed at random over three companies: the two walks agree, whole and as of
     a day in the middle; and each company's latest exercise day is the latest of its options' (the §2.1 fast path)."""
-    events = rich_ledger(plan)
-    assert company_groups(ordered(events)) is not None
-    state = fold(events)
-    assert picture(state) == picture(fold_in_date_order(events))
-    for company, cs in state.companies.items():
-        days = [d for no in state.by_company.get(company, ()) if (d := state.options[no].last_exercised) is not None]
-        assert cs.last_exercised == (max(days) if days else None)
-    as_of = START + timedelta(days=len(plan) // 2)
-    assert picture(fold(events, as_of)) == picture(fold_in_date_order(events, as_of))
+    same_both_ways(rich_ledger(plan), START + timedelta(days=len(plan) // 2))
 
 
 def test_the_rich_mix_reaches_what_it_is_for() -> None:

@@ -57,11 +57,13 @@ def _check_outstanding_after_exercises(state: BookState, e: ev.SharesOutstanding
         return
     passed = _first_beyond_authorized(state, company, options, e.shares, e.on, same_day=True)
     if passed is not None:
-        x, authorized = passed
-        raise Refusal("§6", f"the exercise {x.id} of option {x.option_no} was effected at the close of business on {x.on} "
-                      f"with its shares within the authorized; {fmt(e.shares)} outstanding dated {e.on} comes before it "
-                      f"(§2.1) and would put them beyond the {fmt(authorized)} authorized: correct that exercise "
-                      "first, or date the count after it", field="on")
+        raise _beyond_authorized(*passed, f"{fmt(e.shares)} outstanding dated {e.on}", "the count after it")
+
+
+def _beyond_authorized(x: ev.ExerciseEffected, authorized: Fraction, what: str, redate: str) -> Refusal:
+    return Refusal("§6", f"the exercise {x.id} of option {x.option_no} was effected at the close of business on {x.on} with its "
+                   f"shares within the authorized; {what} comes before it (§2.1) and would put them beyond the {fmt(authorized)} "
+                   f"authorized: correct that exercise first, or date {redate}", field="on")
 
 
 def _first_beyond_authorized(state: BookState, company: CompanyState, options: list[OptionState], total: Fraction, day: date,
@@ -95,11 +97,8 @@ def check_exercise_before_exercises(state: BookState, company_id: str, effected:
         return
     passed = _first_beyond_authorized(state, company, options, current + effected.whole_shares, effected.on, same_day=False)
     if passed is not None:
-        x, authorized = passed
-        raise Refusal("§6", f"the exercise {x.id} of option {x.option_no} was effected at the close of business on {x.on} with its "
-                      f"shares within the authorized; this exercise of {fmt(effected.whole_shares)} shares dated {effected.on} comes "
-                      f"before it (§2.1) and would put them beyond the {fmt(authorized)} authorized: correct that exercise "
-                      "first, or date this step on or after its day", field="on")
+        raise _beyond_authorized(*passed, f"this exercise of {fmt(effected.whole_shares)} shares dated {effected.on}",
+                                 "this step on or after its day")
 
 
 def _on_outstanding(state: BookState, e: ev.SharesOutstanding) -> None:
