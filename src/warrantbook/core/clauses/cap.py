@@ -235,12 +235,9 @@ def check_correction_under_exercises(state: BookState, original: ev.WaiverNotice
             continue
         seen.add(option.option_no)
         todo.extend(state.options[no] for no in option.children if no in state.options)
-        honour = option.terms.readings.over_cap is OverCapPolicy.HONOUR_TO_CAP
         for x in exercises_from(state, [option], original.on):
             now, without = _in_force_by_record(state, option, x.on), _in_force_by_record(state, option, x.on, original.id)
-            notice = state.by_id.get(x.notice)
-            cut = honour or (isinstance(notice, ev.ExerciseNoticeReceived) and notice.shares is None)
-            if (without and not now) or (now and not without and cut):
+            if (without and not now) or (now and not without and _cap_may_cut(state, option, x)):
                 raise Refusal("§10", f"the exercise on notice {x.notice} of option {option.option_no} was effected at the close of business "
                               f"on {x.on} with the cap {'in force' if now else 'void'}; without {original.kind} {original.id} the cap "
                               f"would be {'in force' if without else 'void'} that day (§2.1): correct that exercise first",
@@ -273,9 +270,7 @@ def check_exercise_before_capped(state: BookState, option: OptionState, effected
         o = state.options[x.option_no]
         assert o.terms.cap is not None
         bound = o.terms.cap.hard_ceiling is not None or _status(as_of_defaults(state, o, x.on).options[o.option_no], x.on)
-        notice = state.by_id.get(x.notice)
-        cut = o.terms.readings.over_cap is OverCapPolicy.HONOUR_TO_CAP or (isinstance(notice, ev.ExerciseNoticeReceived) and notice.shares is None)
-        if bound and (state.holder_group(o.holder) == group or cut):
+        if bound and (state.holder_group(o.holder) == group or _cap_may_cut(state, o, x)):
             raise Refusal("§10", f"the exercise on notice {x.notice} of option {o.option_no} was effected at the close of business on {x.on} "
                           f"under the cap, measured without this exercise of option {option.option_no} dated {effected.on}, which comes "
                           "before it (§2.1): correct that exercise first, or date this step on or after its day", field="on")
@@ -284,10 +279,13 @@ def check_exercise_before_capped(state: BookState, option: OptionState, effected
 # ---------------------------------------------------------------- §10 with §2.1: a notice or cure recorded after exercises it sorts before
 
 
-def _effected_from(state: BookState, option: OptionState, day: date) -> list[ev.ExerciseEffected]:
-    """The exercises of `option` effected at the close of `day` or later, not corrected (read only when `last_exercised`
-    shows there is one)."""
-    return exercises_from(state, [option], day)
+def _cap_may_cut(state: BookState, option: OptionState, x: ev.ExerciseEffected) -> bool:
+    """Whether the §10 cap may have cut exercise `x` of `option`: a cashless exercise of every remaining share, or any
+    exercise under the reading `over_cap: honour-to-cap`. An exercise of a stated number under the default reading is
+    never cut: it is refused or issued in full."""
+    notice = state.by_id.get(x.notice)
+    return (option.terms.readings.over_cap is OverCapPolicy.HONOUR_TO_CAP
+            or (isinstance(notice, ev.ExerciseNoticeReceived) and notice.shares is None))
 
 
 def _status(option: OptionState, on: date, **changes: date | None) -> bool:
@@ -305,11 +303,8 @@ def _check_void_before_exercises(state: BookState, option: OptionState, e: ev.Ev
     allowance; on the fold's order the cap was void and a replay issues every share asked (ATG-1's cashless maximum was
     effected for 49,899,960 option shares, where, the cap void, all 140,250,000 were). An exercise of a stated number
     under the default reading is never cut (it is refused or issued in full), so the notice is taken."""
-    honour = option.terms.readings.over_cap is OverCapPolicy.HONOUR_TO_CAP
-    for x in _effected_from(state, option, void_from):
-        notice = state.by_id.get(x.notice)
-        cut = honour or (isinstance(notice, ev.ExerciseNoticeReceived) and notice.shares is None)
-        if cut and _status(option, x.on):
+    for x in exercises_from(state, [option], void_from):
+        if _cap_may_cut(state, option, x) and _status(option, x.on):
             raise Refusal("§10", f"the exercise on notice {x.notice} of option {option.option_no} was effected at the close of business "
                           f"on {x.on} under the cap, which may have cut it; this {e.kind} dated {e.on} makes the cap void from "
                           f"{void_from}, before it (§2.1): correct that exercise first, or date the {e.kind} so the cap is void "
@@ -323,7 +318,7 @@ def _check_cure_before_exercises(state: BookState, option: OptionState, e: ev.De
     default continued, then a cure dated before it: the fold holds 100,000,000 shares issued where the cap allows
     49,880,000, and a replay refuses the exercise). Dated after the day of the last such exercise (a cure that day comes
     before its close) and on or after the day of such a notice, it is taken."""
-    for x in _effected_from(state, option, e.on):
+    for x in exercises_from(state, [option], e.on):
         if _status(option, x.on, default_cured=e.on) and not _status(option, x.on):
             raise Refusal("§10", f"the exercise on notice {x.notice} of option {option.option_no} was effected at the close of business "
                           f"on {x.on} with the cap void during the Event of Default; a cure dated {e.on} brings the cap back before "

@@ -116,10 +116,7 @@ def _price_held(state: BookState, e: ev.FmvAgreed | ev.FmvAwarded) -> list[ev.Ev
         held = option.pending_notice(p.notice.id)
         effected = _completes(scratch, option, held, e.on) if held is not None else None
         if effected is not None:
-            check_exercise_before_capped(state, state.options[no], effected)
-            check_exercise_before_exercises(state, state.options[no].company, effected)
-            _before_open_notices(option, effected)
-            _exhausts_before_acts(option, effected)
+            _check_late_exercise(state, option, effected)
             apply(scratch, effected)
             out.append(effected)
     return out
@@ -226,6 +223,15 @@ def _before_terms_change(option: OptionState, e: ev.Event) -> None:
             raise Refusal("§14, §2.1", f"the terms of option {option.option_no} were changed from {day} by an amendment already "
                           f"recorded; this {e.kind} dated {e.on} comes before it and would be decided on the terms after it: "
                           f"date the {e.kind} on or after {day}, or correct the amendment first", field="on")
+
+
+def _check_late_exercise(state: BookState, option: OptionState, effected: ev.ExerciseEffected) -> None:
+    """§2.1 with §10, §6, §1.1: an exercise effected at a close that sorts before what is already recorded (other
+    exercises, open notices, acts on the option) is refused when the fold would read those differently."""
+    check_exercise_before_capped(state, option, effected)
+    check_exercise_before_exercises(state, option.company, effected)
+    _before_open_notices(option, effected)
+    _exhausts_before_acts(option, effected)
 
 
 def _before_open_notices(option: OptionState, effected: ev.ExerciseEffected) -> None:
@@ -337,10 +343,7 @@ def _check_surrender(state: BookState, e: ev.OptionSurrendered) -> list[ev.Event
     after = replace(p, surrender=e)
     effected = _completes(state, option, after, e.on)
     if effected is not None:
-        check_exercise_before_capped(state, option, effected)
-        check_exercise_before_exercises(state, option.company, effected)
-        _before_open_notices(option, effected)
-        _exhausts_before_acts(option, effected)
+        _check_late_exercise(state, option, effected)
     return [effected] if effected else []
 
 
@@ -368,10 +371,7 @@ def _check_payment(state: BookState, e: ev.PaymentReceived) -> list[ev.Event]:
     after = replace(p, payments=p.payments + (e,))
     effected = _completes(state, option, after, e.on)
     if effected is not None:
-        check_exercise_before_capped(state, option, effected)
-        check_exercise_before_exercises(state, option.company, effected)
-        _before_open_notices(option, effected)
-        _exhausts_before_acts(option, effected)
+        _check_late_exercise(state, option, effected)
     return [effected] if effected else []
 
 
