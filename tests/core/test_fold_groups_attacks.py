@@ -154,6 +154,21 @@ def test_a_notice_whose_exercise_name_is_taken_is_refused() -> None:
     assert decide(state, replace(request, id="n2.effected"))
 
 
+def test_an_exercise_whose_name_a_ledger_already_holds_is_refused_when_it_would_be_effected() -> None:
+    """§2.1, the backstop under the check above: a ledger recorded before that check may already hold `n1.effected` (here
+    atg's §7 request) beside btg's open notice n1. The payment that completes n1 would record a second event under that
+    id: refused, naming it, and nothing is recorded."""
+    good = list(make_book(BTG, _transfer("t1"), BTG_EXERCISE).events)
+    clash = [replace(e, id="n1.effected") if isinstance(e, ev.TransferRequested) else
+             replace(e, request="n1.effected") if isinstance(e, ev.TransferRegistered) else e for e in good]
+    before = [e for e in clash if e.id not in ("p1", "n1.effected") or isinstance(e, ev.TransferRequested)]
+    state = fold(before)
+    payment = next(e for e in clash if e.id == "p1")
+    with pytest.raises(BadInput) as refused:
+        decide(state, payment)
+    assert refused.value.field == "id" and "'n1.effected'" in refused.value.message
+
+
 # ---------------------------------------------------------------- raw ledgers: registers, corrections, numbers
 
 

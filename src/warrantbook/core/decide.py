@@ -52,6 +52,10 @@ def decide(state: BookState, e: ev.Event) -> list[ev.Event]:
             entailed.extend(out)
     if problems:
         raise combine(problems)
+    for x in entailed:  # what the system names (an exercise effected) never takes an id already used, whoever took it first
+        if x.id in state.by_id or x.id == e.id:
+            raise BadInput(f"id: {e.kind} {e.id!r} entails {x.kind} {x.id!r}, an id already recorded; correct the event that "
+                           "holds it first", field="id", clause=x.clause)
     return [e, *entailed]
 
 
