@@ -193,16 +193,29 @@ def _ancestry(state: BookState, option: OptionState) -> set[str]:
 
 def _defaults_on(state: BookState, option: OptionState, day: date, without: str = "") -> tuple[date | None, date | None]:
     """The Event of Default noticed by `day` (the latest notice on or before it) and its cure, read from the record:
-    notices and cures of the option's ancestry not corrected, leaving out the event `without`."""
+    notices and cures of the option's ancestry not corrected, leaving out the event `without`.
+
+    §10, one default at a time: each notice is paired, in date order, with the first cure on or after it not taken by
+    an earlier notice and not after the next notice. A cure dated the day a new default was noticed ends the previous
+    one (noticed 2006-03-01, cured 2006-04-01, noticed again 2006-04-01, cured 2006-05-01: an exercise dated 2006-04-10
+    falls in the second default, the cap void; the first cure is not the second's)."""
     lineage = _ancestry(state, option)
-    notices = [x.on for x in state.by_id.values() if isinstance(x, ev.DefaultNoticeReceived) and x.option_no in lineage
-               and x.on <= day and x.id not in state.corrections and x.id != without]
-    if not notices:
-        return None, None
-    noticed = max(notices)
-    cures = [x.on for x in state.by_id.values() if isinstance(x, ev.DefaultCured) and x.option_no in lineage
-             and x.on >= noticed and x.id not in state.corrections and x.id != without]
-    return noticed, min(cures) if cures else None
+
+    def kept(x: ev.Event) -> bool:
+        return getattr(x, "option_no", None) in lineage and x.id not in state.corrections and x.id != without
+
+    notices = sorted(x.on for x in state.by_id.values() if isinstance(x, ev.DefaultNoticeReceived) and kept(x))
+    cures = sorted(x.on for x in state.by_id.values() if isinstance(x, ev.DefaultCured) and kept(x))
+    found: tuple[date | None, date | None] = (None, None)
+    for i, noticed in enumerate(notices):
+        if noticed > day:
+            break
+        until = notices[i + 1] if i + 1 < len(notices) else None
+        cure = next((c for c in cures if c >= noticed and (until is None or c <= until)), None)
+        if cure is not None:
+            cures.remove(cure)
+        found = (noticed, cure)
+    return found
 
 
 def _in_force_by_record(state: BookState, option: OptionState, day: date, without: str = "") -> bool:
@@ -304,7 +317,9 @@ def _check_void_before_exercises(state: BookState, option: OptionState, e: ev.Ev
     effected for 49,899,960 option shares, where, the cap void, all 140,250,000 were). An exercise of a stated number
     under the default reading is never cut (it is refused or issued in full), so the notice is taken."""
     for x in exercises_from(state, [option], void_from):
-        if _cap_may_cut(state, option, x) and _status(option, x.on):
+        # the cap on the exercise's day as to defaults too: an exercise dated while an earlier default continued (since cured,
+        # the option keeping only its latest notice) was taken with the cap void, and the waiver changes nothing for it
+        if _cap_may_cut(state, option, x) and _status(as_of_defaults(state, option, x.on).options[option.option_no], x.on):
             raise Refusal("§10", f"the exercise on notice {x.notice} of option {option.option_no} was effected at the close of business "
                           f"on {x.on} under the cap, which may have cut it; this {e.kind} dated {e.on} makes the cap void from "
                           f"{void_from}, before it (§2.1): correct that exercise first, or date the {e.kind} so the cap is void "
