@@ -7,8 +7,9 @@ ledger of a million events that dispatch is a fifth of its time.
 
 Each function here takes two Fractions and returns exactly what the operator returns: the same value, normalized
 (lowest terms, positive denominator), of type Fraction. Shares are whole numbers nearly always, so the whole-number
-case is a direct integer operation; any other case falls back to the operator itself. `tests/core/test_arith.py`
-checks each against its operator over random Fractions, numerator and denominator included.
+case is a direct integer operation; other Fractions go through the operator's own algorithm on the integers (prices
+and §4 ratios are rarely whole); anything but two Fractions (an int, a float) goes to the operator itself.
+`tests/core/test_arith.py` checks each against its operator over random Fractions, numerator and denominator included.
 
 The result is built by setting the two slots CPython's Fraction has kept since Python 2.6 (`_numerator`,
 `_denominator`); `_check_layout` below refuses to load on an interpreter whose Fraction is laid out otherwise,
@@ -40,53 +41,96 @@ def _whole(n: int) -> Fraction:
     return f
 
 
+def _make(n: int, d: int) -> Fraction:
+    """A Fraction from numerator and denominator already in lowest terms, the denominator positive."""
+    f = _new(Fraction)
+    f._numerator = n  # type: ignore[attr-defined]
+    f._denominator = d  # type: ignore[attr-defined]
+    return f
+
+
+# Each function below follows the operator's own algorithm (CPython's fractions module: cross-cancel by gcd before
+# multiplying, so the result needs no normalizing), reading the slots once and building the result directly.
+
+
 def add(a: Fraction, b: Fraction) -> Fraction:
     """a + b."""
     try:
-        if a._denominator == 1 and b._denominator == 1:  # type: ignore[attr-defined]
-            return _whole(a._numerator + b._numerator)  # type: ignore[attr-defined]
+        na, da = a._numerator, a._denominator  # type: ignore[attr-defined]
+        nb, db = b._numerator, b._denominator  # type: ignore[attr-defined]
     except AttributeError:  # not a Fraction (an int, say): the operator decides
-        pass
-    return a + b
+        return a + b
+    if da == 1 and db == 1:
+        return _whole(na + nb)
+    g = gcd(da, db)
+    if g == 1:
+        return _make(na * db + da * nb, da * db)
+    s = da // g
+    t = na * (db // g) + nb * s
+    g2 = gcd(t, g)
+    if g2 == 1:
+        return _make(t, s * db)
+    return _make(t // g2, s * (db // g2))
 
 
 def sub(a: Fraction, b: Fraction) -> Fraction:
     """a - b."""
     try:
-        if a._denominator == 1 and b._denominator == 1:  # type: ignore[attr-defined]
-            return _whole(a._numerator - b._numerator)  # type: ignore[attr-defined]
+        na, da = a._numerator, a._denominator  # type: ignore[attr-defined]
+        nb, db = b._numerator, b._denominator  # type: ignore[attr-defined]
     except AttributeError:  # not a Fraction (an int, say): the operator decides
-        pass
-    return a - b
+        return a - b
+    if da == 1 and db == 1:
+        return _whole(na - nb)
+    g = gcd(da, db)
+    if g == 1:
+        return _make(na * db - da * nb, da * db)
+    s = da // g
+    t = na * (db // g) - nb * s
+    g2 = gcd(t, g)
+    if g2 == 1:
+        return _make(t, s * db)
+    return _make(t // g2, s * (db // g2))
 
 
 def mul(a: Fraction, b: Fraction) -> Fraction:
     """a * b."""
     try:
-        if a._denominator == 1 and b._denominator == 1:  # type: ignore[attr-defined]
-            return _whole(a._numerator * b._numerator)  # type: ignore[attr-defined]
+        na, da = a._numerator, a._denominator  # type: ignore[attr-defined]
+        nb, db = b._numerator, b._denominator  # type: ignore[attr-defined]
     except AttributeError:  # not a Fraction (an int, say): the operator decides
-        pass
-    return a * b
+        return a * b
+    if da == 1 and db == 1:
+        return _whole(na * nb)
+    g1 = gcd(na, db)
+    if g1 > 1:
+        na //= g1
+        db //= g1
+    g2 = gcd(nb, da)
+    if g2 > 1:
+        nb //= g2
+        da //= g2
+    return _make(na * nb, db * da)
 
 
 def div(a: Fraction, b: Fraction) -> Fraction:
-    """a / b (b not zero: ZeroDivisionError, as the operator). Exact when b is a whole number, whatever a is."""
+    """a / b (b not zero: ZeroDivisionError, as the operator)."""
     try:
-        nb = b._numerator  # type: ignore[attr-defined]
-        if b._denominator != 1 or nb == 0:  # type: ignore[attr-defined]
-            return a / b
-        n = a._numerator  # type: ignore[attr-defined]
-        d = a._denominator * nb  # type: ignore[attr-defined]
+        na, da = a._numerator, a._denominator  # type: ignore[attr-defined]
+        nb, db = b._numerator, b._denominator  # type: ignore[attr-defined]
     except AttributeError:  # not a Fraction (an int, say): the operator decides
         return a / b
-    g = gcd(n, d)  # a is in lowest terms, so only nb's factors can be shared
-    if g != 1:
-        n //= g
-        d //= g
+    if nb == 0:
+        return a / b  # the operator's own error
+    g1 = gcd(na, nb)
+    if g1 > 1:
+        na //= g1
+        nb //= g1
+    g2 = gcd(db, da)
+    if g2 > 1:
+        da //= g2
+        db //= g2
+    n, d = na * db, nb * da
     if d < 0:
         n, d = -n, -d
-    f = _new(Fraction)
-    f._numerator = n  # type: ignore[attr-defined]
-    f._denominator = d  # type: ignore[attr-defined]
-    return f
+    return _make(n, d)

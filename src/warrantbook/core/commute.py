@@ -62,21 +62,27 @@ _OF_COMPANY: frozenset[type[ev.Event]] = frozenset({
 _OF_BOOK: frozenset[type[ev.Event]] = frozenset({ev.HolderRegistered, ev.AddressFurnished, ev.DocumentIssued, ev.Correction})
 
 
-def company_groups(events: list[ev.Event]) -> list[int] | None:
+def company_groups(events: list[ev.Event], by_id: dict[str, ev.Event] | None = None) -> list[int] | None:
     """For events in the documented order: each one's part of the book, as a number (BOOK's is 0), or None when some
     event's effect may reach two companies' parts and the ledger must be folded in date order.
 
     An option's events belong to its company: the company it was issued by, which the options made from it by a §7
-    transfer or a §8 replacement keep."""
+    transfer or a §8 replacement keep.
+
+    `by_id`, when given, is filled with each event under its id as the walk goes, in the same order and with the same
+    result as the fold's own index (state.BookState.by_id): the fold builds it in this pass rather than reading a
+    million events, scattered in memory, a second time. When None is returned it holds the events walked so far."""
     number: dict[str, int] = {BOOK: 0}  # company -> its part's number
     company_of: dict[str, str] = {}  # option number -> company
     part_of: dict[str, int] = {}  # option number -> its company's part (the one look-up an option's event costs)
     out: list[int] = []
     append = out.append
+    index: dict[str, ev.Event] = {} if by_id is None else by_id
     of_option, of_company, of_book = _OF_OPTION, _OF_COMPANY, _OF_BOOK
     option_issued, stock_event, ownership, company_registered = ev.OptionIssued, ev.StockEvent, ev.BeneficialOwnership, ev.CompanyRegistered
     transfer, replacement = ev.TransferRegistered, ev.ReplacementIssued
     for e in events:
+        index[e.id] = e
         kind = type(e)
         if kind in of_option:
             part = part_of.get(e.option_no)  # type: ignore[attr-defined]

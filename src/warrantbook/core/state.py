@@ -18,7 +18,7 @@ import bisect
 import gc
 import operator
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
 from fractions import Fraction
@@ -27,6 +27,7 @@ from typing import Any
 from warrantbook.core import events as ev
 from warrantbook.core.commute import company_groups
 from warrantbook.core.terms import Address, Company, Holder, Terms, Tranche, Venue
+from warrantbook.core.values import make_builder, make_evolver
 
 
 class Status(Enum):
@@ -179,18 +180,13 @@ class OptionState:
         return None
 
 
-def _make_evolver(cls: type) -> Callable[..., Any]:
-    """A `dataclasses.replace` for one frozen slots class, without the __init__ round trip (the fold's hot path)."""
-    names = [f.name for f in fields(cls)]
-    body = "\n".join(f"    set_(new, {n!r}, changes.pop({n!r}) if {n!r} in changes else old.{n})" for n in names)
-    source = (f"def evolve(old, new_=object.__new__, set_=object.__setattr__, cls_=cls, **changes):\n"
-              f"    new = new_(cls_)\n{body}\n    if changes:\n        raise TypeError(f'unknown fields {{sorted(changes)}}')\n    return new\n")
-    namespace: dict[str, Any] = {"cls": cls}
-    exec(source, namespace)  # noqa: S102 - generated from the dataclass's own field names
-    return namespace["evolve"]  # type: ignore[no-any-return]
+_evolve_option = make_evolver(OptionState)
 
 
-_evolve_option = _make_evolver(OptionState)
+# The values the fold builds on every exercise, notice and §4 event; each takes every field, in declaration order.
+build_owed = make_builder(DeliveryOwed)  # (notice, whole, ratio, delivered, held, cash_paid)
+build_pending = make_builder(PendingExercise)  # (notice, surrender, payments, ratio, stock_now)
+build_certificate = make_builder(CertificateDue)  # (event, on, to)
 
 
 class CompanyState:
@@ -404,7 +400,9 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None, *, by_company: b
         if as_of is not None:
             todo = [e for e in todo if e.on <= as_of]
         state.events.extend(todo)
-        groups = company_groups(todo) if by_company and len(issuers) > 1 else None
+        # the walk that places each event in its company's part also builds the index by id (the same dict in the
+        # same order as the date-order walk builds it; if the walk gives up, the date-order walk finishes it)
+        groups = company_groups(todo, state.by_id) if by_company and len(issuers) > 1 else None
         if groups is None:
             _apply_in_order(state, todo)
         else:
@@ -448,7 +446,7 @@ def _apply_by_company(state: BookState, todo: list[ev.Event], groups: list[int])
     What is not a value but an order is put back: the book's indexes (options, companies, by company, holders'
     certificates and their owners) list their keys in the order the date-order walk would have created them, so
     each key's birth is noted with the position in `todo` of the event that created it."""
-    state.by_id = {e.id: e for e in todo}  # the date-order walk fills it as it goes; no effect reads ahead (state is new)
+    # state.by_id is already whole (company_groups built it): no effect reads ahead of its event, and the state is new
     corrections = state.corrections
     handler_of = _effects().get
     indexes: tuple[dict[Any, Any], ...] = (state.options, state.companies, state.owned, state.by_company, state.owners)
@@ -548,14 +546,6 @@ def _company(state: BookState, company_id: str) -> CompanyState:
 
 _set = object.__setattr__  # frozen values are changed in place only while `fold` builds a state no one else sees
 
-
-def _new_certificate(event: str, on: date, to: frozenset[str]) -> CertificateDue:
-    """`CertificateDue(event, on, to)` without the __init__ round trip."""
-    c = object.__new__(CertificateDue)
-    _set(c, "event", event)
-    _set(c, "on", on)
-    _set(c, "to", to)
-    return c
 
 
 # The effects of each kind of event live with their clause (core/clauses/); the table is filled from there

@@ -14,6 +14,8 @@ from enum import Enum
 from fractions import Fraction
 from typing import ClassVar
 
+from warrantbook.core.values import make_builder
+
 
 class Venue(Enum):
     """Where the common stock trades, which decides the FMV rule of §1.2."""
@@ -168,6 +170,9 @@ class Tranche:
 
     shares: Fraction
     exercise_price: Fraction
+
+
+build_tranche = make_builder(Tranche)  # Tranche(shares, exercise_price), as the fold builds it (core.values)
 
 
 @dataclass(frozen=True, slots=True)

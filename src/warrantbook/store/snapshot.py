@@ -53,7 +53,7 @@ KEEP = 8  # snapshots kept per version: the newest, and the rest spread over the
 
 # every module whose code decides what a folded state holds
 _CODE_MODULES = ("warrantbook.core.state", "warrantbook.core.events", "warrantbook.core.terms", "warrantbook.core.decide", "warrantbook.core.engine",
-                 "warrantbook.core.codec", "warrantbook.core.numbers", "warrantbook.core.arith", "warrantbook.core.commute",
+                 "warrantbook.core.codec", "warrantbook.core.numbers", "warrantbook.core.arith", "warrantbook.core.commute", "warrantbook.core.values",
                  "warrantbook.core.calendars", "warrantbook.store.projection", "warrantbook.store.stored", "warrantbook.store.snapshot")
 _CODE_PACKAGES = ("warrantbook.core.rules", "warrantbook.core.clauses")  # with their subpackages (rules/exercise/)
 _NOT_SAVED = ("events", "by_id", "folding")

@@ -16,11 +16,11 @@ from warrantbook.core.rules.adjustment import scale_tranches
 from warrantbook.core.state import (
     BookState,
     Status,
-    _new_certificate,
     _push,
     _set,
     _update,
     basket_options,
+    build_certificate,
 )
 
 _WITH_AGENT = frozenset({"holder", "agent"})
@@ -94,7 +94,7 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
     # the ratio, worked out once: the shares still owed, the tranches and the open notices all scale by it
     r = div(e.outstanding_after, e.outstanding_before)
     recipients = _WITH_AGENT if company is not None and company.agent else _HOLDER_ONLY
-    certificate = _new_certificate(e.id, e.on, recipients)  # §5: one value, the same for every option it reaches
+    certificate = build_certificate(e.id, e.on, recipients)  # §5: one value, the same for every option it reaches
     folding = state.folding
     for no in affected:
         o = options[no]

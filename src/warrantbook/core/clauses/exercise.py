@@ -32,7 +32,6 @@ from warrantbook.core.numbers import fmt
 from warrantbook.core.rules.exercise import asked, needs_fmv
 from warrantbook.core.state import (
     BookState,
-    DeliveryOwed,
     OptionState,
     PendingExercise,
     RefundDue,
@@ -43,8 +42,10 @@ from warrantbook.core.state import (
     _put,
     _set,
     _update,
+    build_owed,
+    build_pending,
 )
-from warrantbook.core.terms import PaymentMethod, Tranche
+from warrantbook.core.terms import PaymentMethod, Tranche, build_tranche
 
 EFFECTED = ".effected"  # §2.1: an exercise effected on notice N is recorded as N.effected (the system names it)
 
@@ -147,17 +148,6 @@ def _open_or_lapsed(state: BookState, option: OptionState, e: ev.OptionSurrender
                           f"({option.terms.expiration.describe()}) and refund {r.id} of what was paid on it, dated {r.on}, is recorded; "
                           f"this {e.kind} dated {e.on} cannot complete it: correct the refund first", field="notice")
     return _pending(option, e.notice)
-
-
-def _new_pending(notice: ev.ExerciseNoticeReceived) -> PendingExercise:
-    """`PendingExercise(notice)` with every other field at its default, without the __init__ round trip."""
-    p = object.__new__(PendingExercise)
-    _set(p, "notice", notice)
-    _set(p, "surrender", None)
-    _set(p, "payments", ())
-    _set(p, "ratio", _ONE)
-    _set(p, "stock_now", _ZERO)
-    return p
 
 
 _ZERO = Fraction(0)
@@ -316,7 +306,7 @@ def _check_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
 
 def _on_notice(state: BookState, e: ev.ExerciseNoticeReceived) -> None:
     o = state.options[e.option_no]
-    pending = o.pending + (_new_pending(e),)
+    pending = o.pending + (build_pending(e, None, (), _ONE, _ZERO),)  # PendingExercise(e), its defaults
     if state.folding:
         _set(o, "pending", pending)
     else:
@@ -389,7 +379,7 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
     old = o.tranches
     i = e.tranche
     t = old[i]
-    changed = Tranche(sub(t.shares, e.shares_exercised), t.exercise_price)
+    changed = build_tranche(sub(t.shares, e.shares_exercised), t.exercise_price)
     if len(old) == 1:
         tranches: tuple[Tranche, ...] = (changed,)  # old[i] worked, so i names the one tranche
     else:
@@ -415,13 +405,13 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
     if issuer is not None and (issuer.last_exercised is None or e.on > issuer.last_exercised):
         issuer.last_exercised = e.on
     if o.basket is None:
-        company = state.companies.get(o.company) or _company(state, o.company)
+        company = issuer or _company(state, o.company)
         current = company.outstanding[-1][1] if company.outstanding else None
         if current is not None and company.authorized:
             authorized = company.authorized_on(e.on)
             if authorized is not None:  # §6: shares beyond the authorized are owed, never issued, until more are authorized
                 held = min(whole, max(_ZERO, current + whole - authorized))
-    owed = _new_owed(notice, whole, held)
+    owed = build_owed(notice, whole, _ONE, _ZERO, held, False)  # DeliveryOwed(notice, whole, held=held)
     # after a partial exercise the company holds the surrendered paper until it issues one for the balance
     if state.folding:
         _set(o, "tranches", tranches)
@@ -438,7 +428,11 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
         # nothing held (the usual case): the whole shares are issued, the same Fraction without a subtraction
         issued = whole if held is _ZERO and type(whole) is Fraction else whole - held
         if current is not None:
-            _push(company.outstanding, e.on, add(current, issued))
+            counts = company.outstanding  # state._push, inlined (one an exercise): the day's figure, or a new day's
+            if counts[-1][0] == e.on:
+                counts[-1] = (e.on, add(current, issued))
+            else:
+                counts.append((e.on, add(current, issued)))
         if state.owned:
             key = (o.holder, o.company)  # the exercising holder's own holdings grow (§10 sums the group's members)
             history = state.owned.get(key)
@@ -446,18 +440,6 @@ def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:
                 _push(history, e.on, history[-1][1] + issued)
     if o.basket is not None:
         basket_exercised(state, o, e)  # §3.1: the successor's common stock delivered counts as its outstanding
-
-
-def _new_owed(notice: str, whole: Fraction, held: Fraction) -> DeliveryOwed:
-    """`DeliveryOwed(notice, whole, held=held)` without the __init__ round trip (one an exercise)."""
-    d = object.__new__(DeliveryOwed)
-    _set(d, "notice", notice)
-    _set(d, "whole", whole)
-    _set(d, "ratio", _ONE)
-    _set(d, "delivered", _ZERO)
-    _set(d, "held", held)
-    _set(d, "cash_paid", False)
-    return d
 
 
 def _check_delivery(state: BookState, e: ev.SharesDelivered) -> None:

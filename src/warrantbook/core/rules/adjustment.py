@@ -16,7 +16,7 @@ from fractions import Fraction
 from warrantbook.core.arith import div, mul
 from warrantbook.core.errors import BadInput
 from warrantbook.core.explain import Trace, record
-from warrantbook.core.terms import AdjustmentReading, Tranche
+from warrantbook.core.terms import AdjustmentReading, Tranche, build_tranche
 
 
 def ratio(outstanding_before: Fraction, outstanding_after: Fraction) -> Fraction:
@@ -59,6 +59,6 @@ def scale_tranches(tranches: tuple[Tranche, ...], r: Fraction, reading: Adjustme
     if reading is AdjustmentReading.PRICE_INVERSE:
         if len(tranches) == 1:  # the usual option: one tranche, no list to build
             t = tranches[0]
-            return (Tranche(mul(t.shares, r), div(t.exercise_price, r)),)
-        return tuple([Tranche(mul(t.shares, r), div(t.exercise_price, r)) for t in tranches])
-    return tuple([Tranche(mul(t.shares, r), t.exercise_price) for t in tranches])
+            return (build_tranche(mul(t.shares, r), div(t.exercise_price, r)),)
+        return tuple([build_tranche(mul(t.shares, r), div(t.exercise_price, r)) for t in tranches])
+    return tuple([build_tranche(mul(t.shares, r), t.exercise_price) for t in tranches])
