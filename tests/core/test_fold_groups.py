@@ -127,6 +127,29 @@ def test_a_section_3_transaction_makes_the_fold_walk_in_date_order() -> None:
     assert company_groups(ordered(events)) is not None
 
 
+def test_the_index_by_id_is_the_date_order_walks_whatever_the_walk() -> None:
+    """The pass that places events by company builds the index by id: every event under its id, in date order, the
+    later of two like-named events kept; also when a §3 transaction midway makes it give up on groups, and when one
+    company's book is walked in date order."""
+    events = ledger([("issue", 0, 1, False), ("issue", 1, 1, False), ("notice", 0, 1, False), ("effect", 0, 1, False),
+                     ("split", 1, 1, False), ("notice", 1, 1, False), ("effect", 1, 1, True)])
+    merger = ev.Reorganized(id="m", on=START + timedelta(days=2), company="c0", successor="c1", successor_company="c1",
+                            transaction=ev.ReorganizationKind.MERGER,
+                            basket=(ev.BasketItem(item=ev.ItemKind.SECURITY, issuer="c1", quantity=F(1)),))
+    again = ev.AddressFurnished(id="address-again", on=START + timedelta(days=1), holder="h0", address=Address(lines=("1 Street",)))
+    twice = ev.AddressFurnished(id="address-again", on=START + timedelta(days=4), holder="h0", address=Address(lines=("2 Street",)))
+    one_company = [e for e in events if getattr(e, "company", None) != "c1" and getattr(e, "issuer", None) != "c1"
+                   and not (isinstance(e, ev.OptionIssued) and e.terms.company == "c1")
+                   and getattr(e, "option_no", "O-0") == "O-0"]
+    for book in (events, [*events, merger], [twice, *events, again], one_company):
+        for as_of in (None, START + timedelta(days=3)):
+            want = {e.id: e for e in ordered(book) if as_of is None or e.on <= as_of}
+            for by_company in (True, False):
+                got = fold(book, as_of, by_company=by_company).by_id
+                assert list(got.items()) == list(want.items())
+    assert company_groups(ordered([*events, merger])) is None
+
+
 def test_every_kind_with_an_effect_is_declared_or_walks_in_date_order() -> None:
     """A kind added later must be placed by someone who read its effect: until then it makes the fold walk in date order.
     These are the kinds that do so today, each for a reason (§3 joins companies' parts)."""

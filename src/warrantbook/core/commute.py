@@ -21,6 +21,8 @@ what was applied) commutes with nothing. tests/core/test_commute.py applies ever
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from warrantbook.core import events as ev
 
 OWN_OPTION: frozenset[type[ev.Event]] = frozenset({ev.ExerciseNoticeReceived, ev.OptionSurrendered, ev.PaymentReceived})
@@ -71,7 +73,7 @@ def company_groups(events: list[ev.Event], by_id: dict[str, ev.Event] | None = N
 
     `by_id`, when given, is filled with each event under its id as the walk goes, in the same order and with the same
     result as the fold's own index (state.BookState.by_id): the fold builds it in this pass rather than reading a
-    million events, scattered in memory, a second time. When None is returned it holds the events walked so far."""
+    million events, scattered in memory, a second time. It is filled with every event, None returned or not."""
     number: dict[str, int] = {BOOK: 0}  # company -> its part's number
     company_of: dict[str, str] = {}  # option number -> company
     part_of: dict[str, int] = {}  # option number -> its company's part (the one look-up an option's event costs)
@@ -81,18 +83,19 @@ def company_groups(events: list[ev.Event], by_id: dict[str, ev.Event] | None = N
     of_option, of_company, of_book = _OF_OPTION, _OF_COMPANY, _OF_BOOK
     option_issued, stock_event, ownership, company_registered = ev.OptionIssued, ev.StockEvent, ev.BeneficialOwnership, ev.CompanyRegistered
     transfer, replacement = ev.TransferRegistered, ev.ReplacementIssued
-    for e in events:
+    walk = iter(events)
+    for e in walk:
         index[e.id] = e
         kind = type(e)
         if kind in of_option:
             part = part_of.get(e.option_no)  # type: ignore[attr-defined]
             if part is None:
-                return None  # an option the fold has not seen issued: whatever its effect does, do it in date order
+                return _rest(walk, index)  # an option the fold has not seen issued: whatever its effect does, do it in date order
             if kind is transfer or kind is replacement:
                 company = company_of[e.option_no]  # type: ignore[attr-defined]
                 for no in (e.new_options if kind is transfer else (e.new_option,)):  # type: ignore[attr-defined]
                     if company_of.setdefault(no, company) != company:  # §7, §8: options of like tenor, same company
-                        return None
+                        return _rest(walk, index)
                     part_of[no] = part
             append(part)
             continue
@@ -103,7 +106,7 @@ def company_groups(events: list[ev.Event], by_id: dict[str, ev.Event] | None = N
         elif kind is option_issued:
             company = e.terms.company  # type: ignore[attr-defined]
             if company_of.setdefault(e.option_no, company) != company:  # type: ignore[attr-defined]
-                return None  # one number for two companies' options: no part of the book holds it alone
+                return _rest(walk, index)  # one number for two companies' options: no part of the book holds it alone
         elif kind is company_registered:
             company = e.company.id  # type: ignore[attr-defined]
         elif kind is ownership:
@@ -112,7 +115,7 @@ def company_groups(events: list[ev.Event], by_id: dict[str, ev.Event] | None = N
         elif kind in of_book:
             company = BOOK
         else:
-            return None
+            return _rest(walk, index)
         part = number.get(company)
         if part is None:
             part = number[company] = len(number)
@@ -120,3 +123,10 @@ def company_groups(events: list[ev.Event], by_id: dict[str, ev.Event] | None = N
             part_of[e.option_no] = part  # type: ignore[attr-defined]
         append(part)
     return out
+
+
+def _rest(walk: Iterator[ev.Event], index: dict[str, ev.Event]) -> list[int] | None:
+    """No groups (None): the rest of the events only go into the index by id."""
+    for e in walk:
+        index[e.id] = e
+    return None

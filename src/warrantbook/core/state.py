@@ -382,14 +382,10 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None, *, by_company: b
     ledger in date order even where it could walk it company by company (`fold_in_date_order`)."""
     all_events = list(events)
     state = BookState(as_of=as_of)
-    correction, issue = ev.Correction, ev.OptionIssued
-    issuers: set[str] = set()  # a book of one issuer's options gains nothing from a walk company by company
+    correction = ev.Correction
     for e in all_events:
-        if isinstance(e, correction):
-            if as_of is None or e.on <= as_of:
-                state.corrections[e.corrects] = e
-        elif type(e) is issue:
-            issuers.add(e.terms.company)  # type: ignore[attr-defined]
+        if isinstance(e, correction) and (as_of is None or e.on <= as_of):
+            state.corrections[e.corrects] = e
     # The fold allocates millions of small immutable values and no cycles: the cyclic collector would only
     # rescan them again and again, so it is paused for the duration (and restored as it was).
     was_enabled = gc.isenabled()
@@ -400,13 +396,16 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None, *, by_company: b
         if as_of is not None:
             todo = [e for e in todo if e.on <= as_of]
         state.events.extend(todo)
-        # the walk that places each event in its company's part also builds the index by id (the same dict in the
-        # same order as the date-order walk builds it; if the walk gives up, the date-order walk finishes it)
-        groups = company_groups(todo, state.by_id) if by_company and len(issuers) > 1 else None
-        if groups is None:
+        if not by_company:
             _apply_in_order(state, todo)
         else:
-            _apply_by_company(state, todo, groups)
+            # the walk that places each event in its company's part also builds the index by id (the same dict, in the
+            # same order, as the date-order walk builds it)
+            groups = company_groups(todo, state.by_id)
+            if groups is not None and max(groups, default=0) >= 2:  # parts 1 and 2: two companies at least
+                _apply_by_company(state, todo, groups)
+            else:  # one company's book gains nothing from the grouping: date order, the index already built
+                _apply_in_order(state, todo, indexed=True)
     finally:
         state.folding = False
         if was_enabled:
@@ -422,16 +421,17 @@ def fold_in_date_order(events: Iterable[ev.Event], as_of: date | None = None) ->
     return fold(events, as_of, by_company=False)
 
 
-def _apply_in_order(state: BookState, todo: list[ev.Event]) -> None:
+def _apply_in_order(state: BookState, todo: list[ev.Event], *, indexed: bool = False) -> None:
     """`apply`, inlined: the same steps in the same order, with the look-ups hoisted out of the loop. No effect
-    reads the list of events, so it is filled at once; the index by id is filled as `apply` fills it."""
+    reads the list of events, so it is filled at once; the index by id is filled as `apply` fills it, unless
+    `indexed` says it already holds every event (company_groups built it)."""
     by_id = state.by_id
     corrections = state.corrections
     handler_of = _effects().get
     for e in todo:
-        eid = e.id
-        by_id[eid] = e
-        if corrections and eid in corrections:
+        if not indexed:
+            by_id[e.id] = e
+        if corrections and e.id in corrections:
             continue
         handler = handler_of(type(e))
         if handler is not None:
