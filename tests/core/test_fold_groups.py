@@ -20,7 +20,7 @@ from tests.core.test_fold_apply import effected, picture
 from warrantbook.core import events as ev
 from warrantbook.core.clauses import EFFECTS
 from warrantbook.core.commute import _OF_BOOK, _OF_COMPANY, _OF_OPTION, company_groups
-from warrantbook.core.state import fold, fold_in_date_order, ordered
+from warrantbook.core.state import EventIndex, fold, fold_in_date_order, ordered
 from warrantbook.core.terms import Address, Company, Holder, seed_terms
 
 START = date(2005, 9, 7)
@@ -95,6 +95,7 @@ def same_both_ways(events: list[ev.Event], as_of: date) -> None:
     recorded in date order skip reading its options, §2.1) is exactly the latest of its options' own."""
     assert company_groups(ordered(events)) is not None  # every kind here is declared: the fold walks by company
     state = fold(events)
+    assert isinstance(state.by_id, EventIndex) and not state.by_id.built  # no effect read the index by id
     assert picture(state) == picture(fold_in_date_order(events))
     for company, cs in state.companies.items():
         days = [d for no in state.by_company.get(company, ()) if (d := state.options[no].last_exercised) is not None]
@@ -128,9 +129,9 @@ def test_a_section_3_transaction_makes_the_fold_walk_in_date_order() -> None:
 
 
 def test_the_index_by_id_is_the_date_order_walks_whatever_the_walk() -> None:
-    """The pass that places events by company builds the index by id: every event under its id, in date order, the
-    later of two like-named events kept; also when a §3 transaction midway makes it give up on groups, and when one
-    company's book is walked in date order."""
+    """The index by id, built when first read, holds every event under its id in date order, the later of two
+    like-named events kept: whichever way the fold walked (a §3 transaction midway makes it walk in date order, as does
+    a book of one company), whole or as of a day."""
     events = ledger([("issue", 0, 1, False), ("issue", 1, 1, False), ("notice", 0, 1, False), ("effect", 0, 1, False),
                      ("split", 1, 1, False), ("notice", 1, 1, False), ("effect", 1, 1, True)])
     merger = ev.Reorganized(id="m", on=START + timedelta(days=2), company="c0", successor="c1", successor_company="c1",

@@ -21,8 +21,6 @@ what was applied) commutes with nothing. tests/core/test_commute.py applies ever
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from warrantbook.core import events as ev
 
 OWN_OPTION: frozenset[type[ev.Event]] = frozenset({ev.ExerciseNoticeReceived, ev.OptionSurrendered, ev.PaymentReceived})
@@ -64,38 +62,31 @@ _OF_COMPANY: frozenset[type[ev.Event]] = frozenset({
 _OF_BOOK: frozenset[type[ev.Event]] = frozenset({ev.HolderRegistered, ev.AddressFurnished, ev.DocumentIssued, ev.Correction})
 
 
-def company_groups(events: list[ev.Event], by_id: dict[str, ev.Event] | None = None) -> list[int] | None:
+def company_groups(events: list[ev.Event]) -> list[int] | None:
     """For events in the documented order: each one's part of the book, as a number (BOOK's is 0), or None when some
     event's effect may reach two companies' parts and the ledger must be folded in date order.
 
     An option's events belong to its company: the company it was issued by, which the options made from it by a §7
-    transfer or a §8 replacement keep.
-
-    `by_id`, when given, is filled with each event under its id as the walk goes, in the same order and with the same
-    result as the fold's own index (state.BookState.by_id): the fold builds it in this pass rather than reading a
-    million events, scattered in memory, a second time. It is filled with every event, None returned or not."""
+    transfer or a §8 replacement keep."""
     number: dict[str, int] = {BOOK: 0}  # company -> its part's number
     company_of: dict[str, str] = {}  # option number -> company
     part_of: dict[str, int] = {}  # option number -> its company's part (the one look-up an option's event costs)
     out: list[int] = []
     append = out.append
-    index: dict[str, ev.Event] = {} if by_id is None else by_id
     of_option, of_company, of_book = _OF_OPTION, _OF_COMPANY, _OF_BOOK
     option_issued, stock_event, ownership, company_registered = ev.OptionIssued, ev.StockEvent, ev.BeneficialOwnership, ev.CompanyRegistered
     transfer, replacement = ev.TransferRegistered, ev.ReplacementIssued
-    walk = iter(events)
-    for e in walk:
-        index[e.id] = e
+    for e in events:
         kind = type(e)
         if kind in of_option:
             part = part_of.get(e.option_no)  # type: ignore[attr-defined]
             if part is None:
-                return _rest(walk, index)  # an option the fold has not seen issued: whatever its effect does, do it in date order
+                return None  # an option the fold has not seen issued: whatever its effect does, do it in date order
             if kind is transfer or kind is replacement:
                 company = company_of[e.option_no]  # type: ignore[attr-defined]
                 for no in (e.new_options if kind is transfer else (e.new_option,)):  # type: ignore[attr-defined]
                     if company_of.setdefault(no, company) != company:  # §7, §8: options of like tenor, same company
-                        return _rest(walk, index)
+                        return None
                     part_of[no] = part
             append(part)
             continue
@@ -106,7 +97,7 @@ def company_groups(events: list[ev.Event], by_id: dict[str, ev.Event] | None = N
         elif kind is option_issued:
             company = e.terms.company  # type: ignore[attr-defined]
             if company_of.setdefault(e.option_no, company) != company:  # type: ignore[attr-defined]
-                return _rest(walk, index)  # one number for two companies' options: no part of the book holds it alone
+                return None  # one number for two companies' options: no part of the book holds it alone
         elif kind is company_registered:
             company = e.company.id  # type: ignore[attr-defined]
         elif kind is ownership:
@@ -115,7 +106,7 @@ def company_groups(events: list[ev.Event], by_id: dict[str, ev.Event] | None = N
         elif kind in of_book:
             company = BOOK
         else:
-            return _rest(walk, index)
+            return None
         part = number.get(company)
         if part is None:
             part = number[company] = len(number)
@@ -123,10 +114,3 @@ def company_groups(events: list[ev.Event], by_id: dict[str, ev.Event] | None = N
             part_of[e.option_no] = part  # type: ignore[attr-defined]
         append(part)
     return out
-
-
-def _rest(walk: Iterator[ev.Event], index: dict[str, ev.Event]) -> list[int] | None:
-    """No groups (None): the rest of the events only go into the index by id."""
-    for e in walk:
-        index[e.id] = e
-    return None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import gc
 import operator
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, MutableMapping, ValuesView
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
@@ -252,6 +252,66 @@ class CompanyState:
         return self.outstanding[-1][1] if self.outstanding else None
 
 
+class EventIndex(MutableMapping[str, ev.Event]):
+    """A folded state's events by id (`BookState.by_id`), in the order applied, a later event of an id in the place of an
+    earlier one: built from the state's list of events the first time it is read or changed.
+
+    Most folds never look an event up by id: a snapshot does not save the index (store/snapshot.py) and views read
+    options. Deciding a new event does, once a process; the index then costs what building it in the fold cost. No
+    effect reads it while the fold runs (tests/core/test_fold_groups.py holds the fold to that)."""
+
+    __slots__ = ("_events", "_index")
+
+    def __init__(self, events: list[ev.Event]) -> None:
+        self._events: list[ev.Event] | None = events
+        self._index: dict[str, ev.Event] | None = None
+
+    @property
+    def built(self) -> bool:
+        return self._index is not None
+
+    def _built(self) -> dict[str, ev.Event]:
+        index = self._index
+        if index is None:
+            events, self._events = self._events or [], None
+            index = self._index = {e.id: e for e in events}
+        return index
+
+    def __getitem__(self, key: str) -> ev.Event:
+        return self._built()[key]
+
+    def __setitem__(self, key: str, value: ev.Event) -> None:
+        self._built()[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._built()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+    # the dict's own, not the mapping protocol's item by item: decide asks `in` on every event
+    def __contains__(self, key: object) -> bool:
+        return key in self._built()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._built().get(key, default)
+
+    def keys(self) -> KeysView[str]:
+        return self._built().keys()
+
+    def values(self) -> ValuesView[ev.Event]:
+        return self._built().values()
+
+    def items(self) -> ItemsView[str, ev.Event]:
+        return self._built().items()
+
+    def __repr__(self) -> str:
+        return f"EventIndex({self._index!r})" if self._index is not None else f"EventIndex(<{len(self._events or ())} events, not built>)"
+
+
 @dataclass
 class BookState:
     """Everything known as of `as_of`. Built by `fold`; treat as read-only."""
@@ -267,7 +327,7 @@ class BookState:
     ownership_reports: list[ev.BeneficialOwnership] = field(default_factory=list)  # a company's or agent's figures: compared, never used
     addresses: list[tuple[date, str, Address]] = field(default_factory=list)  # furnished, in order
     events: list[ev.Event] = field(default_factory=list)  # applied, in order
-    by_id: dict[str, ev.Event] = field(default_factory=dict)
+    by_id: MutableMapping[str, ev.Event] = field(default_factory=dict)  # a fold's is an EventIndex, built when first read
     corrections: dict[str, ev.Correction] = field(default_factory=dict)  # corrected id -> correction
     documents: list[ev.DocumentIssued] = field(default_factory=list)
     reorganizations: int = 0
@@ -382,10 +442,14 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None, *, by_company: b
     ledger in date order even where it could walk it company by company (`fold_in_date_order`)."""
     all_events = list(events)
     state = BookState(as_of=as_of)
-    correction = ev.Correction
+    correction, issue = ev.Correction, ev.OptionIssued
+    issuers: set[str] = set()  # a book of one issuer's options gains nothing from a walk company by company
     for e in all_events:
-        if isinstance(e, correction) and (as_of is None or e.on <= as_of):
-            state.corrections[e.corrects] = e
+        if isinstance(e, correction):
+            if as_of is None or e.on <= as_of:
+                state.corrections[e.corrects] = e
+        elif type(e) is issue:
+            issuers.add(e.terms.company)  # type: ignore[attr-defined]
     # The fold allocates millions of small immutable values and no cycles: the cyclic collector would only
     # rescan them again and again, so it is paused for the duration (and restored as it was).
     was_enabled = gc.isenabled()
@@ -396,16 +460,12 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None, *, by_company: b
         if as_of is not None:
             todo = [e for e in todo if e.on <= as_of]
         state.events.extend(todo)
-        if not by_company:
+        state.by_id = EventIndex(state.events)  # built when first read: no effect reads it
+        groups = company_groups(todo) if by_company and len(issuers) > 1 else None
+        if groups is None:
             _apply_in_order(state, todo)
         else:
-            # the walk that places each event in its company's part also builds the index by id (the same dict, in the
-            # same order, as the date-order walk builds it)
-            groups = company_groups(todo, state.by_id)
-            if groups is not None and max(groups, default=0) >= 2:  # parts 1 and 2: two companies at least
-                _apply_by_company(state, todo, groups)
-            else:  # one company's book gains nothing from the grouping: date order, the index already built
-                _apply_in_order(state, todo, indexed=True)
+            _apply_by_company(state, todo, groups)
     finally:
         state.folding = False
         if was_enabled:
@@ -421,16 +481,12 @@ def fold_in_date_order(events: Iterable[ev.Event], as_of: date | None = None) ->
     return fold(events, as_of, by_company=False)
 
 
-def _apply_in_order(state: BookState, todo: list[ev.Event], *, indexed: bool = False) -> None:
+def _apply_in_order(state: BookState, todo: list[ev.Event]) -> None:
     """`apply`, inlined: the same steps in the same order, with the look-ups hoisted out of the loop. No effect
-    reads the list of events, so it is filled at once; the index by id is filled as `apply` fills it, unless
-    `indexed` says it already holds every event (company_groups built it)."""
-    by_id = state.by_id
+    reads the list of events or the index by id, so both are whole before the first (state.EventIndex)."""
     corrections = state.corrections
     handler_of = _effects().get
     for e in todo:
-        if not indexed:
-            by_id[e.id] = e
         if corrections and e.id in corrections:
             continue
         handler = handler_of(type(e))
@@ -446,7 +502,6 @@ def _apply_by_company(state: BookState, todo: list[ev.Event], groups: list[int])
     What is not a value but an order is put back: the book's indexes (options, companies, by company, holders'
     certificates and their owners) list their keys in the order the date-order walk would have created them, so
     each key's birth is noted with the position in `todo` of the event that created it."""
-    # state.by_id is already whole (company_groups built it): no effect reads ahead of its event, and the state is new
     corrections = state.corrections
     handler_of = _effects().get
     indexes: tuple[dict[Any, Any], ...] = (state.options, state.companies, state.owned, state.by_company, state.owners)
