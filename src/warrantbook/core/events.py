@@ -276,7 +276,8 @@ class StockEvent(Event):
 
     @property
     def phase(self) -> Phase:  # type: ignore[override]
-        if self.event in (StockEventKind.DIVIDEND_ON_COMMON, StockEventKind.DIVIDEND_ON_PREFERRED):
+        kind = self.event  # compared by identity (members are singletons): every fold asks every §4 event its phase
+        if kind is StockEventKind.DIVIDEND_ON_COMMON or kind is StockEventKind.DIVIDEND_ON_PREFERRED:
             return Phase.AFTER_CLOSE
         return Phase.OPENING
 
