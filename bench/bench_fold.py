@@ -11,7 +11,8 @@ applies the same Fraction operations (shares x ratio, price / ratio, shares - Y,
 count of shares outstanding plus the whole shares each exercise issued, which the fold keeps for §6 and §10)
 to (shares, price) tuples in a dict, with no events, no ordering and no immutable state. (Until 2026-11 the
 baseline left out the running count's addition, one Fraction operation an exercise that the fold does.) Explanations are not built (they are built
-on demand, when someone asks for a figure). The baselines run with the cyclic garbage collector paused, as
+on demand, when someone asks for a figure); nor, since 2026-12-06, is the index of events by id (state.EventIndex:
+built when first read, which a fold for a snapshot or a view never does; a process that records pays it once). The baselines run with the cyclic garbage collector paused, as
 `fold` pauses it (until 2026-11 they ran with it on: at full size the collector's passes over the million
 events made the first baseline slower than the second, which does more, and the ratio look better than it
 was). Prints the median events/s of each and their ratio (target: the fold at least half the baseline's rate), by the
