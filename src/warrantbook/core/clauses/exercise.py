@@ -39,6 +39,7 @@ from warrantbook.core.state import (
     Status,
     _company,
     _evolve_option,
+    _make_evolver,
     _push,
     _put,
     _set,
@@ -70,7 +71,7 @@ def _completes(state: BookState, option: OptionState, p: PendingExercise, on: da
         if exc.clause == "§1.2(c)":
             return None  # held: the value the price needs is pending
         raise
-    refund_cash = refund_stock = Fraction(0)
+    refund_cash = refund_stock = _ZERO
     if notice.method is not PaymentMethod.CASHLESS:
         if p.cash_paid < result.cash_due or p.stock_now < result.stock_due:
             return None
@@ -162,6 +163,7 @@ def _new_pending(notice: ev.ExerciseNoticeReceived) -> PendingExercise:
 
 _ZERO = Fraction(0)
 _ONE = Fraction(1)
+_evolve_pending = _make_evolver(PendingExercise)  # `replace` without the __init__ round trip
 
 
 def _replace_pending(o: OptionState, new: PendingExercise) -> tuple[PendingExercise, ...]:
@@ -340,7 +342,7 @@ def _check_surrender(state: BookState, e: ev.OptionSurrendered) -> list[ev.Event
         agent = state.companies[option.company].agent if option.company in state.companies else None
         if agent is None or ev.AgentFunction.EXERCISE not in agent.functions:
             raise Refusal("§11", "no agent is appointed for exercises: surrender at the company's principal office", field="place")
-    after = replace(p, surrender=e)
+    after = _evolve_pending(p, surrender=e)
     effected = _completes(state, option, after, e.on)
     if effected is not None:
         _check_late_exercise(state, option, effected)

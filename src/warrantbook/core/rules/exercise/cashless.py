@@ -10,6 +10,8 @@ from warrantbook.core.explain import Trace, record
 from warrantbook.core.numbers import fmt
 from warrantbook.core.rules.exercise.common import Basis, Priced
 
+_ZERO = Fraction(0)
+
 
 def check(basis: Basis) -> None:
     A = basis.A
@@ -26,7 +28,7 @@ def price(y: Fraction, basis: Basis, trace: Trace | None, *, cut: bool = False) 
     cancelled = y - issued
     record(trace, "§2.2(b)", "shares issued (X)", "X = Y(A - B) / A", issued, Y=y, A=A, B=B)
     record(trace, "§2.2(b)", "option shares given up as the price", "Y - X = Y x B / A", cancelled)
-    return Priced(y, issued, y * B, Fraction(0), Fraction(0), cancelled)
+    return Priced(y, issued, y * B, _ZERO, _ZERO, cancelled)
 
 
 def most_within(allowance: Fraction, basis: Basis) -> tuple[Fraction, str]:
