@@ -301,10 +301,10 @@ class Projection:
     def _commuting(self, e: ev.Event, placed: Iterable[ev.Event]) -> int | None:
         """How many of the events applied so far (`placed`: the window in recording order, with any events of the same
         append before `e`) sort after `e`, when its effect commutes with each of theirs (core.commute); else None."""
-        key = _key(e)
+        on, phase = e.on, e.phase
         later = 0
         for w in placed:
-            if _key(w) > key:
+            if w.on > on or (w.on == on and w.phase > phase):  # _key(w) > _key(e), without a tuple for each of the window
                 if not commutes(e, w):
                     return None
                 later += 1

@@ -109,15 +109,16 @@ def _acts_as(state: BookState, e: ev.Event, party: ev.Party, subject: Subject, a
     return f"no rule for {party.value}"  # pragma: no cover - every Party is handled above
 
 
-_ORDER: dict[ev.Authority, tuple[ev.Party, ...]] = {}
+_ORDER: dict[int, tuple[ev.Authority, tuple[ev.Party, ...]]] = {}
 
 
 def _in_order(auth: ev.Authority) -> tuple[ev.Party, ...]:
-    """The parties that may give a kind, in one fixed order (their names'), sorted once per kind."""
-    order = _ORDER.get(auth)
-    if order is None:
-        order = _ORDER[auth] = tuple(sorted(auth.parties, key=lambda p: p.value))
-    return order
+    """The parties that may give a kind, in one fixed order (their names'), sorted once per kind. Kept by the
+    Authority's identity (it is kept alive here): its hash would hash each of its parties in Python on every event."""
+    found = _ORDER.get(id(auth))
+    if found is None or found[0] is not auth:
+        found = _ORDER[id(auth)] = (auth, tuple(sorted(auth.parties, key=lambda p: p.value)))
+    return found[1]
 
 
 def check_authority(state: BookState, e: ev.Event) -> None:
