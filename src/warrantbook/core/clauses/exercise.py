@@ -262,7 +262,9 @@ def _exhausts_before_acts(option: OptionState, effected: ev.ExerciseEffected) ->
     notice or cure, an amendment, another open notice) leaves them, in the fold's order, on an option exercised in full,
     which takes no act (a replay refuses them). Refused, naming the first; correct it first, or date this step on or
     after its day."""
-    if sum((t.shares for t in option.tranches), _ZERO) != effected.shares_exercised:
+    tranches = option.tranches
+    total = tranches[0].shares if len(tranches) == 1 else sum((t.shares for t in tranches), _ZERO)  # one tranche: no sum
+    if total != effected.shares_exercised:
         return
     acts = [(day, what) for day, what in ((option.waiver_received, "the waiver notice"), (option.default_since, "the default notice"),
                                           (option.default_cured, "the cure"))

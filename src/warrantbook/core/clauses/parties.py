@@ -141,13 +141,15 @@ def check_authority(state: BookState, e: ev.Event) -> None:
             error.fatal = True  # no party to compare with, and nothing else about the event can be checked
             raise error
     subject = subject_of(state, e)
+    role = e.role
     reasons = []
     for party in _in_order(auth):
+        if party.value != role:
+            continue  # `_acts_as` refuses another role at once, and only the actor's own role's reason is reported
         why = _acts_as(state, e, party, subject, auth)
         if why is None:
             return
-        if e.role == party.value:
-            reasons.append(why)
+        reasons.append(why)
     allowed = " or ".join(sorted(p.value for p in auth.parties))
     detail = "; ".join(reasons) if reasons else f"{e.actor!r} is none of them"
     raise Refusal(_clause_of_refusal(e, auth), f"a {e.kind!r} event is given by the {allowed}: {detail}", field="actor")

@@ -19,6 +19,7 @@ from datetime import date
 from fractions import Fraction
 from types import ModuleType
 
+from warrantbook.core.arith import sub
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.explain import Trace, record
 from warrantbook.core.numbers import fmt
@@ -136,5 +137,5 @@ def compute_exercise(*, request: ExerciseRequest, tranche: int, remaining: Fract
         shares_issued=priced.shares_issued, whole_shares=out.whole, fraction=out.fraction, fair_market_value=fmv_value,
         cash_in_lieu=out.cash_in_lieu, cash_in_lieu_paid=out.cash_in_lieu_paid, aggregate_exercise_price=priced.aggregate,
         cash_due=priced.cash_due, stock_due=priced.stock_due, option_shares_cancelled=priced.cancelled,
-        deemed_issued=deemed_issued, delivery_due=out.due, limit=limit, remaining_after=remaining - priced.shares_exercised,
+        deemed_issued=deemed_issued, delivery_due=out.due, limit=limit, remaining_after=sub(remaining, priced.shares_exercised),
     )

@@ -24,11 +24,15 @@ def check(basis: Basis) -> None:
 def price(y: Fraction, basis: Basis, trace: Trace | None, *, cut: bool = False) -> Priced:
     A, B = basis.A, basis.B
     assert A is not None
-    issued = y * (A - B) / A
-    cancelled = y - issued
+    # X = Y(A - B) / A, Y - X = Y x B / A and Y x B on numerators and denominators (Y = p/q, A = a/b, B = c/d): one
+    # normalization each instead of five operator round trips, the same Fractions (every cashless exercise prices here)
+    p, q, a, b, c, d = y.numerator, y.denominator, A.numerator, A.denominator, B.numerator, B.denominator
+    issued = Fraction(p * (a * d - c * b), q * a * d)
+    cancelled = Fraction(p * c * b, q * d * a)
+    aggregate = Fraction(p * c, q * d)
     record(trace, "§2.2(b)", "shares issued (X)", "X = Y(A - B) / A", issued, Y=y, A=A, B=B)
     record(trace, "§2.2(b)", "option shares given up as the price", "Y - X = Y x B / A", cancelled)
-    return Priced(y, issued, y * B, _ZERO, _ZERO, cancelled)
+    return Priced(y, issued, aggregate, _ZERO, _ZERO, cancelled)
 
 
 def most_within(allowance: Fraction, basis: Basis) -> tuple[Fraction, str]:
