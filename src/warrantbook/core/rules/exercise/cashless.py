@@ -8,7 +8,7 @@ from fractions import Fraction
 from warrantbook.core.errors import Refusal
 from warrantbook.core.explain import Trace, record
 from warrantbook.core.numbers import fmt
-from warrantbook.core.rules.exercise.common import Basis, Priced
+from warrantbook.core.rules.exercise.common import Basis, Priced, exceeds
 
 _ZERO = Fraction(0)
 
@@ -16,7 +16,7 @@ _ZERO = Fraction(0)
 def check(basis: Basis) -> None:
     A = basis.A
     assert A is not None
-    if A <= basis.B:
+    if not exceeds(A, basis.B):  # A <= B
         raise Refusal("§2.2(b)", f"a cashless exercise needs the FMV ({fmt(A)}) to exceed the exercise price ({fmt(basis.B)})",
                       field="method")
 
