@@ -54,14 +54,12 @@ def fmv_source(state: BookState, option: OptionState, determination_date: date,
 
     `later_value`: a notice held while a §1.2(c) value was pending is priced by the first value agreed or awarded
     on or after its determination date (docs/interpretations-9a.md)."""
-    security_fmv = security_fmv_source(state, option, determination_date)
-
     def source(trace: Trace | None) -> Fmv:
         if override is not None:
             record(trace, "§1.2", "FMV given by the user for this what-if", "given", override)
             return Fmv(override, "§1.2", "given")
         if option.basket is not None:
-            return basket_fmv(option.basket, security_fmv, trace)
+            return basket_fmv(option.basket, security_fmv_source(state, option, determination_date), trace)
         market = state.companies.get(option.company)
         if market is None:
             raise Refusal("§1.2", f"no market data for {option.company!r}", field="quote")
@@ -296,7 +294,7 @@ def _tranche(option: OptionState, request: ExerciseRequest) -> int:
                            f"(0..{len(option.tranches) - 1})", field="tranche")
         return request.tranche
     for i, t in enumerate(option.tranches):
-        if t.shares > 0:
+        if t.shares.numerator > 0:  # t.shares > 0 (a Fraction's sign is its numerator's)
             return i
     return 0
 
