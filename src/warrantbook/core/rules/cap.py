@@ -61,6 +61,6 @@ def allowance(percent: Fraction, outstanding: Fraction, owned: Fraction, measure
         exact_room = room
         formula = "c x O - H, measured on the shares outstanding before the exercise (reading: before)"
     result = Rounding.CAP_ALLOWANCE.apply(exact_room)
-    record(trace, "§10", f"{label} allowance (rounded down, never below zero)", formula, result,
-           c=percent, O=outstanding, H=owned)
+    if trace is not None:  # the derivation, when someone listens
+        record(trace, "§10", f"{label} allowance (rounded down, never below zero)", formula, result, c=percent, O=outstanding, H=owned)
     return result

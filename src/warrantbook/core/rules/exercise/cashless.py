@@ -30,8 +30,9 @@ def price(y: Fraction, basis: Basis, trace: Trace | None, *, cut: bool = False) 
     issued = Fraction(p * (a * d - c * b), q * a * d)
     cancelled = Fraction(p * c * b, q * d * a)
     aggregate = Fraction(p * c, q * d)
-    record(trace, "§2.2(b)", "shares issued (X)", "X = Y(A - B) / A", issued, Y=y, A=A, B=B)
-    record(trace, "§2.2(b)", "option shares given up as the price", "Y - X = Y x B / A", cancelled)
+    if trace is not None:  # the derivation, when someone listens
+        record(trace, "§2.2(b)", "shares issued (X)", "X = Y(A - B) / A", issued, Y=y, A=A, B=B)
+        record(trace, "§2.2(b)", "option shares given up as the price", "Y - X = Y x B / A", cancelled)
     return Priced(y, issued, aggregate, _ZERO, _ZERO, cancelled)
 
 

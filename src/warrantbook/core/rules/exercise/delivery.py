@@ -32,12 +32,13 @@ def deliver(issued: Fraction, A: Fraction | None, deemed_issued: date, delivery_
         assert A is not None
         cash_in_lieu = parts.fraction * A
         paid = Rounding.CASH_IN_LIEU.apply(cash_in_lieu)
-    record(trace, "§2.1", "whole shares delivered (rounded down)", "floor(shares issued)", parts.whole, shares_issued=issued)
-    if has_fraction:
-        record(trace, "§2.1", "cash in lieu of the fractional share", "fraction x FMV", cash_in_lieu, fraction=parts.fraction, FMV=A)
-        record(trace, "§2.1", "cash in lieu paid (rounded half up to the cent)", "round_cent(cash in lieu)", paid)
     due = add_banking_days(deemed_issued, delivery_days)
-    record(trace, "§2.1", "shares deemed issued at the close of business on", "day surrender and payment are complete", deemed_issued)
-    record(trace, "§2.1", f"delivery due within {delivery_days} business days (New York banking days)",
-           f"deemed issue date + {delivery_days} banking days", due)
+    if trace is not None:  # the derivation, when someone listens (its labels and inputs are built otherwise for nothing)
+        record(trace, "§2.1", "whole shares delivered (rounded down)", "floor(shares issued)", parts.whole, shares_issued=issued)
+        if has_fraction:
+            record(trace, "§2.1", "cash in lieu of the fractional share", "fraction x FMV", cash_in_lieu, fraction=parts.fraction, FMV=A)
+            record(trace, "§2.1", "cash in lieu paid (rounded half up to the cent)", "round_cent(cash in lieu)", paid)
+        record(trace, "§2.1", "shares deemed issued at the close of business on", "day surrender and payment are complete", deemed_issued)
+        record(trace, "§2.1", f"delivery due within {delivery_days} business days (New York banking days)",
+               f"deemed issue date + {delivery_days} banking days", due)
     return Delivered(parts.whole, parts.fraction, cash_in_lieu, paid, due)
