@@ -35,6 +35,7 @@ def is_banking_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _banks(day.year)
 
 
+@lru_cache(maxsize=4096)  # every FMV reads it, for the same few days (a walk back over a weekend or holiday)
 def previous_trading_day(day: date) -> date:
     """The last trading day strictly before `day`."""
     d = day - timedelta(days=1)
@@ -51,6 +52,7 @@ def previous_banking_day(day: date) -> date:
     return d
 
 
+@lru_cache(maxsize=4096)  # every exercise's delivery date: a day-by-day walk, for the same few days and counts
 def add_banking_days(day: date, count: int) -> date:
     """`count` New York banking days after `day` (the day itself not counted)."""
     d = day

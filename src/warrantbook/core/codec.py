@@ -54,16 +54,16 @@ def _whole(value: Any) -> Any:
     return value
 
 
-_PLACES: dict[int, int] = {}  # denominator -> decimal places of its finite expansion (0: none exists)
+_SCALES: dict[int, tuple[int, int]] = {}  # denominator -> (decimal places of its finite expansion, 10**places // it); (0, 0): none
 
 
 def _fraction(value: Any) -> Any:
-    """`numbers.to_text`, with integer arithmetic only and the places of each denominator remembered."""
+    """`numbers.to_text`, with integer arithmetic only and each denominator's places (and scale) remembered."""
     den = value.denominator
     if den == 1:
         return str(value.numerator)
-    places = _PLACES.get(den)
-    if places is None:
+    scale = _SCALES.get(den)
+    if scale is None:
         rest, twos, fives = den, 0, 0
         while rest % 2 == 0:
             rest //= 2
@@ -72,12 +72,13 @@ def _fraction(value: Any) -> Any:
             rest //= 5
             fives += 1
         places = max(twos, fives) if rest == 1 else 0
-        if len(_PLACES) > 4096:
-            _PLACES.clear()
-        _PLACES[den] = places
+        if len(_SCALES) > 4096:
+            _SCALES.clear()
+        scale = _SCALES[den] = (places, 10**places // den if places else 0)
+    places, factor = scale
     if not places:
         return f"{value.numerator}/{den}"
-    scaled = value.numerator * (10**places // den)
+    scaled = value.numerator * factor
     sign = "-" if scaled < 0 else ""
     digits = str(abs(scaled)).rjust(places + 1, "0")
     return f"{sign}{digits[:-places]}.{digits[-places:]}"
@@ -110,22 +111,25 @@ def late_fields(cls: type) -> dict[str, Any]:
 
 
 def _dataclass_encoder(cls: type) -> Callable[[Any], Any]:
-    names = tuple(name for name, _hint, _required in _fields(cls))
-    is_event = issubclass(cls, Event)
-    encoders = _ENCODERS
+    """The encoder of one dataclass, written out field by field (the chain encodes every event it records, and a loop
+    over the field names with a lookup of each by name cost about half of it). Each field is encoded by its value's
+    class, as `_full` does; a late field equal to its default is left out (`late_fields`)."""
     late = late_fields(cls)
-
-    def encode_dataclass(value: Any) -> Any:
-        out: dict[str, Any] = {"type": value.kind} if is_event else {}
-        for name in names:
-            item = getattr(value, name)
-            if late and name in late and late[name] == item:
-                continue
-            enc = encoders.get(type(item))
-            out[name] = enc(item) if enc is not None else _encoder_of(type(item))(item)
-        return out
-
-    return encode_dataclass
+    lines = ["def encode_dataclass(value):",
+             "    out = {'type': value.kind}" if issubclass(cls, Event) else "    out = {}"]
+    namespace: dict[str, Any] = {"get": _ENCODERS.get, "full": _full}
+    for i, (name, _hint, _required) in enumerate(_fields(cls)):
+        indent = "    "
+        lines.append(f"    item = value.{name}")
+        if name in late:
+            namespace[f"default_{i}"] = late[name]
+            lines.append(f"    if not default_{i} == item:")
+            indent += "    "
+        lines.append(f"{indent}enc = get(type(item))")
+        lines.append(f"{indent}out[{name!r}] = enc(item) if enc is not None else full(item)")
+    lines.append("    return out")
+    exec("\n".join(lines), namespace)  # noqa: S102 - generated from the dataclass's own field names
+    return namespace["encode_dataclass"]  # type: ignore[no-any-return]
 
 
 _ENCODERS: dict[type, Callable[[Any], Any]] = {}

@@ -7,7 +7,6 @@ and `decide` all call it, so a what-if and a real exercise cannot differ.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -28,6 +27,9 @@ from warrantbook.core.state import BookState, CompanyState, OptionState, Status,
 from warrantbook.core.terms import FmvDetermination, PaymentMethod, UnnamedVenueRule, Venue
 
 # ---------------------------------------------------------------- facts for the rules
+
+_ZERO = Fraction(0)
+_ONE = Fraction(1)
 
 FmvValue = tuple[date, Fraction, str, "frozenset[str] | None"]  # §1.2(c): day, value, how, the holders it binds (None: all)
 
@@ -52,21 +54,22 @@ def fmv_source(state: BookState, option: OptionState, determination_date: date,
 
     `later_value`: a notice held while a §1.2(c) value was pending is priced by the first value agreed or awarded
     on or after its determination date (docs/interpretations-9a.md)."""
-    security_fmv = security_fmv_source(state, option, determination_date)
-
     def source(trace: Trace | None) -> Fmv:
         if override is not None:
             record(trace, "§1.2", "FMV given by the user for this what-if", "given", override)
             return Fmv(override, "§1.2", "given")
         if option.basket is not None:
-            return basket_fmv(option.basket, security_fmv, trace)
+            return basket_fmv(option.basket, security_fmv_source(state, option, determination_date), trace)
         market = state.companies.get(option.company)
         if market is None:
             raise Refusal("§1.2", f"no market data for {option.company!r}", field="quote")
         terms_market = _as_terms_allow(market, option, determination_date)
+        # §1.2(d) alone counts the shares issuable under the original option: summed only on a liquidation date
+        liquidating = terms_market.liquidation_total(determination_date) is not None
         try:
             value = fair_market_value(terms_market, determination_date, option.terms.readings, trace,
-                                      option_shares=issuable_under_original(state, option), holder=option.holder)
+                                      option_shares=issuable_under_original(state, option) if liquidating else _ZERO,
+                                      holder=option.holder)
         except Refusal as exc:
             held = (held_value(state, option.company, determination_date, new_value, holder=option.holder)
                     if later_value and exc.clause == "§1.2(c)" else None)
@@ -110,7 +113,9 @@ def _as_terms_allow(market: CompanyState, option: OptionState, day: date) -> Com
             given = ", ".join(sorted(v.value for v in terms.fmv_venues)) or "none"
             raise Refusal("§1.2", f"the stock trades on {venue.value} on {day}, and these terms give no Fair Market Value rule for "
                           f"it (they give: {given})", field="fmv_venues")
-    return market if terms.liquidation_fmv else _WithoutLiquidation(market)
+    if terms.liquidation_fmv or not market.liquidations:
+        return market  # nothing to leave out
+    return _WithoutLiquidation(market)
 
 
 def held_value(state: BookState, company: str, determination: date, new_value: FmvValue | None = None, *,
@@ -167,6 +172,9 @@ def basis_ratio(state: BookState, company: str, value_day: date) -> Fraction:
 def on_basis(state: BookState, company: str, value: Fmv, value_day: date, trace: Trace | None) -> Fmv:
     """§2.2(b), §4: A on the basis of B and Y. A value per share of a day before a §4 event is divided by the event's
     ratio, as the option's price was: the same exercise gives the same economics either side of the event."""
+    cs = state.companies.get(company)
+    if cs is None or not cs.stock_events:
+        return value  # no §4 event: every value is on the one basis
     r = basis_ratio(state, company, value_day)
     if r == 1:
         return value
@@ -241,13 +249,22 @@ def cap_limit(state: BookState, option: OptionState, on: date, *, outstanding: F
     if cap.hard_ceiling is not None:
         limits.append(Limit(cap_rule.allowance(cap.hard_ceiling, O, H, terms.readings.cap_measure, trace, label="hard ceiling"),
                             terms.readings.over_cap, f"{_percent(cap.hard_ceiling)}% ceiling that no waiver lifts"))
-    return min(limits, key=lambda lim: lim.shares)
+    return limits[0] if len(limits) == 1 else min(limits, key=lambda lim: lim.shares)
 
 
-@functools.lru_cache(maxsize=64)
+_PERCENTS: dict[tuple[int, int], str] = {}
+
+
 def _percent(share: Fraction) -> str:
-    """A §10 percentage as text, written once per cap (every exercise quotes its cap's reason)."""
-    return fmt(share * 100)
+    """A §10 percentage as text, written once per cap (every exercise quotes its cap's reason). Kept by numerator and
+    denominator: a Fraction's own hash is worked out in Python on every look-up."""
+    key = (share.numerator, share.denominator)
+    text = _PERCENTS.get(key)
+    if text is None:
+        if len(_PERCENTS) >= 64:
+            _PERCENTS.clear()
+        text = _PERCENTS[key] = fmt(share * 100)
+    return text
 
 
 def _basket_cap_limit(state: BookState, option: OptionState, on: date, *, outstanding: Fraction | None,
@@ -277,7 +294,7 @@ def _tranche(option: OptionState, request: ExerciseRequest) -> int:
                            f"(0..{len(option.tranches) - 1})", field="tranche")
         return request.tranche
     for i, t in enumerate(option.tranches):
-        if t.shares > 0:
+        if t.shares.numerator > 0:  # t.shares > 0 (a Fraction's sign is its numerator's)
             return i
     return 0
 
@@ -449,14 +466,18 @@ def reservation(state: BookState, company: str, on: date, trace: Trace | None = 
     return reserve(required, cs.authorized_on(on) if cs else None, cs.outstanding_on(on) if cs else None, trace)
 
 
-def request_of(notice: ev.ExerciseNoticeReceived, ratio: Fraction = Fraction(1)) -> ExerciseRequest:
+def request_of(notice: ev.ExerciseNoticeReceived, ratio: Fraction = _ONE) -> ExerciseRequest:
     """The notice's election; a §4 event since it was given scales its share numbers (§2.2(a)): the option shares
     asked and cancelled, and the common stock offered in payment (the holder's shares split too). Cash is dollars."""
+    if ratio == 1:  # the usual case: nothing to scale
+        return ExerciseRequest(shares=notice.shares, method=notice.method, cash=notice.cash, cancel_shares=notice.cancel_shares,
+                               stock_shares=notice.stock_shares, tranche=notice.tranche, whole_only=True)
+
     def scaled(value: Fraction | None) -> Fraction | None:
         return None if value is None else value * ratio
 
     return ExerciseRequest(shares=scaled(notice.shares), method=notice.method, cash=notice.cash, cancel_shares=scaled(notice.cancel_shares),
-                           stock_shares=scaled(notice.stock_shares), tranche=notice.tranche, whole_only=ratio == 1)
+                           stock_shares=scaled(notice.stock_shares), tranche=notice.tranche, whole_only=False)
 
 
 

@@ -9,7 +9,6 @@ Rounding happens only at the points listed in `Rounding`, each a named rule that
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -214,16 +213,19 @@ class Rounding(Enum):
     TRANSFER_PIECE = "transfer piece stated as a percentage: round down to a whole share; the balance stays with the transferor (§7)"
 
     def apply(self, value: Fraction) -> Fraction:
+        # on the value's numerator and denominator (n/d, d > 0): integer floor division rounds down, -(-x // d) up;
+        # the same Fractions as the operators would give, without their dispatch (every exercise rounds two or three)
+        n, d = value.numerator, value.denominator
         if self in (Rounding.WHOLE_SHARES_DELIVERED, Rounding.TRANSFER_PIECE):
-            return Fraction(math.floor(value))
+            return Fraction(n // d)  # floor
         if self is Rounding.CAP_ALLOWANCE:
-            return Fraction(max(0, math.floor(value)))
+            return Fraction(max(0, n // d))
         if self is Rounding.CASH_IN_LIEU:
-            return Fraction(math.floor(value / CENT + Fraction(1, 2))) * CENT
+            return Fraction((200 * n + d) // (2 * d), 100)  # floor(value / CENT + 1/2) cents
         if self is Rounding.AMOUNT_OWED:
-            return Fraction(math.ceil(value / CENT)) * CENT
+            return Fraction(-(-100 * n // d), 100)  # ceil(value / CENT) cents
         if self in (Rounding.STOCK_DELIVERED_AS_PAYMENT, Rounding.OPTION_SHARES_CANCELLED):
-            return Fraction(math.ceil(value))
+            return Fraction(-(-n // d))  # ceil
         raise AssertionError(self)  # pragma: no cover
 
     @property
@@ -241,4 +243,5 @@ class Split:
 
 def split_whole(value: Fraction) -> Split:
     delivered = Rounding.WHOLE_SHARES_DELIVERED.apply(value)
-    return Split(delivered, value - delivered)
+    n, d = value.numerator, value.denominator
+    return Split(delivered, Fraction(n - delivered.numerator * d, d))  # value - delivered

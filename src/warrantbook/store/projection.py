@@ -117,6 +117,30 @@ def _shared_events(value: Any) -> Any:
     return SharedEvents(value, len(value)) if type(value) is list else value.copy()
 
 
+class _Layers(ChainMap):  # type: ignore[type-arg]
+    """A ChainMap whose look-ups walk its few layers in a plain loop. ChainMap's own `in` runs a generator, and its `get`
+    raises and catches KeyError in each layer above the one holding the key; every record reads a fork's index by id
+    and the company's quotes (`fork`, `_layered`). The layers are plain dicts: the same answers."""
+
+    def __contains__(self, key: object) -> bool:
+        for mapping in self.maps:
+            if key in mapping:
+                return True
+        return False
+
+    def __getitem__(self, key: Any) -> Any:
+        for mapping in self.maps:
+            if key in mapping:
+                return mapping[key]
+        return self.__missing__(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        for mapping in self.maps:
+            if key in mapping:
+                return mapping[key]
+        return default
+
+
 _LAYER_FROM = 64  # a per-company mapping this big is layered in a fork (read through, written on top), not copied
 
 
@@ -127,9 +151,9 @@ def _layered(value: Any) -> Any:
         maps = list(value.maps)
         if len(maps) > 3:
             maps = [dict(ChainMap(*maps[:-1])), maps[-1]]
-        return ChainMap({}, *maps)
+        return _Layers({}, *maps)
     if type(value) is dict and len(value) >= _LAYER_FROM:
-        return ChainMap({}, value)
+        return _Layers({}, value)
     return type(value)(value)
 
 
@@ -185,7 +209,7 @@ def fork(state: BookState) -> BookState:
             maps = list(value.maps) if isinstance(value, ChainMap) else [value]
             if len(maps) > 3:  # the small upper layers merge; the big bottom one (the checkpoint's) is never copied
                 maps = [dict(ChainMap(*maps[:-1])), maps[-1]]
-            fresh[name] = ChainMap({}, *maps)
+            fresh[name] = _Layers({}, *maps)
         elif isinstance(value, dict) and value and _nested(next(iter(value.values()))):
             fresh[name] = {k: _copy_value(v) for k, v in value.items()}
         else:
@@ -301,10 +325,10 @@ class Projection:
     def _commuting(self, e: ev.Event, placed: Iterable[ev.Event]) -> int | None:
         """How many of the events applied so far (`placed`: the window in recording order, with any events of the same
         append before `e`) sort after `e`, when its effect commutes with each of theirs (core.commute); else None."""
-        key = _key(e)
+        on, phase = e.on, e.phase
         later = 0
         for w in placed:
-            if _key(w) > key:
+            if w.on > on or (w.on == on and w.phase > phase):  # _key(w) > _key(e), without a tuple for each of the window
                 if not commutes(e, w):
                     return None
                 later += 1

@@ -38,6 +38,7 @@ from warrantbook.core.state import (
     Status,
     _company,
     _evolve_option,
+    _make_evolver,
     _push,
     _put,
     _set,
@@ -71,7 +72,7 @@ def _completes(state: BookState, option: OptionState, p: PendingExercise, on: da
         if exc.clause == "§1.2(c)":
             return None  # held: the value the price needs is pending
         raise
-    refund_cash = refund_stock = Fraction(0)
+    refund_cash = refund_stock = _ZERO
     if notice.method is not PaymentMethod.CASHLESS:
         if p.cash_paid < result.cash_due or p.stock_now < result.stock_due:
             return None
@@ -152,6 +153,7 @@ def _open_or_lapsed(state: BookState, option: OptionState, e: ev.OptionSurrender
 
 _ZERO = Fraction(0)
 _ONE = Fraction(1)
+_evolve_pending = _make_evolver(PendingExercise)  # `replace` without the __init__ round trip
 
 
 def _replace_pending(o: OptionState, new: PendingExercise) -> tuple[PendingExercise, ...]:
@@ -250,7 +252,9 @@ def _exhausts_before_acts(option: OptionState, effected: ev.ExerciseEffected) ->
     notice or cure, an amendment, another open notice) leaves them, in the fold's order, on an option exercised in full,
     which takes no act (a replay refuses them). Refused, naming the first; correct it first, or date this step on or
     after its day."""
-    if sum((t.shares for t in option.tranches), _ZERO) != effected.shares_exercised:
+    tranches = option.tranches
+    total = tranches[0].shares if len(tranches) == 1 else sum((t.shares for t in tranches), _ZERO)  # one tranche: no sum
+    if total != effected.shares_exercised:
         return
     acts = [(day, what) for day, what in ((option.waiver_received, "the waiver notice"), (option.default_since, "the default notice"),
                                           (option.default_cured, "the cure"))
@@ -330,7 +334,7 @@ def _check_surrender(state: BookState, e: ev.OptionSurrendered) -> list[ev.Event
         agent = state.companies[option.company].agent if option.company in state.companies else None
         if agent is None or ev.AgentFunction.EXERCISE not in agent.functions:
             raise Refusal("§11", "no agent is appointed for exercises: surrender at the company's principal office", field="place")
-    after = replace(p, surrender=e)
+    after = _evolve_pending(p, surrender=e)
     effected = _completes(state, option, after, e.on)
     if effected is not None:
         _check_late_exercise(state, option, effected)

@@ -109,15 +109,16 @@ def _acts_as(state: BookState, e: ev.Event, party: ev.Party, subject: Subject, a
     return f"no rule for {party.value}"  # pragma: no cover - every Party is handled above
 
 
-_ORDER: dict[ev.Authority, tuple[ev.Party, ...]] = {}
+_ORDER: dict[int, tuple[ev.Authority, tuple[ev.Party, ...]]] = {}
 
 
 def _in_order(auth: ev.Authority) -> tuple[ev.Party, ...]:
-    """The parties that may give a kind, in one fixed order (their names'), sorted once per kind."""
-    order = _ORDER.get(auth)
-    if order is None:
-        order = _ORDER[auth] = tuple(sorted(auth.parties, key=lambda p: p.value))
-    return order
+    """The parties that may give a kind, in one fixed order (their names'), sorted once per kind. Kept by the
+    Authority's identity (it is kept alive here): its hash would hash each of its parties in Python on every event."""
+    found = _ORDER.get(id(auth))
+    if found is None or found[0] is not auth:
+        found = _ORDER[id(auth)] = (auth, tuple(sorted(auth.parties, key=lambda p: p.value)))
+    return found[1]
 
 
 def check_authority(state: BookState, e: ev.Event) -> None:
@@ -140,13 +141,15 @@ def check_authority(state: BookState, e: ev.Event) -> None:
             error.fatal = True  # no party to compare with, and nothing else about the event can be checked
             raise error
     subject = subject_of(state, e)
+    role = e.role
     reasons = []
     for party in _in_order(auth):
+        if party.value != role:
+            continue  # `_acts_as` refuses another role at once, and only the actor's own role's reason is reported
         why = _acts_as(state, e, party, subject, auth)
         if why is None:
             return
-        if e.role == party.value:
-            reasons.append(why)
+        reasons.append(why)
     allowed = " or ".join(sorted(p.value for p in auth.parties))
     detail = "; ".join(reasons) if reasons else f"{e.actor!r} is none of them"
     raise Refusal(_clause_of_refusal(e, auth), f"a {e.kind!r} event is given by the {allowed}: {detail}", field="actor")

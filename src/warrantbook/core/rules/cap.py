@@ -49,7 +49,11 @@ def cap_status(cap: Cap | None, on: date, *, waiver_received: date | None, defau
 def allowance(percent: Fraction, outstanding: Fraction, owned: Fraction, measure: CapMeasure,
               trace: Trace | None = None, *, label: str = "cap") -> Fraction:
     """The most whole shares one exercise may issue under a percentage limit."""
-    room = percent * outstanding - owned
+    # c x O - H on numerators and denominators: one normalization instead of a product and a difference (every capped
+    # exercise measures it), the same Fraction
+    room = Fraction(percent.numerator * outstanding.numerator * owned.denominator
+                    - owned.numerator * percent.denominator * outstanding.denominator,
+                    percent.denominator * outstanding.denominator * owned.denominator)
     if measure is CapMeasure.AFTER_EXERCISE:
         exact_room = room / (1 - percent)
         formula = "(c x O - H) / (1 - c), measured after the exercise (reading: after)"
@@ -57,6 +61,6 @@ def allowance(percent: Fraction, outstanding: Fraction, owned: Fraction, measure
         exact_room = room
         formula = "c x O - H, measured on the shares outstanding before the exercise (reading: before)"
     result = Rounding.CAP_ALLOWANCE.apply(exact_room)
-    record(trace, "§10", f"{label} allowance (rounded down, never below zero)", formula, result,
-           c=percent, O=outstanding, H=owned)
+    if trace is not None:  # the derivation, when someone listens
+        record(trace, "§10", f"{label} allowance (rounded down, never below zero)", formula, result, c=percent, O=outstanding, H=owned)
     return result

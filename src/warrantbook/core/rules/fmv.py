@@ -106,10 +106,12 @@ def fair_market_value(market: Market, determination_date: date, readings: Readin
                f"{label} on {day}", quote.close, determination_date=determination_date, market_day=day)
         return Fmv(quote.close, clause, f"{venue.value} {label} {day.isoformat()}", day)
     assert quote.bid is not None and quote.ask is not None
-    mean = (quote.bid + quote.ask) / 2
-    rule_note = " (reading: unnamed venue as the bulletin board)" if venue is Venue.PINK else ""
-    record(trace, clause, f"FMV: mean of closing bid and ask on the last trading day before the determination date{rule_note}{stale}",
-           "(bid + ask) / 2", mean, bid=quote.bid, ask=quote.ask, market_day=day, determination_date=determination_date)
+    bid, ask = quote.bid, quote.ask  # (bid + ask) / 2 in one normalization, not an addition and a division (every FMV on the board)
+    mean = Fraction(bid.numerator * ask.denominator + ask.numerator * bid.denominator, 2 * bid.denominator * ask.denominator)
+    if trace is not None:  # the derivation, when someone listens
+        rule_note = " (reading: unnamed venue as the bulletin board)" if venue is Venue.PINK else ""
+        record(trace, clause, f"FMV: mean of closing bid and ask on the last trading day before the determination date{rule_note}{stale}",
+               "(bid + ask) / 2", mean, bid=quote.bid, ask=quote.ask, market_day=day, determination_date=determination_date)
     return Fmv(mean, clause, f"{venue.value} bid/ask mean {day.isoformat()}", day)
 
 

@@ -19,11 +19,12 @@ from datetime import date
 from fractions import Fraction
 from types import ModuleType
 
+from warrantbook.core.arith import sub
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.explain import Trace, record
 from warrantbook.core.numbers import fmt
 from warrantbook.core.rules.exercise import cash, cashless, combination, delivery, stock
-from warrantbook.core.rules.exercise.common import Basis, ExerciseRequest, ExerciseResult, FmvSource, Limit, Priced
+from warrantbook.core.rules.exercise.common import Basis, ExerciseRequest, ExerciseResult, FmvSource, Limit, Priced, exceeds
 from warrantbook.core.rules.fmv import Fmv
 from warrantbook.core.terms import OverCapPolicy, PaymentMethod
 
@@ -60,12 +61,12 @@ def asked(request: ExerciseRequest, remaining: Fraction, trace: Trace | None) ->
         record(trace, "Exhibit A, §2.2(b)", "cashless maximum elected: Y is every remaining option share", "Y = remaining", remaining)
         return remaining
     y = request.shares
-    if y <= 0:
+    if y.numerator <= 0:  # y <= 0 (a Fraction's sign is its numerator's)
         raise BadInput("shares: must be more than zero", field="shares", clause="§1.1")
     if y.denominator != 1 and y != remaining and request.whole_only:
         raise BadInput(f"shares: {fmt(y)} is not a whole number (only the whole remaining balance may be fractional)",
                        field="shares", clause="§1.1")
-    if y > remaining:
+    if exceeds(y, remaining):
         raise Refusal("§1.1", f"{fmt(y)} shares asked, only {fmt(remaining)} remain", field="shares")
     return y
 
@@ -77,7 +78,7 @@ def _within_cap(method: ModuleType, y: Fraction, priced: Priced, basis: Basis, l
     if limit is None:
         return y, False
     whole = Fraction(math.floor(priced.shares_issued))
-    if whole > limit.shares:
+    if exceeds(whole, limit.shares):
         most, formula = method.most_within(limit.shares, basis)
         most = min(most, basis.remaining)
         request = basis.request
@@ -105,7 +106,7 @@ def compute_exercise(*, request: ExerciseRequest, tranche: int, remaining: Fract
     method = METHODS[method_kind]
     record(trace, "§1(c), §4", "exercise price per share (B), as adjusted to date", "B", B)
     record(trace, "§1.1, §4", "option shares remaining in this tranche", "remaining", remaining)
-    if remaining <= 0:
+    if remaining.numerator <= 0:  # remaining <= 0
         raise Refusal("§1.1", "no shares remain under this option", field="shares")
 
     fmv_value: Fmv | None = fmv(trace) if needs_fmv(request) else None
@@ -120,7 +121,7 @@ def compute_exercise(*, request: ExerciseRequest, tranche: int, remaining: Fract
         priced = method.price(y, basis, trace, cut=cut)  # again, for the number exercised, with its derivation
     if priced.problem is not None:
         raise priced.problem
-    if priced.shares_exercised > remaining:
+    if exceeds(priced.shares_exercised, remaining):
         raise Refusal("§1.1", f"{fmt(priced.shares_issued)} purchased plus {fmt(priced.cancelled)} cancelled exceeds the "
                       f"{fmt(remaining)} remaining", field="shares")
 
@@ -136,5 +137,5 @@ def compute_exercise(*, request: ExerciseRequest, tranche: int, remaining: Fract
         shares_issued=priced.shares_issued, whole_shares=out.whole, fraction=out.fraction, fair_market_value=fmv_value,
         cash_in_lieu=out.cash_in_lieu, cash_in_lieu_paid=out.cash_in_lieu_paid, aggregate_exercise_price=priced.aggregate,
         cash_due=priced.cash_due, stock_due=priced.stock_due, option_shares_cancelled=priced.cancelled,
-        deemed_issued=deemed_issued, delivery_due=out.due, limit=limit, remaining_after=remaining - priced.shares_exercised,
+        deemed_issued=deemed_issued, delivery_due=out.due, limit=limit, remaining_after=sub(remaining, priced.shares_exercised),
     )

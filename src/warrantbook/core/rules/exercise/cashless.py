@@ -8,13 +8,15 @@ from fractions import Fraction
 from warrantbook.core.errors import Refusal
 from warrantbook.core.explain import Trace, record
 from warrantbook.core.numbers import fmt
-from warrantbook.core.rules.exercise.common import Basis, Priced
+from warrantbook.core.rules.exercise.common import Basis, Priced, exceeds
+
+_ZERO = Fraction(0)
 
 
 def check(basis: Basis) -> None:
     A = basis.A
     assert A is not None
-    if A <= basis.B:
+    if not exceeds(A, basis.B):  # A <= B
         raise Refusal("§2.2(b)", f"a cashless exercise needs the FMV ({fmt(A)}) to exceed the exercise price ({fmt(basis.B)})",
                       field="method")
 
@@ -22,11 +24,16 @@ def check(basis: Basis) -> None:
 def price(y: Fraction, basis: Basis, trace: Trace | None, *, cut: bool = False) -> Priced:
     A, B = basis.A, basis.B
     assert A is not None
-    issued = y * (A - B) / A
-    cancelled = y - issued
-    record(trace, "§2.2(b)", "shares issued (X)", "X = Y(A - B) / A", issued, Y=y, A=A, B=B)
-    record(trace, "§2.2(b)", "option shares given up as the price", "Y - X = Y x B / A", cancelled)
-    return Priced(y, issued, y * B, Fraction(0), Fraction(0), cancelled)
+    # X = Y(A - B) / A, Y - X = Y x B / A and Y x B on numerators and denominators (Y = p/q, A = a/b, B = c/d): one
+    # normalization each instead of five operator round trips, the same Fractions (every cashless exercise prices here)
+    p, q, a, b, c, d = y.numerator, y.denominator, A.numerator, A.denominator, B.numerator, B.denominator
+    issued = Fraction(p * (a * d - c * b), q * a * d)
+    cancelled = Fraction(p * c * b, q * d * a)
+    aggregate = Fraction(p * c, q * d)
+    if trace is not None:  # the derivation, when someone listens
+        record(trace, "§2.2(b)", "shares issued (X)", "X = Y(A - B) / A", issued, Y=y, A=A, B=B)
+        record(trace, "§2.2(b)", "option shares given up as the price", "Y - X = Y x B / A", cancelled)
+    return Priced(y, issued, aggregate, _ZERO, _ZERO, cancelled)
 
 
 def most_within(allowance: Fraction, basis: Basis) -> tuple[Fraction, str]:

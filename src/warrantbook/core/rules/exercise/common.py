@@ -20,6 +20,12 @@ from warrantbook.core.terms import OverCapPolicy, PaymentMethod
 FmvSource = Callable[[Trace | None], Fmv]
 
 
+def exceeds(a: Fraction, b: Fraction) -> bool:
+    """a > b, on numerators and denominators (a denominator is always positive): the operator's answer, without its
+    check of the operand against an abstract base class (every exercise makes several of these comparisons)."""
+    return a.numerator * b.denominator > b.numerator * a.denominator
+
+
 @dataclass(frozen=True, slots=True)
 class ExerciseRequest:
     """What an exercise notice asks for. `shares` None elects the cashless maximum."""
