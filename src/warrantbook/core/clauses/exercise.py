@@ -38,7 +38,6 @@ from warrantbook.core.state import (
     Status,
     _company,
     _evolve_option,
-    _make_evolver,
     _push,
     _put,
     _set,
@@ -47,6 +46,7 @@ from warrantbook.core.state import (
     build_pending,
 )
 from warrantbook.core.terms import PaymentMethod, Tranche, build_tranche
+from warrantbook.core.values import make_evolver
 
 EFFECTED = ".effected"  # §2.1: an exercise effected on notice N is recorded as N.effected (the system names it)
 
@@ -153,7 +153,7 @@ def _open_or_lapsed(state: BookState, option: OptionState, e: ev.OptionSurrender
 
 _ZERO = Fraction(0)
 _ONE = Fraction(1)
-_evolve_pending = _make_evolver(PendingExercise)  # `replace` without the __init__ round trip
+_evolve_pending = make_evolver(PendingExercise)  # `replace` without the __init__ round trip
 
 
 def _replace_pending(o: OptionState, new: PendingExercise) -> tuple[PendingExercise, ...]:
