@@ -257,7 +257,7 @@ def life(options: int, per_option: int, holders: int, companies: int) -> tuple[l
         user += [ev.AcknowledgmentRequested(id=f"{no}-ackr", on=last, actor=f"holder:{h}", option_no=no),
                  ev.AcknowledgmentGiven(id=f"{no}-ack", on=last, actor=company, option_no=no, request=f"{no}-ackr"),
                  ev.DefaultNoticeReceived(id=f"{no}-def", on=days[-1], actor=f"holder:{h}", option_no=no, default="illustrative"),
-                 ev.DefaultCured(id=f"{no}-cure", on=days[-1], actor=company, option_no=no)]
+                 ev.DefaultCured(id=f"{no}-cure", on=days[-1], actor=company, option_no=no, signed_by=(f"holder:{h}",))]  # §10: the holder signs a cure
     began = time.perf_counter()
     _, decided = replay(user)
     return decided, time.perf_counter() - began
