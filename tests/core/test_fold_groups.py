@@ -20,7 +20,7 @@ from tests.core.test_fold_apply import effected, picture
 from warrantbook.core import events as ev
 from warrantbook.core.clauses import EFFECTS
 from warrantbook.core.commute import _OF_BOOK, _OF_COMPANY, _OF_OPTION, company_groups
-from warrantbook.core.state import EventIndex, fold, fold_in_date_order, ordered
+from warrantbook.core.state import EventIndex, fold, fold_in_date_order, ordered, sort_keys
 from warrantbook.core.terms import Address, Company, Holder, seed_terms
 
 START = date(2005, 9, 7)
@@ -101,6 +101,13 @@ def same_both_ways(events: list[ev.Event], as_of: date) -> None:
         days = [d for no in state.by_company.get(company, ()) if (d := state.options[no].last_exercised) is not None]
         assert cs.last_exercised == (max(days) if days else None)
     assert picture(fold(events, as_of)) == picture(fold_in_date_order(events, as_of))
+    # the parts are worked out on the events as recorded: recorded out of date order, the two walks still agree (an
+    # option's event recorded before its issue makes the fold walk in date order). Events of one date and phase keep
+    # their order of recording, which is their order: a ledger cannot record them otherwise.
+    keys = dict(zip(map(id, events), sort_keys(events)))
+    for shuffled in (sorted(events, key=lambda e: -keys[id(e)]), sorted(events, key=lambda e: keys[id(e)] % 3)):
+        assert picture(fold(shuffled)) == picture(fold_in_date_order(shuffled))
+        assert picture(fold(shuffled, as_of)) == picture(fold_in_date_order(shuffled, as_of))
 
 
 def test_indexes_keep_the_order_the_date_order_walk_creates_them_in() -> None:
@@ -149,6 +156,24 @@ def test_the_index_by_id_is_the_date_order_walks_whatever_the_walk() -> None:
                 got = fold(book, as_of, by_company=by_company).by_id
                 assert list(got.items()) == list(want.items())
     assert company_groups(ordered([*events, merger])) is None
+
+
+def test_parts_are_found_on_the_events_as_recorded() -> None:
+    """company_groups reads the events as recorded, with their sort keys: an option's event recorded before the
+    option's issue, or dated before it, is not placed (the fold walks in date order); recorded after it and dated
+    on or after it, it is."""
+    events = ledger([("issue", 0, 1, False), ("issue", 1, 1, False), ("notice", 0, 1, False), ("notice", 1, 1, True)])
+    issue, notice = events[-4], events[-2]
+    assert isinstance(issue, ev.OptionIssued) and isinstance(notice, ev.ExerciseNoticeReceived)
+    assert notice.option_no == issue.option_no
+    assert company_groups(events) is not None
+    before = [e for e in events if e is not notice]
+    recorded_first = [notice, *before]
+    assert company_groups(recorded_first) is None
+    dated_before = [*before, ev.ExerciseNoticeReceived(id="early", on=issue.on - timedelta(days=1), option_no=issue.option_no,
+                                                       shares=F(1))]
+    assert company_groups(dated_before) is None  # (no fold can apply it: the option does not exist yet)
+    assert picture(fold(recorded_first)) == picture(fold_in_date_order(recorded_first))
 
 
 def test_every_kind_with_an_effect_is_declared_or_walks_in_date_order() -> None:

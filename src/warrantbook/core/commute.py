@@ -62,32 +62,45 @@ _OF_COMPANY: frozenset[type[ev.Event]] = frozenset({
 _OF_BOOK: frozenset[type[ev.Event]] = frozenset({ev.HolderRegistered, ev.AddressFurnished, ev.DocumentIssued, ev.Correction})
 
 
-def company_groups(events: list[ev.Event]) -> list[int] | None:
-    """For events in the documented order: each one's part of the book, as a number (BOOK's is 0), or None when some
-    event's effect may reach two companies' parts and the ledger must be folded in date order.
+def company_groups(events: list[ev.Event], keys: list[int] | None = None) -> list[int] | None:
+    """Each event's part of the book, as a number (BOOK's is 0), or None when some event's effect may reach two
+    companies' parts and the ledger must be folded in date order.
 
     An option's events belong to its company: the company it was issued by, which the options made from it by a §7
-    transfer or a §8 replacement keep."""
+    transfer or a §8 replacement keep.
+
+    `events` may come in any order, with `keys` their places in the documented order (state.sort_keys; events of one
+    key keep the order they come in): the fold passes them as recorded, so this walk reads them where they lie in
+    memory rather than scattered in date order. An option's event belongs to its part only if the option was made
+    (issued, or by a §7 or §8 event) before it, in the documented order; if the event comes first here, or sorts
+    before the option was made, the fold walks the ledger in date order (None), which gives the same state."""
+    if keys is None:
+        from warrantbook.core.state import sort_keys  # the state module imports this one
+
+        keys = sort_keys(events)
     number: dict[str, int] = {BOOK: 0}  # company -> its part's number
     company_of: dict[str, str] = {}  # option number -> company
     part_of: dict[str, int] = {}  # option number -> its company's part (the one look-up an option's event costs)
+    made: dict[str, int] = {}  # option number -> the key of the event that made it (the earliest, if two did)
     out: list[int] = []
     append = out.append
     of_option, of_company, of_book = _OF_OPTION, _OF_COMPANY, _OF_BOOK
     option_issued, stock_event, ownership, company_registered = ev.OptionIssued, ev.StockEvent, ev.BeneficialOwnership, ev.CompanyRegistered
     transfer, replacement = ev.TransferRegistered, ev.ReplacementIssued
-    for e in events:
+    for e, key in zip(events, keys):
         kind = type(e)
         if kind in of_option:
-            part = part_of.get(e.option_no)  # type: ignore[attr-defined]
-            if part is None:
-                return None  # an option the fold has not seen issued: whatever its effect does, do it in date order
+            no = e.option_no  # type: ignore[attr-defined]
+            part = part_of.get(no)
+            if part is None or made[no] > key:
+                return None  # an option not made before this event: whatever its effect does, do it in date order
             if kind is transfer or kind is replacement:
-                company = company_of[e.option_no]  # type: ignore[attr-defined]
-                for no in (e.new_options if kind is transfer else (e.new_option,)):  # type: ignore[attr-defined]
-                    if company_of.setdefault(no, company) != company:  # §7, §8: options of like tenor, same company
+                company = company_of[no]
+                for new in (e.new_options if kind is transfer else (e.new_option,)):  # type: ignore[attr-defined]
+                    if company_of.setdefault(new, company) != company:  # §7, §8: options of like tenor, same company
                         return None
-                    part_of[no] = part
+                    part_of[new] = part
+                    made[new] = min(made.get(new, key), key)
             append(part)
             continue
         if kind is stock_event:
@@ -111,6 +124,8 @@ def company_groups(events: list[ev.Event]) -> list[int] | None:
         if part is None:
             part = number[company] = len(number)
         if kind is option_issued:
-            part_of[e.option_no] = part  # type: ignore[attr-defined]
+            no = e.option_no  # type: ignore[attr-defined]
+            part_of[no] = part
+            made[no] = min(made.get(no, key), key)
         append(part)
     return out

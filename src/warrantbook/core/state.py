@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
 from fractions import Fraction
+from itertools import repeat
 from typing import Any
 
 from warrantbook.core import events as ev
@@ -421,11 +422,19 @@ class BookState:
 # ---------------------------------------------------------------- the fold
 
 
-def ordered(events: Iterable[ev.Event]) -> list[ev.Event]:
-    """Events in the one documented order: date, phase, then order of recording (a stable sort)."""
+def sort_keys(events: list[ev.Event]) -> list[int]:
+    """Each event's place in the documented order as one integer: its date, then its phase (events of one key keep
+    their order of recording). Compares as (date, phase) does, much faster."""
+    phases = _PHASES
+    return [e.on.toordinal() * phases + e.phase for e in events]
+
+
+def ordered(events: Iterable[ev.Event], keys: list[int] | None = None) -> list[ev.Event]:
+    """Events in the one documented order: date, phase, then order of recording (a stable sort). `keys`: their
+    sort_keys, when already worked out."""
     items = list(events)
-    # (date, phase) as one integer, which orders the same way (phases are 0..3) and compares much faster
-    keys = [e.on.toordinal() * _PHASES + e.phase for e in items]
+    if keys is None:
+        keys = sort_keys(items)
     if all(map(operator.le, keys, keys[1:])):
         return items  # already in order: the usual case for a store read in recording order
     # sorted() is stable: events with the same key keep their order of recording; sorting the positions by their
@@ -456,16 +465,18 @@ def fold(events: Iterable[ev.Event], as_of: date | None = None, *, by_company: b
     gc.disable()
     state.folding = True
     try:
-        todo = ordered(all_events)
         if as_of is not None:
-            todo = [e for e in todo if e.on <= as_of]
+            all_events = [e for e in all_events if e.on <= as_of]
+        keys = sort_keys(all_events)
+        todo = ordered(all_events, keys)
         state.events.extend(todo)
         state.by_id = EventIndex(state.events)  # built when first read: no effect reads it
-        groups = company_groups(todo) if by_company and len(issuers) > 1 else None
+        # the parts are worked out on the events as given (as recorded: where they lie in memory), not in date order
+        groups = company_groups(all_events, keys) if by_company and len(issuers) > 1 else None
         if groups is None:
             _apply_in_order(state, todo)
         else:
-            _apply_by_company(state, todo, groups)
+            _apply_by_company(state, all_events, keys, groups)
     finally:
         state.folding = False
         if was_enabled:
@@ -494,23 +505,27 @@ def _apply_in_order(state: BookState, todo: list[ev.Event]) -> None:
             handler(state, e)
 
 
-def _apply_by_company(state: BookState, todo: list[ev.Event], groups: list[int]) -> None:
+def _apply_by_company(state: BookState, events: list[ev.Event], keys: list[int], groups: list[int]) -> None:
     """The events applied company by company (core.commute.company_groups: no effect reads another company's part
     of the book), each company's in the documented order. The state is the date-order walk's, value for value; a
     company's options, facts and holders stay together in the processor's caches while its events are applied.
 
-    What is not a value but an order is put back: the book's indexes (options, companies, by company, holders'
-    certificates and their owners) list their keys in the order the date-order walk would have created them, so
-    each key's birth is noted with the position in `todo` of the event that created it."""
+    `events` come as recorded, with their sort keys and parts: one stable sort by (part, key) gives each company's
+    events in the documented order. What is not a value but an order is put back: the book's indexes (options,
+    companies, by company, holders' certificates and their owners) list their keys in the order the date-order walk
+    would have created them, so each key's birth is noted with the place in the documented order of the event that
+    created it."""
     corrections = state.corrections
     handler_of = _effects().get
     indexes: tuple[dict[Any, Any], ...] = (state.options, state.companies, state.owned, state.by_company, state.owners)
-    born: list[list[tuple[int, Any]]] = [[] for _ in indexes]
+    born: list[list[tuple[tuple[int, int], Any]]] = [[] for _ in indexes]
     sizes = [0] * len(indexes)
     options, companies, owned = state.options, state.companies, state.owned
     known = 0
-    for i in sorted(range(len(todo)), key=groups.__getitem__):  # stable: each company's events keep their order
-        e = todo[i]
+    span = max(keys, default=0) + 1  # (part, key) as one integer, which sorts the same way
+    walk = list(map(operator.add, map(operator.mul, groups, repeat(span)), keys))
+    for i in sorted(range(len(events)), key=walk.__getitem__):  # stable: events of one key keep their order
+        e = events[i]
         if corrections and e.id in corrections:
             continue
         handler = handler_of(type(e))
@@ -522,7 +537,8 @@ def _apply_by_company(state: BookState, todo: list[ev.Event], groups: list[int])
             known = size
             for index, births, before in zip(indexes, born, sizes):
                 if len(index) != before:
-                    births.extend((i, key) for key in _newest(index, len(index) - before))
+                    place = (keys[i], i)  # its place in the documented order: key, then order of recording
+                    births.extend((place, key) for key in _newest(index, len(index) - before))
             sizes = [len(index) for index in indexes]
     for index, births in zip(indexes, born):
         if len(births) > 1:
