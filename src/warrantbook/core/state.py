@@ -524,12 +524,13 @@ def _apply_by_company(state: BookState, events: list[ev.Event], keys: list[int],
     known = 0
     span = max(keys, default=0) + 1  # (part, key) as one integer, which sorts the same way
     walk = list(map(operator.add, map(operator.mul, groups, repeat(span)), keys))
+    handlers = list(map(handler_of, map(type, events)))  # read as the events lie, not in the walk's order
     for i in sorted(range(len(events)), key=walk.__getitem__):  # stable: events of one key keep their order
+        handler = handlers[i]
+        if handler is None:
+            continue
         e = events[i]
         if corrections and e.id in corrections:
-            continue
-        handler = handler_of(type(e))
-        if handler is None:
             continue
         handler(state, e)
         size = len(options) + len(companies) + len(owned)  # by_company and owners grow only with options and owned
