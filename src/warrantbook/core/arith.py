@@ -122,6 +122,10 @@ def div(a: Fraction, b: Fraction) -> Fraction:
         return a / b
     if nb == 0:
         return a / b  # the operator's own error
+    if da == 1 and db == 1:  # whole over whole (a §4 ratio of two share counts): one gcd
+        g = gcd(na, nb)
+        n, d = na // g, nb // g
+        return _make(-n, -d) if d < 0 else _make(n, d)
     g1 = gcd(na, nb)
     if g1 > 1:
         na //= g1

@@ -82,7 +82,11 @@ def _on_stock_event(state: BookState, e: ev.StockEvent) -> None:
     company = state.companies.get(issuer)
     if company is not None:
         company.stock_events.append(e)
-        _push(company.outstanding, e.on, e.outstanding_after)
+        counts = company.outstanding  # state._push, inlined (one a §4 event): the day's figure, or a new day's
+        if counts and counts[-1][0] == e.on:
+            counts[-1] = (e.on, e.outstanding_after)
+        else:
+            counts.append((e.on, e.outstanding_after))
         for holder in state.owners.get(issuer, ()):  # each holder's own certificate of the issuer's stock follows it
             history = state.owned[(holder, issuer)]
             if history:
