@@ -60,17 +60,7 @@ def add(a: Fraction, b: Fraction) -> Fraction:
         nb, db = b._numerator, b._denominator  # type: ignore[attr-defined]
     except AttributeError:  # not a Fraction (an int, say): the operator decides
         return a + b
-    if da == 1 and db == 1:
-        return _whole(na + nb)
-    g = gcd(da, db)
-    if g == 1:
-        return _make(na * db + da * nb, da * db)
-    s = da // g
-    t = na * (db // g) + nb * s
-    g2 = gcd(t, g)
-    if g2 == 1:
-        return _make(t, s * db)
-    return _make(t // g2, s * (db // g2))
+    return _whole(na + nb) if da == 1 and db == 1 else _plus(na, da, nb, db)
 
 
 def sub(a: Fraction, b: Fraction) -> Fraction:
@@ -80,17 +70,7 @@ def sub(a: Fraction, b: Fraction) -> Fraction:
         nb, db = b._numerator, b._denominator  # type: ignore[attr-defined]
     except AttributeError:  # not a Fraction (an int, say): the operator decides
         return a - b
-    if da == 1 and db == 1:
-        return _whole(na - nb)
-    g = gcd(da, db)
-    if g == 1:
-        return _make(na * db - da * nb, da * db)
-    s = da // g
-    t = na * (db // g) - nb * s
-    g2 = gcd(t, g)
-    if g2 == 1:
-        return _make(t, s * db)
-    return _make(t // g2, s * (db // g2))
+    return _whole(na - nb) if da == 1 and db == 1 else _plus(na, da, -nb, db)
 
 
 def mul(a: Fraction, b: Fraction) -> Fraction:
@@ -100,17 +80,7 @@ def mul(a: Fraction, b: Fraction) -> Fraction:
         nb, db = b._numerator, b._denominator  # type: ignore[attr-defined]
     except AttributeError:  # not a Fraction (an int, say): the operator decides
         return a * b
-    if da == 1 and db == 1:
-        return _whole(na * nb)
-    g1 = gcd(na, db)
-    if g1 > 1:
-        na //= g1
-        db //= g1
-    g2 = gcd(nb, da)
-    if g2 > 1:
-        nb //= g2
-        da //= g2
-    return _make(na * nb, db * da)
+    return _whole(na * nb) if da == 1 and db == 1 else _times(na, da, nb, db)
 
 
 def div(a: Fraction, b: Fraction) -> Fraction:
@@ -122,19 +92,35 @@ def div(a: Fraction, b: Fraction) -> Fraction:
         return a / b
     if nb == 0:
         return a / b  # the operator's own error
+    if nb < 0:  # a / b is a x (db / nb), with the sign kept in the numerator
+        nb, db = -nb, -db
     if da == 1 and db == 1:  # whole over whole (a §4 ratio of two share counts): one gcd
         g = gcd(na, nb)
-        n, d = na // g, nb // g
-        return _make(-n, -d) if d < 0 else _make(n, d)
-    g1 = gcd(na, nb)
+        return _make(na // g, nb // g)
+    return _times(na, da, db, nb)
+
+
+def _plus(na: int, da: int, nb: int, db: int) -> Fraction:
+    """na/da + nb/db, both in lowest terms with positive denominators: the sum in lowest terms."""
+    g = gcd(da, db)
+    if g == 1:
+        return _make(na * db + da * nb, da * db)
+    s = da // g
+    t = na * (db // g) + nb * s
+    g2 = gcd(t, g)
+    if g2 == 1:
+        return _make(t, s * db)
+    return _make(t // g2, s * (db // g2))
+
+
+def _times(na: int, da: int, nb: int, db: int) -> Fraction:
+    """na/da x nb/db, both in lowest terms with positive denominators: cross-cancelled first, so the product is too."""
+    g1 = gcd(na, db)
     if g1 > 1:
         na //= g1
-        nb //= g1
-    g2 = gcd(db, da)
+        db //= g1
+    g2 = gcd(nb, da)
     if g2 > 1:
+        nb //= g2
         da //= g2
-        db //= g2
-    n, d = na * db, nb * da
-    if d < 0:
-        n, d = -n, -d
-    return _make(n, d)
+    return _make(na * nb, db * da)
