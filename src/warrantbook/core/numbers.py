@@ -15,6 +15,7 @@ from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 
+from warrantbook.core.arith import sub
 from warrantbook.core.errors import BadInput
 
 CENT = Fraction(1, 100)
@@ -243,5 +244,4 @@ class Split:
 
 def split_whole(value: Fraction) -> Split:
     delivered = Rounding.WHOLE_SHARES_DELIVERED.apply(value)
-    n, d = value.numerator, value.denominator
-    return Split(delivered, Fraction(n - delivered.numerator * d, d))  # value - delivered
+    return Split(delivered, sub(value, delivered))

@@ -346,7 +346,7 @@ def _on_surrender(state: BookState, e: ev.OptionSurrendered) -> None:
     p = o.pending_notice(e.notice)
     if p is None:
         return
-    _update(state, o, pending=_replace_pending(o, replace(p, surrender=e)), original_at=e.place)
+    _update(state, o, pending=_replace_pending(o, _evolve_pending(p, surrender=e)), original_at=e.place)
 
 
 def _check_payment(state: BookState, e: ev.PaymentReceived) -> list[ev.Event]:
@@ -362,7 +362,7 @@ def _check_payment(state: BookState, e: ev.PaymentReceived) -> list[ev.Event]:
         raise Refusal("§2.2(b)", "a cashless exercise is paid by the surrender itself; no payment is recorded", field="notice")
     if e.cash < 0 or e.stock_shares < 0 or (e.cash == 0 and e.stock_shares == 0):
         raise BadInput("cash or stock_shares: a payment of more than zero", field="cash", clause="§2.2(a)")
-    after = replace(p, payments=p.payments + (e,))
+    after = _evolve_pending(p, payments=p.payments + (e,))
     effected = _completes(state, option, after, e.on)
     if effected is not None:
         _check_late_exercise(state, option, effected)
@@ -374,7 +374,7 @@ def _on_payment(state: BookState, e: ev.PaymentReceived) -> None:
     p = o.pending_notice(e.notice)
     if p is None:
         return
-    _update(state, o, pending=_replace_pending(o, replace(p, payments=p.payments + (e,), stock_now=p.stock_now + e.stock_shares)))
+    _update(state, o, pending=_replace_pending(o, _evolve_pending(p, payments=p.payments + (e,), stock_now=p.stock_now + e.stock_shares)))
 
 
 def _on_exercise(state: BookState, e: ev.ExerciseEffected) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
+from warrantbook.core.arith import mul, sub
 from warrantbook.core.explain import Trace, record
 from warrantbook.core.numbers import Rounding
 from warrantbook.core.terms import Cap, CapMeasure
@@ -49,11 +50,7 @@ def cap_status(cap: Cap | None, on: date, *, waiver_received: date | None, defau
 def allowance(percent: Fraction, outstanding: Fraction, owned: Fraction, measure: CapMeasure,
               trace: Trace | None = None, *, label: str = "cap") -> Fraction:
     """The most whole shares one exercise may issue under a percentage limit."""
-    # c x O - H on numerators and denominators: one normalization instead of a product and a difference (every capped
-    # exercise measures it), the same Fraction
-    room = Fraction(percent.numerator * outstanding.numerator * owned.denominator
-                    - owned.numerator * percent.denominator * outstanding.denominator,
-                    percent.denominator * outstanding.denominator * owned.denominator)
+    room = sub(mul(percent, outstanding), owned)  # c x O - H (core.arith: the operators' Fractions, without their dispatch)
     if measure is CapMeasure.AFTER_EXERCISE:
         exact_room = room / (1 - percent)
         formula = "(c x O - H) / (1 - c), measured after the exercise (reading: after)"

@@ -19,10 +19,13 @@ from datetime import date
 from fractions import Fraction
 from typing import Protocol
 
+from warrantbook.core.arith import add, div
 from warrantbook.core.calendars import previous_trading_day
 from warrantbook.core.errors import BadInput, Refusal
 from warrantbook.core.explain import Trace, record
 from warrantbook.core.terms import MissingQuoteRule, Readings, UnnamedVenueRule, Venue
+
+_TWO = Fraction(2)
 
 MAX_QUOTE_LOOKBACK = 30  # trading days: a bound on Readings.quote_lookback
 
@@ -106,8 +109,7 @@ def fair_market_value(market: Market, determination_date: date, readings: Readin
                f"{label} on {day}", quote.close, determination_date=determination_date, market_day=day)
         return Fmv(quote.close, clause, f"{venue.value} {label} {day.isoformat()}", day)
     assert quote.bid is not None and quote.ask is not None
-    bid, ask = quote.bid, quote.ask  # (bid + ask) / 2 in one normalization, not an addition and a division (every FMV on the board)
-    mean = Fraction(bid.numerator * ask.denominator + ask.numerator * bid.denominator, 2 * bid.denominator * ask.denominator)
+    mean = div(add(quote.bid, quote.ask), _TWO)  # (bid + ask) / 2 (core.arith: every FMV on the board)
     if trace is not None:  # the derivation, when someone listens
         rule_note = " (reading: unnamed venue as the bulletin board)" if venue is Venue.PINK else ""
         record(trace, clause, f"FMV: mean of closing bid and ask on the last trading day before the determination date{rule_note}{stale}",

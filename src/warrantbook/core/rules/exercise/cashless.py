@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from warrantbook.core.arith import div, mul, sub
 from warrantbook.core.errors import Refusal
 from warrantbook.core.explain import Trace, record
 from warrantbook.core.numbers import fmt
@@ -24,12 +25,10 @@ def check(basis: Basis) -> None:
 def price(y: Fraction, basis: Basis, trace: Trace | None, *, cut: bool = False) -> Priced:
     A, B = basis.A, basis.B
     assert A is not None
-    # X = Y(A - B) / A, Y - X = Y x B / A and Y x B on numerators and denominators (Y = p/q, A = a/b, B = c/d): one
-    # normalization each instead of five operator round trips, the same Fractions (every cashless exercise prices here)
-    p, q, a, b, c, d = y.numerator, y.denominator, A.numerator, A.denominator, B.numerator, B.denominator
-    issued = Fraction(p * (a * d - c * b), q * a * d)
-    cancelled = Fraction(p * c * b, q * d * a)
-    aggregate = Fraction(p * c, q * d)
+    # core.arith: the operators' Fractions without their dispatch (every cashless exercise prices here)
+    issued = div(mul(y, sub(A, B)), A)  # X = Y(A - B) / A
+    aggregate = mul(y, B)  # Y x B
+    cancelled = div(aggregate, A)  # Y - X = Y x B / A
     if trace is not None:  # the derivation, when someone listens
         record(trace, "§2.2(b)", "shares issued (X)", "X = Y(A - B) / A", issued, Y=y, A=A, B=B)
         record(trace, "§2.2(b)", "option shares given up as the price", "Y - X = Y x B / A", cancelled)
