@@ -120,7 +120,8 @@ def _shared_events(value: Any) -> Any:
 class _Layers(ChainMap):  # type: ignore[type-arg]
     """A ChainMap whose look-ups walk its few layers in a plain loop. ChainMap's own `in` runs a generator, and its `get`
     raises and catches KeyError in each layer above the one holding the key; every record reads a fork's index by id
-    and the company's quotes (`fork`, `_layered`). The layers are plain dicts: the same answers."""
+    and the company's quotes (`fork`, `_layered`). The layers are any mappings (dicts, a fold's EventIndex, a restored
+    StoredIndex, which remembers what it read): the same answers."""
 
     def __contains__(self, key: object) -> bool:
         for mapping in self.maps:
