@@ -65,3 +65,30 @@ def test_the_same_event_is_not_corrected_twice_and_a_correction_is_not_corrected
     with pytest.raises(BookErrors) as info:
         make_book(fix("own", "holder:gssf"), "- {id: fix2, on: 2006-01-06, type: correction, actor: holder:gssf, corrects: fix, reason: undo}")
     assert info.value.errors[0].field == "corrects"
+
+
+# §1.1, §7, §8: the event that made an option is not corrected while acts on that option stand (found by an adversary:
+# a signed correction of a §8 replacement was taken, and no fold could then apply the new option's notices)
+@pytest.mark.parametrize(("made_by", "option"), [("issue-ATG-1", "ATG-1"), ("transfer-1-registered", "ATG-2"), ("replacement-1", "ATG-4")],
+                         ids=["issue", "section-7-registration", "section-8-replacement"])
+def test_the_event_that_made_an_option_is_not_corrected_under_its_acts(made_by: str, option: str) -> None:
+    from datetime import date
+
+    from tests.core.test_fold_groups_attacks import two_lives
+    from warrantbook.core import events as ev
+    from warrantbook.core.decide import decide
+    from warrantbook.core.errors import Refusal
+    from warrantbook.core.state import fold, ordered
+
+    life = ordered(two_lives(23))
+    state = fold(life)
+    everyone = tuple(f"holder:{h}" for h in state.holders)
+    fix = ev.Correction(id="fix", on=date(2007, 1, 1), corrects=made_by, reason="recorded in error", actor="company:atg",
+                        signed_by=everyone)
+    with pytest.raises(Refusal) as info:
+        decide(state, fix)
+    assert info.value.clause == "§1.1" and info.value.field == "corrects" and "correct that first" in str(info.value)
+    assert f"made option {option}" in str(info.value) or "made option ATG-3" in str(info.value)
+    # with nothing recorded on what it made, the same correction is taken
+    upto = life[: next(i for i, e in enumerate(life) if e.id == made_by) + 1]
+    assert [x.id for x in decide(fold(upto), fix)] == ["fix"]

@@ -74,6 +74,24 @@ def bound_by(state: BookState, original: ev.Event) -> tuple[set[str], str]:
     return giver, "record"
 
 
+def _check_not_under_acts(state: BookState, original: ev.Event) -> None:
+    """§1.1, §7, §8: the event that made an option (its issue, a §7 registration, a §8 replacement) is not corrected
+    while acts on that option stand: they would be on an instrument that never existed, and no fold could apply them.
+    Correct those acts first. (A rare path: it reads the record.)"""
+    if isinstance(original, ev.OptionIssued):
+        made = {original.option_no}
+    elif isinstance(original, ev.TransferRegistered):
+        made = set(original.new_options)
+    elif isinstance(original, ev.ReplacementIssued):
+        made = {original.new_option}
+    else:
+        return
+    for x in state.by_id.values():
+        if x is not original and getattr(x, "option_no", None) in made and x.id not in state.corrections and not isinstance(x, ev.Correction):
+            raise Refusal("§1.1", f"{original.kind} {original.id} made option {getattr(x, 'option_no', '')}, on which {x.kind} {x.id} is recorded: "
+                          "correct that first", field="corrects")
+
+
 def _check_correction(state: BookState, e: ev.Correction) -> None:
     original = state.by_id.get(e.corrects)
     if original is None:
@@ -92,6 +110,7 @@ def _check_correction(state: BookState, e: ev.Correction) -> None:
     if missing:
         raise Refusal(clause, f"{original.kind} {original.id} bound {', '.join(sorted(required))}; its correction is not signed by "
                       f"{', '.join(missing)}", field="signed_by")
+    _check_not_under_acts(state, original)
     if isinstance(original, ev.StockEvent | ev.Reorganized):  # signed by all it bound, the figures must still hold together
         _check_not_under_exercises(state, original)
     if isinstance(original, ev.WaiverNoticeReceived | ev.DefaultNoticeReceived | ev.DefaultCured):
